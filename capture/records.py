@@ -1,0 +1,127 @@
+"""The record contract of SPEC.md as Pydantic v2 models; `capture schema` prints its JSON Schema.
+
+Field names are part of the contract: integrators import these records.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "capture.record/1"
+
+InvoiceKind = Literal[
+    "digital_special",
+    "digital_normal",
+    "vat_special",
+    "vat_normal",
+    "vat_electronic_special",
+    "vat_electronic_normal",
+    "other",
+]
+SourceKind = Literal["pdf_text", "pdf_scan", "image", "ofd", "xml"]
+Status = Literal["ready", "review", "duplicate", "rejected"]
+
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1060.00"])]
+Number = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["33.3495145631068"])]
+TaxRate = Annotated[
+    str,
+    Field(pattern=r"^(0|0\.\d{1,2}|免税|不征税)$", examples=["0.13", "免税"]),
+]
+Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2024-05-14"])]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Party(_Model):
+    """购买方 or 销售方."""
+
+    name: str | None = None
+    tax_id: str | None = Field(None, description="纳税人识别号 / 统一社会信用代码")
+    address_phone: str | None = Field(None, description="地址、电话")
+    bank_account: str | None = Field(None, description="开户行及账号")
+
+
+class Item(_Model):
+    """One line of the goods/services table, as printed (a discount line has a negative amount)."""
+
+    name: str | None = None
+    spec: str | None = Field(None, description="规格型号")
+    unit: str | None = Field(None, description="单位")
+    quantity: Number | None = None
+    unit_price: Number | None = None
+    amount: Money | None = Field(None, description="金额, tax exclusive")
+    tax_rate: TaxRate | None = None
+    tax: Money | None = None
+
+
+class Invoice(_Model):
+    """The printed invoice. A field the invoice does not have, or that could not be read, is null."""
+
+    kind: InvoiceKind | None = None
+    code: str | None = Field(None, description="发票代码 (10 or 12 digits); null on 数电票")
+    number: str | None = Field(None, description="发票号码: 8 digits (legacy) or 20 (数电票)")
+    date: Date | None = Field(None, description="开票日期")
+    check_code: str | None = Field(None, description="校验码 (20 digits)")
+    machine_number: str | None = Field(None, description="机器编号")
+    buyer: Party = Field(default_factory=Party)
+    seller: Party = Field(default_factory=Party)
+    items: list[Item] = Field(default_factory=list)
+    amount: Money | None = Field(None, description="合计金额, tax exclusive")
+    tax: Money | None = Field(None, description="合计税额")
+    total: Money | None = Field(None, description="价税合计（小写）")
+    total_in_words: str | None = Field(None, description="价税合计（大写）, without the ⊗ mark")
+    payee: str | None = Field(None, description="收款人")
+    reviewer: str | None = Field(None, description="复核")
+    drawer: str | None = Field(None, description="开票人")
+    remarks: str | None = Field(None, description="备注")
+
+
+class Source(_Model):
+    """Where the invoice was read from."""
+
+    file: str = Field(description="name relative to the input folder")
+    sha256: str
+    page: int = Field(ge=1, description="first page of the invoice in the file")
+    kind: SourceKind
+
+
+class Check(_Model):
+    """The outcome of one named verification rule."""
+
+    rule: str
+    field: str
+    ok: bool
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+class Record(_Model):
+    """One back-entry (补录) record per invoice."""
+
+    schema_: Literal["capture.record/1"] = Field(SCHEMA_ID, alias="schema")
+    id: str = Field(description="stable id: same input file + page -> same id")
+    source: Source
+    invoice: Invoice
+    confidence: dict[str, float] = Field(default_factory=dict)
+    checks: list[Check] = Field(default_factory=list)
+    status: Status
+    reasons: list[str] = Field(default_factory=list)
+    duplicate_of: str | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+    def to_json_dict(self) -> dict:
+        """The record as JSON-ready data with the contract's field names."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def record_json_schema() -> dict:
+    """JSON Schema of the record, from the models."""
+    schema = Record.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "capture back-entry record"
+    return schema
