@@ -1,0 +1,158 @@
+"""Tokens grouped into text lines, with a map from characters back to tokens.
+
+Labels are found with regular expressions over a line's text. Between two tokens the text holds
+" " for a small gap and "\t" for a wide one (a column break), so a value stops at the next "\t".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from capture.tokens import Token
+
+#: A gap wider than this many token heights separates columns.
+WIDE_GAP = 2.5
+#: A gap narrower than this many token heights joins two tokens without a space.
+TIGHT_GAP = 0.15
+
+
+@dataclass
+class Line:
+    """Tokens on one text line, left to right, and their joined text."""
+
+    tokens: list[Token]
+    text: str = ""
+    starts: list[int] = field(default_factory=list)  # text offset of each token
+
+    @property
+    def y0(self) -> float:
+        return min(t.y0 for t in self.tokens)
+
+    @property
+    def y1(self) -> float:
+        return max(t.y1 for t in self.tokens)
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        """The tokens that hold characters start..end of the text."""
+        picked = []
+        for offset, token in zip(self.starts, self.tokens, strict=True):
+            if offset < end and offset + len(token.text) > start:
+                picked.append(token)
+        return picked
+
+    def x_at(self, offset: int, right: bool = False) -> float:
+        """Estimated x where the character at a text offset starts (proportional within its
+        token); with right=True, where the character before the offset ends."""
+        if right:
+            offset -= 1
+        for start, token in zip(self.starts, self.tokens, strict=True):
+            if start <= offset < start + len(token.text):
+                share = (offset - start + (1 if right else 0)) / max(len(token.text), 1)
+                return token.x0 + token.width * share
+        return self.tokens[-1].x1 if offset >= len(self.text) else self.tokens[0].x0
+
+
+def build_lines(tokens: list[Token]) -> list[Line]:
+    """Group tokens into lines by vertical overlap, then order each line left to right."""
+    lines: list[list[Token]] = []
+    for token in sorted(tokens, key=lambda t: (t.cy, t.x0)):
+        if not token.text:
+            continue
+        best = None
+        for candidate in reversed(lines[-4:]):
+            centre = sum(t.cy for t in candidate) / len(candidate)
+            height = min(min(t.height for t in candidate), token.height)
+            if abs(token.cy - centre) < 0.45 * max(height, 1.0):
+                best = candidate
+                break
+        if best is None:
+            lines.append([token])
+        else:
+            best.append(token)
+    return [make_line(sorted(group, key=lambda t: t.x0)) for group in lines]
+
+
+def make_line(tokens: list[Token]) -> Line:
+    """Join tokens into a line's text with gap-aware separators."""
+    line = Line(tokens=tokens)
+    parts: list[str] = []
+    length = 0
+    previous: Token | None = None
+    for token in tokens:
+        if previous is not None:
+            gap = token.x0 - previous.x1
+            height = max(min(token.height, previous.height), 1.0)
+            separator = "\t" if gap > WIDE_GAP * height else " " if gap > TIGHT_GAP * height else ""
+            parts.append(separator)
+            length += len(separator)
+        line.starts.append(length)
+        parts.append(token.text)
+        length += len(token.text)
+        previous = token
+    line.text = "".join(parts)
+    return line
+
+
+def spaced(label: str) -> str:
+    """A regex for a label whose characters may be spread apart: 名称 matches 名  称."""
+    return r"\s*".join(re.escape(char) for char in label)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A regex match on a line: the line, the match, and the tokens it covers."""
+
+    line: Line
+    match: re.Match[str]
+
+    def group_tokens(self, group: int | str = 0) -> list[Token]:
+        return self.line.tokens_in(self.match.start(group), self.match.end(group))
+
+    @property
+    def x0(self) -> float:
+        return self.line.x_at(self.match.start())
+
+    @property
+    def x1(self) -> float:
+        return self.line.x_at(self.match.end(), right=True)
+
+    def confidence(self, group: int | str = 1) -> float:
+        tokens = self.group_tokens(group)
+        return min((t.confidence for t in tokens), default=0.0)
+
+
+def find_all(lines: list[Line], pattern: re.Pattern[str]) -> list[Found]:
+    """Every match of a pattern, in reading order."""
+    return [Found(line, m) for line in lines for m in pattern.finditer(line.text)]
+
+
+def find_first(lines: list[Line], pattern: re.Pattern[str]) -> Found | None:
+    for line in lines:
+        match = pattern.search(line.text)
+        if match:
+            return Found(line, match)
+    return None
+
+
+def value_after(found: Found, stop: re.Pattern[str] | None = None) -> tuple[str, list[Token]]:
+    """The text after a label on its line, up to a column break or the next label."""
+    line = found.line
+    start = found.match.end()
+    while start < len(line.text) and line.text[start] == " ":
+        start += 1
+    end = line.text.find("\t", start)
+    end = len(line.text) if end < 0 else end
+    if stop is not None:
+        next_label = stop.search(line.text, start, end)
+        if next_label:
+            end = next_label.start()
+    value = line.text[start:end].strip()
+    if not value:
+        return "", []
+    offset = line.text.index(value, start)
+    return value, line.tokens_in(offset, offset + len(value))

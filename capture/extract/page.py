@@ -1,0 +1,286 @@
+"""Layout rules that read every SPEC field from one page of tokens.
+
+Both layout families are read by the same rules: labels are found by pattern (their characters
+may be spread apart), values sit to the right of their label up to the next column break, and the
+buyer/seller side of a label is decided by the 购/销 marker nearest to its left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from capture.amounts import money, parse_money, words_to_amount
+from capture.extract.draft import Draft, empty_invoice
+from capture.extract.items import HEADER, Columns, find_columns, read_items
+from capture.extract.lines import Found, Line, build_lines, find_all, find_first, spaced, value_after
+from capture.tokens import Page, Token
+
+TITLE_KINDS = [
+    (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
+    (re.compile(r"电子发票[（(]普通发票[)）]"), "digital_normal"),
+    (re.compile(r"增值税电子专用发票"), "vat_electronic_special"),
+    (re.compile(r"增值税电子普通发票"), "vat_electronic_normal"),
+    (re.compile(r"增值税专用发票"), "vat_special"),
+    (re.compile(r"增值税普通发票"), "vat_normal"),
+]
+LIST_TITLE = re.compile(r"销售货物或者?提供应税劳务[、,，]?服?务?清单|销货清单")
+_COLON = r"\s*[:：]?\s*"
+CODE = re.compile(spaced("发票代码") + _COLON + r"(\d{10,12})\b")
+NUMBER = re.compile(spaced("发票号码") + _COLON + r"(\d{20}|\d{8})\b")
+DATE = re.compile(
+    spaced("开票日期") + _COLON + r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+CHECK_CODE = re.compile(spaced("校验码") + _COLON + r"((?:\d[ \t]*){20})")
+MACHINE = re.compile(spaced("机器编号") + _COLON + r"([0-9A-Z]{9,15})\b")
+PAGE_OF = re.compile(r"共\s*(\d+)\s*页\s*第\s*(\d+)\s*页")
+
+PARTY_LABELS = {
+    "name": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("名称") + r"\s*[:：]"),
+    "tax_id": re.compile(
+        r"(?:(购买方|销售方)\s*)?(?:统一社会信用代码\s*/\s*)?" + spaced("纳税人识别号") + r"\s*[:：]"
+    ),
+    "address_phone": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("地址") + r"\s*[、,，]?\s*" + spaced("电话") + r"\s*[:：]"),
+    "bank_account": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("开户行及账号") + r"\s*[:：]"),
+}
+ANY_LABEL = re.compile(
+    "|".join(
+        [p.pattern for p in PARTY_LABELS.values()]
+        + [spaced(w) + r"\s*[:：]" for w in ("收款人", "复核", "开票人", "销售方", "发票代码", "发票号码", "开票日期", "校验码", "机器编号")]
+        + [spaced("复核人") + r"\s*[:：]"]
+    )
+)
+PEOPLE = {
+    "payee": re.compile(spaced("收款人") + r"\s*[:：]"),
+    "reviewer": re.compile(spaced("复核") + r"人?\s*[:：]"),
+    "drawer": re.compile(spaced("开票人") + r"\s*[:：]"),
+}
+TOTAL_WORDS = re.compile(r"((?:[(（]负数[)）]|负)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{2,})")
+TOTAL_LINE = re.compile(spaced("价税合计"))
+SMALL_TOTAL = re.compile(r"小\s*写\s*[)）]?\s*[:：]?\s*[¥￥]?\s*(-?[\d,]+\.\d{2})")
+SUM_LINE = re.compile(r"(?<!税)合\s*计")
+MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
+TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
+REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
+_PARTY_MARKERS = {"购": "buyer", "销": "seller"}
+
+
+def extract_page(page: Page) -> Draft:
+    """Read the fields of one page into a draft."""
+    lines = build_lines(page.tokens)
+    draft = Draft(invoice=empty_invoice(), qr=list(page.qr), pages=[page.number], source_kind=page.source_kind)
+    read_title(lines, draft)
+    read_header(lines, draft)
+    read_parties(lines, page.tokens, draft)
+    table_end, columns = read_table(lines, draft)
+    read_totals(lines, table_end, columns, draft)
+    read_people(lines, draft)
+    read_remarks(lines, page.tokens, draft)
+    return draft
+
+
+def read_title(lines: list[Line], draft: Draft) -> None:
+    for line in lines:
+        compact = re.sub(r"\s+", "", line.text)
+        if LIST_TITLE.search(compact):
+            draft.is_list_page = True
+            draft.title = compact
+            return
+        for pattern, kind in TITLE_KINDS:
+            if pattern.search(compact):
+                draft.title = compact
+                draft.put("kind", kind, line.tokens)
+                return
+
+
+def read_header(lines: list[Line], draft: Draft) -> None:
+    """发票代码, 发票号码, 开票日期, 校验码, 机器编号, 共N页 第M页."""
+    for name, pattern in (("code", CODE), ("number", NUMBER), ("machine_number", MACHINE)):
+        found = find_first(lines, pattern)
+        if found:
+            draft.put(name, found.match.group(1), found.group_tokens(1))
+    found = find_first(lines, DATE)
+    if found:
+        year, month, day = (int(found.match.group(i)) for i in (1, 2, 3))
+        draft.put("date", f"{year:04d}-{month:02d}-{day:02d}", found.group_tokens(0))
+    found = find_first(lines, CHECK_CODE)
+    if found:
+        draft.put("check_code", re.sub(r"\s", "", found.match.group(1)), found.group_tokens(1))
+    found = find_first(lines, PAGE_OF)
+    if found:
+        draft.page_of = (int(found.match.group(2)), int(found.match.group(1)))
+
+
+def _party_markers(tokens: list[Token]) -> list[tuple[Token, str]]:
+    markers = []
+    for token in tokens:
+        text = token.text.replace(" ", "")
+        if text in _PARTY_MARKERS:
+            markers.append((token, _PARTY_MARKERS[text]))
+        elif text.startswith(("购买方", "购方")) and "名称" not in text:
+            markers.append((token, "buyer"))
+        elif text.startswith(("销售方", "销方")) and "章" not in text and "名称" not in text:
+            markers.append((token, "seller"))
+    return markers
+
+
+def _side_of(found: Found, markers: list[tuple[Token, str]], order: int) -> str:
+    """buyer or seller for a label: its own prefix, else the nearest marker to its left."""
+    prefix = found.match.group(1) if found.match.re.groups else None
+    if prefix:
+        return "buyer" if prefix.startswith("购") else "seller"
+    x, y = found.x0, found.line.cy
+    best = None
+    for token, side in markers:
+        if token.x1 > x + 2:
+            continue
+        distance = (x - token.x1) + 3 * abs(token.cy - y)
+        if best is None or distance < best[0]:
+            best = (distance, side)
+    if best is not None:
+        return best[1]
+    return "buyer" if order == 0 else "seller"
+
+
+def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
+    """名称, 纳税人识别号, 地址电话, 开户行及账号 for buyer and seller."""
+    markers = _party_markers(tokens)
+    for field, pattern in PARTY_LABELS.items():
+        for order, found in enumerate(find_all(lines, pattern)):
+            side = _side_of(found, markers, order)
+            key = f"{side}.{field}"
+            if draft.invoice[side][field] is not None:
+                continue
+            value, value_tokens = value_after(found, ANY_LABEL)
+            if field == "tax_id":
+                value = _tax_id_in(value)
+                if value is None:
+                    continue
+            draft.put(key, value or None, value_tokens)
+
+
+def _tax_id_in(value: str) -> str | None:
+    """The tax ID at the start of a value (it may be split by spaces, or followed by a marker)."""
+    for candidate in (value.replace(" ", ""), value.split(" ")[0] if value else ""):
+        match = TAX_ID.match(candidate)
+        if match:
+            return match.group(0)
+    return None
+
+
+def read_table(lines: list[Line], draft: Draft) -> tuple[int, Columns | None]:
+    """Items between the table header and 合计; returns the first line after them and the columns."""
+    for index, line in enumerate(lines):
+        if not HEADER.search(line.text):
+            continue
+        columns = find_columns(line)
+        if columns is None:
+            continue
+        end = index + 1
+        while end < len(lines) and not _ends_table(lines[end]):
+            end += 1
+        items, used = read_items(lines[index + 1 : end], columns)
+        draft.invoice["items"] = items
+        draft.sources["items"] = used
+        draft.confidence["items"] = min((t.confidence for t in used), default=1.0)
+        return end, columns
+    return 0, None
+
+
+def _ends_table(line: Line) -> bool:
+    text = line.text
+    return bool(SUM_LINE.search(text) or TOTAL_LINE.search(text) or re.search(r"小\s*计|总\s*计|备\s*注", text))
+
+
+def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
+    """合计 amount and tax, 价税合计 in words and in figures."""
+    for line in lines[start:]:
+        if TOTAL_LINE.search(line.text):
+            _read_grand_total(line, draft)
+        elif SUM_LINE.search(line.text) or re.search(r"总\s*计", line.text):
+            _read_sums(line, columns, draft)
+
+
+def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
+    monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text.replace(" ", ""))]
+    if not monies:
+        return
+    stars = [t for t in line.tokens if t.text.strip() in ("***", "**", "*")]
+    if columns is not None:
+        by_column = {columns.of(t): t for t in monies}
+        amount, tax = by_column.get("amount"), by_column.get("tax")
+    else:
+        amount, tax = monies[0], monies[1] if len(monies) > 1 else None
+    if amount is not None:
+        draft.put("amount", _money_text(amount.text), [amount])
+    if tax is not None:
+        draft.put("tax", _money_text(tax.text), [tax])
+    elif stars and amount is not None:
+        draft.put("tax", "0.00", stars)
+    draft.has_totals = True
+
+
+def _money_text(text: str) -> str | None:
+    value = parse_money(text.replace("¥", "").replace("￥", ""))
+    return money(value) if value is not None else None
+
+
+def _read_grand_total(line: Line, draft: Draft) -> None:
+    text = line.text
+    words = TOTAL_WORDS.search(text, TOTAL_LINE.search(text).end())
+    if words:
+        found = Found(line, words)
+        try:
+            words_to_amount(words.group(1))
+            draft.put("total_in_words", words.group(1), found.group_tokens(1))
+        except ValueError:
+            draft.put("total_in_words", words.group(1), found.group_tokens(1))
+    small = SMALL_TOTAL.search(text)
+    if small:
+        draft.put("total", _money_text(small.group(1)), Found(line, small).group_tokens(1))
+    else:
+        monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text)]
+        if monies:
+            draft.put("total", _money_text(monies[-1].text), [monies[-1]])
+    draft.has_totals = True
+
+
+def read_people(lines: list[Line], draft: Draft) -> None:
+    """收款人, 复核, 开票人."""
+    for field, pattern in PEOPLE.items():
+        found = find_first(lines, pattern)
+        if found:
+            value, tokens = value_after(found, ANY_LABEL)
+            draft.put(field, value or None, tokens)
+
+
+def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
+    """备注: the text right of the 备注 marker, between 价税合计 and the signature line."""
+    marker = next((t for t in tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4 or t.text.startswith("备注")), None)
+    total_line = find_first(lines, TOTAL_LINE)
+    if marker is None or total_line is None:
+        return
+    bottom = min(
+        (f.line.y0 for p in PEOPLE.values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
+        default=float("inf"),
+    )
+    inline = REMARKS_MARK.sub("", marker.text)
+    picked_lines = []
+    for line in lines:
+        if line.cy <= total_line.line.y1 or line.cy >= bottom:
+            continue
+        in_box = [t for t in line.tokens if t.x0 > marker.x1 - 1 and t is not marker]
+        if in_box:
+            picked_lines.append(in_box)
+    parts = [inline] if inline else []
+    used: list[Token] = []
+    for group in picked_lines:
+        text = ""
+        for index, token in enumerate(group):
+            if index and token.x0 - group[index - 1].x1 > 0.15 * token.height:
+                text += " "
+            text += token.text
+        parts.append(text)
+        used.extend(group)
+    remarks = "".join(parts).strip()
+    if remarks:
+        draft.put("remarks", remarks, used or [marker])
