@@ -48,9 +48,7 @@ class Columns:
                 continue
             left, right = self.spans[column]
             if previous_right is not None:
-                if number and token.x1 >= left - 3:
-                    best = column
-                elif not number and token.x0 >= (previous_right + left) / 2 - 1:
+                if number and token.x1 >= left - 3 or not number and token.x0 >= (previous_right + left) / 2 - 1:
                     best = column
             previous_right = right
         return best

@@ -12,7 +12,15 @@ import re
 from capture.amounts import money, parse_money, words_to_amount
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import HEADER, Columns, find_columns, read_items
-from capture.extract.lines import Found, Line, build_lines, find_all, find_first, spaced, value_after
+from capture.extract.lines import (
+    Found,
+    Line,
+    build_lines,
+    find_all,
+    find_first,
+    spaced,
+    value_after,
+)
 from capture.tokens import Page, Token
 
 TITLE_KINDS = [

@@ -1,0 +1,148 @@
+"""The stage order, and the batch runner. The only module that knows the order of the stages.
+
+file -> sha256 -> sniff -> pages -> extract (per page) -> group pages -> verify/decide (per
+invoice) -> duplicates (whole batch, in input order) -> outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capture.assemble import build_record, group_pages
+from capture.documents import collect_inputs, sniff
+from capture.errors import InputError
+from capture.extract.page import extract_page
+from capture.output import write_json, write_jsonl
+from capture.pdf import read_pdf_pages
+from capture.records import Record
+from capture.register import Register, apply_duplicates
+
+NOT_YET = {
+    "image": "images (scans, photos) need OCR, which this version does not include yet",
+    "ofd": "OFD invoices are not supported by this version yet",
+    "xml": "XML invoices are not supported by this version yet",
+}
+
+
+@dataclass
+class FileResult:
+    """What processing one file gave: records, or an error, and where the time went."""
+
+    file: str
+    kind: str = "unknown"
+    records: list[Record] = field(default_factory=list)
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def process_file(path: Path, name: str, today: dt.date | None = None) -> FileResult:
+    """Read one file into records; every failure a user can cause becomes a per-file error."""
+    result = FileResult(file=name)
+    started = time.perf_counter()
+    try:
+        digest = sha256_of(path)
+        result.kind = sniff(path)
+        if result.kind == "empty":
+            raise InputError("the file is empty")
+        if result.kind in NOT_YET:
+            raise InputError(NOT_YET[result.kind])
+        if result.kind != "pdf":
+            raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
+        pages = list(read_pdf_pages(path))
+        read_done = time.perf_counter()
+        if not any(page.tokens for page in pages):
+            raise InputError("the PDF has no text layer (a scan); OCR is not included in this version")
+        drafts = [extract_page(page) for page in pages]
+        extract_done = time.perf_counter()
+        result.records = [build_record(d, name, digest, today) for d in group_pages(drafts)]
+        result.timings = {
+            "text": sum(p.timings.get("text", 0.0) for p in pages),
+            "qr": sum(p.timings.get("qr", 0.0) for p in pages),
+            "extract": extract_done - read_done,
+            "verify": time.perf_counter() - extract_done,
+        }
+    except InputError as error:
+        result.error = str(error)
+    except OSError as error:
+        result.error = f"cannot read the file: {error.strerror or error}"
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _process_job(job: tuple[Path, str, dt.date | None]) -> FileResult:
+    return process_file(*job)
+
+
+@dataclass
+class BatchResult:
+    """Records of the whole batch in input order, per-file errors and timings."""
+
+    records: list[Record]
+    files: list[FileResult]
+    seconds: float
+
+    def report(self) -> dict:
+        by_status = Counter(r.status for r in self.records)
+        by_kind = Counter(f.kind for f in self.files)
+        stage_totals: Counter[str] = Counter()
+        for file in self.files:
+            stage_totals.update(file.timings)
+        return {
+            "schema": "capture.report/1",
+            "files": len(self.files),
+            "invoices": len(self.records),
+            "by_status": {s: by_status.get(s, 0) for s in ("ready", "review", "duplicate", "rejected")},
+            "by_file_kind": dict(sorted(by_kind.items())),
+            "errors": [{"file": f.file, "error": f.error} for f in self.files if f.error],
+            "timings": {
+                "wall_seconds": round(self.seconds, 3),
+                "stage_seconds": {k: round(v, 3) for k, v in sorted(stage_totals.items())},
+            },
+        }
+
+
+def run_batch(
+    inputs: list[Path],
+    register: Register,
+    workers: int | None = None,
+    today: dt.date | None = None,
+) -> BatchResult:
+    """Process files (folders recursively) in parallel; results keep the input order."""
+    started = time.perf_counter()
+    jobs = [(path, name, today) for path, name in collect_inputs(inputs)]
+    workers = max(1, workers or os.cpu_count() or 1)
+    if workers == 1 or len(jobs) < 4:
+        files = [_process_job(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            files = list(pool.map(_process_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    records = [record for file in files for record in file.records]
+    apply_duplicates(records, register)
+    return BatchResult(records, files, time.perf_counter() - started)
+
+
+def write_outputs(result: BatchResult, out: Path) -> dict:
+    """records.jsonl (all), import.json (ready only), report.json; each written atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [record.to_json_dict() for record in result.records]
+    ready = [row for row in rows if row["status"] == "ready"]
+    write_jsonl(out / "records.jsonl", rows)
+    write_json(out / "import.json", {"schema": "capture.import/1", "count": len(ready), "records": ready})
+    report = result.report()
+    write_json(out / "report.json", report)
+    return report
