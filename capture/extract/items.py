@@ -48,8 +48,9 @@ class Columns:
                 continue
             left, right = self.spans[column]
             if previous_right is not None:
-                if number and token.x1 >= left - 3 or not number and token.x0 >= (previous_right + left) / 2 - 1:
-                    best = column
+                edge = token.x1 if number else token.x0
+                boundary = left - 3 if number else (previous_right + left) / 2 - 1
+                best = column if edge >= boundary else best
             previous_right = right
         return best
 

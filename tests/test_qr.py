@@ -1,0 +1,58 @@
+"""QR payloads: parsing, CRC-16 of real invoices, and the generator's payloads."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from capture.qr import make_qr_payload, parse_qr
+
+REAL_PAYLOADS = [
+    "01,20,052002100113,00008006,24519.05,20220505,18001801513030862041,88CD,",
+    "01,31,,24322000000489101796,20000.00,20241205,,BBBB",
+    "01,04,044031800104,41108527,96.72,20190319,55617567333517793345,5C54,",
+    "01,10,041001900111,32321709,91.59,20190919,66881990002947147011,89B0,",
+    "01,31,,25322000000337005189,8819.60,20250722,,BB34",
+    "01,32,,24312000000136634917,0.01,20240514,,1DD6",
+]
+
+
+@pytest.mark.parametrize("raw", REAL_PAYLOADS)
+def test_real_crc_verifies(raw):
+    assert parse_qr(raw).crc_ok() is True
+
+
+def test_parse_fields_and_amount_meaning():
+    legacy = parse_qr(REAL_PAYLOADS[3])
+    assert (legacy.code, legacy.number, legacy.date) == ("041001900111", "32321709", "2019-09-19")
+    assert legacy.amount == Decimal("91.59") and not legacy.amount_is_total
+    assert legacy.kind == "vat_electronic_normal"
+    digital = parse_qr(REAL_PAYLOADS[4])
+    assert digital.code is None and digital.check_code is None
+    assert digital.amount_is_total and digital.kind == "digital_special"
+
+
+def test_missing_crc_and_blank_fields():
+    payload = parse_qr("01,32, ,24312000000136634917,0.01,20240514, ")
+    assert payload.code is None and payload.check_code is None and payload.crc_ok() is None
+
+
+def test_corrupted_payload_fails_crc():
+    assert parse_qr(REAL_PAYLOADS[3].replace("91.59", "91.58")).crc_ok() is False
+
+
+@pytest.mark.parametrize("text", ["hello", "http://example.com/a,b,c", "01,32,,1,2,2024,,X"])
+def test_non_invoice_text_is_not_parsed(text):
+    assert parse_qr(text) is None
+
+
+@given(
+    st.sampled_from(["01", "04", "10", "20", "31", "32"]),
+    st.from_regex(r"[0-9]{8}|[0-9]{20}", fullmatch=True),
+    st.integers(min_value=1, max_value=10**10).map(lambda c: str(Decimal(c) / 100)),
+)
+def test_generated_payload_round_trip(kind, number, amount):
+    raw = make_qr_payload(kind, "044031800104" if kind < "31" else None, number, amount, "2024-05-14", None)
+    payload = parse_qr(raw)
+    assert payload.number == number and payload.crc_ok() is True
