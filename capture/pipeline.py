@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from capture.assemble import build_record, group_pages
+from capture.dedupe import apply_duplicates
 from capture.documents import collect_inputs, sniff
 from capture.errors import InputError
 from capture.extract.page import extract_page
+from capture.ledger import Ledger
 from capture.output import write_json, write_jsonl
 from capture.pdf import read_pdf_pages
 from capture.records import Record
-from capture.register import Register, apply_duplicates
 
 NOT_YET = {
     "image": "images (scans, photos) need OCR, which this version does not include yet",
@@ -36,6 +37,7 @@ class FileResult:
     """What processing one file gave: records, or an error, and where the time went."""
 
     file: str
+    sha256: str | None = None
     kind: str = "unknown"
     records: list[Record] = field(default_factory=list)
     error: str | None = None
@@ -50,12 +52,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(path: Path, name: str, today: dt.date | None = None) -> FileResult:
+def process_file(path: Path, name: str, today: dt.date | None = None, digest: str | None = None) -> FileResult:
     """Read one file into records; every failure a user can cause becomes a per-file error."""
     result = FileResult(file=name)
     started = time.perf_counter()
     try:
-        digest = sha256_of(path)
+        digest = digest or sha256_of(path)
+        result.sha256 = digest
         result.kind = sniff(path)
         if result.kind == "empty":
             raise InputError("the file is empty")
@@ -84,7 +87,7 @@ def process_file(path: Path, name: str, today: dt.date | None = None) -> FileRes
     return result
 
 
-def _process_job(job: tuple[Path, str, dt.date | None]) -> FileResult:
+def _process_job(job: tuple[Path, str, dt.date | None, str | None]) -> FileResult:
     return process_file(*job)
 
 
@@ -95,6 +98,8 @@ class BatchResult:
     records: list[Record]
     files: list[FileResult]
     seconds: float
+    skipped: list[str] = field(default_factory=list)
+    run_id: str = ""
 
     def report(self) -> dict:
         by_status = Counter(r.status for r in self.records)
@@ -104,7 +109,9 @@ class BatchResult:
             stage_totals.update(file.timings)
         return {
             "schema": "capture.report/1",
+            "run_id": self.run_id,
             "files": len(self.files),
+            "skipped_already_processed": len(self.skipped),
             "invoices": len(self.records),
             "by_status": {s: by_status.get(s, 0) for s in ("ready", "review", "duplicate", "rejected")},
             "by_file_kind": dict(sorted(by_kind.items())),
@@ -118,13 +125,25 @@ class BatchResult:
 
 def run_batch(
     inputs: list[Path],
-    register: Register,
+    ledger: Ledger,
     workers: int | None = None,
     today: dt.date | None = None,
 ) -> BatchResult:
-    """Process files (folders recursively) in parallel; results keep the input order."""
+    """Process files (folders recursively) in parallel; results keep the input order. Files whose
+    sha256 the ledger has already processed, or that appear twice in the inputs, are skipped."""
     started = time.perf_counter()
-    jobs = [(path, name, today) for path, name in collect_inputs(inputs)]
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    jobs, skipped, seen = [], [], set()
+    for path, name in collect_inputs(inputs):
+        try:
+            digest = sha256_of(path)
+        except OSError:
+            digest = None  # reported by process_file
+        if digest is not None and (digest in seen or ledger.is_processed(digest)):
+            skipped.append(name)
+            continue
+        seen.add(digest)
+        jobs.append((path, name, today, digest))
     workers = max(1, workers or os.cpu_count() or 1)
     if workers == 1 or len(jobs) < 4:
         files = [_process_job(job) for job in jobs]
@@ -132,17 +151,20 @@ def run_batch(
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
             files = list(pool.map(_process_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
     records = [record for file in files for record in file.records]
-    apply_duplicates(records, register)
-    return BatchResult(records, files, time.perf_counter() - started)
+    apply_duplicates(records, ledger)
+    return BatchResult(records, files, time.perf_counter() - started, skipped, run_id)
 
 
-def write_outputs(result: BatchResult, out: Path) -> dict:
-    """records.jsonl (all), import.json (ready only), report.json; each written atomically."""
+def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
+    """records.jsonl (all), import.json (ready only), report.json, each written atomically; then
+    the run's records and processed files go into the ledger in one transaction."""
     out.mkdir(parents=True, exist_ok=True)
     rows = [record.to_json_dict() for record in result.records]
     ready = [row for row in rows if row["status"] == "ready"]
     write_jsonl(out / "records.jsonl", rows)
-    write_json(out / "import.json", {"schema": "capture.import/1", "count": len(ready), "records": ready})
+    write_json(out / "import.json", {"schema": "capture.import/1", "run_id": result.run_id, "count": len(ready), "records": ready})
     report = result.report()
     write_json(out / "report.json", report)
+    done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
+    ledger.record_run(result.run_id, rows, done)
     return report

@@ -6,8 +6,8 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
+from capture.ledger import Ledger
 from capture.pipeline import process_file, run_batch
-from capture.register import Register
 from tests.conftest import REAL
 
 GOOD = REAL / "ljf_25322000000337005189.pdf"
@@ -36,7 +36,7 @@ def bad_folder(tmp_path):
 
 
 def test_each_bad_file_has_a_clear_error_and_the_batch_goes_on(bad_folder):
-    result = run_batch([bad_folder], Register.empty(), workers=1)
+    result = run_batch([bad_folder], Ledger(), workers=1)
     errors = {f.file: f.error for f in result.files}
     assert errors["empty.pdf"] == "the file is empty"
     assert "not an invoice document" in errors["notes.pdf"]

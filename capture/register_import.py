@@ -1,0 +1,265 @@
+"""Reading register exports from accounting and tax systems: CSV (UTF-8, UTF-8 with BOM, GBK /
+GB18030) and XLSX, Chinese or English headers, amounts and dates in their common printed forms.
+
+Bad rows are reported with their line numbers; good rows still load.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capture.amounts import parse_money
+from capture.errors import UsageError
+
+#: Canonical column -> header names as exported by common systems (compared normalised).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("发票代码", "code", "invoicecode", "fpdm"),
+    "number": ("发票号码", "数电票号码", "数电发票号码", "全电发票号码", "number", "invoiceno", "invoicenumber", "fphm"),
+    "date": ("开票日期", "开票时间", "date", "issuedate", "invoicedate", "kprq"),
+    "seller_name": ("销售方名称", "销方名称", "销货方名称", "sellername", "seller", "xfmc"),
+    "seller_tax_id": ("销售方纳税人识别号", "销售方识别号", "销方税号", "销售方税号", "销方识别号", "sellertaxid", "xfsbh"),
+    "buyer_name": ("购买方名称", "购方名称", "buyername", "buyer", "gfmc"),
+    "buyer_tax_id": ("购买方纳税人识别号", "购方税号", "购买方税号", "buyertaxid", "gfsbh"),
+    "amount": ("金额", "合计金额", "不含税金额", "amount", "je"),
+    "tax": ("税额", "合计税额", "tax", "taxamount", "se"),
+    "total": ("价税合计", "含税金额", "total", "totalamount", "jshj"),
+}
+REQUIRED = ("number",)
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{6})?$"),
+]
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One invoice already in the books, normalised."""
+
+    line: int
+    code: str | None
+    number: str
+    date: str | None
+    seller_name: str | None
+    seller_tax_id: str | None
+    buyer_name: str | None
+    buyer_tax_id: str | None
+    amount: str | None
+    tax: str | None
+    total: str | None
+
+
+@dataclass
+class ParsedRegister:
+    """Good rows and the bad ones, each bad row with its line number and why."""
+
+    entries: list[RegisterEntry] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+def normalise_header(name: str) -> str:
+    text = unicodedata.normalize("NFKC", str(name or "")).strip().lower()
+    text = re.sub(r"\(.*?\)|（.*?）|\[.*?\]", "", text)
+    return re.sub(r"[\s_\-/:：]", "", text)
+
+
+def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Canonical column -> header as it appears in the file."""
+    by_normal = {normalise_header(h): h for h in headers if h}
+    mapping: dict[str, str] = {}
+    for column, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            if normalise_header(alias) in by_normal:
+                mapping[column] = by_normal[normalise_header(alias)]
+                break
+    for header, column in (overrides or {}).items():
+        if column not in HEADER_ALIASES:
+            raise UsageError(f"--map: unknown column {column!r}; use one of {', '.join(HEADER_ALIASES)}")
+        if normalise_header(header) not in by_normal:
+            raise UsageError(f"--map: the file has no column {header!r}")
+        mapping[column] = by_normal[normalise_header(header)]
+    return mapping
+
+
+def parse_map_option(text: str | None) -> dict[str, str]:
+    """`表头A=number,表头B=date` -> {"表头A": "number", "表头B": "date"}."""
+    if not text:
+        return {}
+    pairs = {}
+    for part in text.split(","):
+        header, sep, column = part.partition("=")
+        if not sep:
+            raise UsageError(f"--map expects HEADER=column pairs, got {part!r}")
+        pairs[header.strip()] = column.strip()
+    return pairs
+
+
+def normal_date(value: object) -> str | None:
+    """2024-11-20, 2024/11/20, 2024年11月20日, 20241120, or a spreadsheet date -> YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups())).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def normal_digits(value: object, widths: tuple[int, ...]) -> str | None:
+    """An invoice number or code as digits; spreadsheet numbers lose leading zeros, restored here."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value))).lstrip("'")
+    if not text.isdigit():
+        return None
+    if isinstance(value, int):
+        text = next((text.zfill(w) for w in widths if len(text) <= w), text)
+    return text if len(text) in widths else None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text or None
+
+
+def parse_rows(rows: Iterator[tuple[int, dict[str, object]]], mapping: dict[str, str]) -> ParsedRegister:
+    """Normalise rows (line number, header -> cell) into entries and per-line errors."""
+    parsed = ParsedRegister(columns=mapping)
+    for line, row in rows:
+        def cell(column: str, row: dict = row) -> object:
+            header = mapping.get(column)
+            value = row.get(header) if header else None
+            return None if value is None or str(value).strip() == "" else value
+
+        if all(v is None or str(v).strip() == "" for v in row.values()):
+            continue
+        entry, problem = _entry(line, cell)
+        if problem:
+            parsed.errors.append((line, problem))
+        else:
+            parsed.entries.append(entry)
+    return parsed
+
+
+def _entry(line: int, cell) -> tuple[RegisterEntry | None, str | None]:
+    raw_number = cell("number")
+    if raw_number is None:
+        return None, "no invoice number"
+    number = normal_digits(raw_number, (8, 20))
+    if number is None:
+        return None, f"invoice number {raw_number!r} is not 8 or 20 digits"
+    code = None
+    if cell("code") is not None:
+        code = normal_digits(cell("code"), (10, 12))
+        if code is None:
+            return None, f"invoice code {cell('code')!r} is not 10 or 12 digits"
+    date = None
+    if cell("date") is not None:
+        date = normal_date(cell("date"))
+        if date is None:
+            return None, f"date {cell('date')!r} is not a date"
+    money: dict[str, str | None] = {}
+    for column in ("amount", "tax", "total"):
+        value = cell(column)
+        if value is None:
+            money[column] = None
+            continue
+        parsed = parse_money(str(value)) if not isinstance(value, int | float) else parse_money(f"{value:.2f}")
+        if parsed is None:
+            return None, f"{column} {value!r} is not an amount"
+        money[column] = str(parsed)
+    tax_id = _text(cell("seller_tax_id"))
+    buyer_tax_id = _text(cell("buyer_tax_id"))
+    return RegisterEntry(
+        line=line,
+        code=code,
+        number=number,
+        date=date,
+        seller_name=_text(cell("seller_name")),
+        seller_tax_id=tax_id.upper() if tax_id else None,
+        buyer_name=_text(cell("buyer_name")),
+        buyer_tax_id=buyer_tax_id.upper() if buyer_tax_id else None,
+        **money,
+    ), None
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UsageError("the register is neither UTF-8 nor GBK/GB18030 text")
+
+
+def read_register_file(path: Path, overrides: dict[str, str] | None = None) -> ParsedRegister:
+    """Parse a CSV or XLSX register export."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read the register {path}: {error.strerror}") from error
+    if raw[:4] == b"PK\x03\x04":
+        headers, rows = _xlsx_rows(path)
+    else:
+        headers, rows = _csv_rows(decode_text(raw))
+    mapping = map_columns(headers, overrides)
+    missing = [c for c in REQUIRED if c not in mapping]
+    if missing:
+        raise UsageError(
+            f"the register {path.name} has no 发票号码/number column (headers: {', '.join(map(str, headers))}); "
+            "name it with --map 'HEADER=number'"
+        )
+    return parse_rows(rows, mapping)
+
+
+def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    headers = next(reader, [])
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        for line, values in enumerate(reader, start=2):
+            yield line, dict(zip(headers, values, strict=False))
+
+    return headers, rows()
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise UsageError(f"the register {path.name} is not a readable XLSX file ({error})") from error
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    headers = [str(h) if h is not None else "" for h in next(values, ())]
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        for line, row in enumerate(values, start=2):
+            yield line, dict(zip(headers, row, strict=False))
+        book.close()
+
+    return headers, rows()
