@@ -11,8 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from capture.pipeline import run_batch
 from capture.register import Register
+
+from capture.pipeline import run_batch
 from fixtures.generate import generate
 
 

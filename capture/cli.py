@@ -12,7 +12,7 @@ import typer
 from capture.errors import UsageError
 from capture.ledger import DEFAULT_STORE, STORE_SUFFIXES, Ledger, file_sha256
 from capture.records import record_json_schema
-from capture.register_import import parse_map_option, read_register_file
+from capture.register_import import RegisterReader, parse_map_option
 
 app = typer.Typer(
     help="Read invoices (发票) from files and folders into verified back-entry records.",
@@ -85,8 +85,8 @@ def _open_store(ledger: Path | None, store: Path | None) -> Ledger:
 
 
 def _import_register(book: Ledger, path: Path, overrides: dict[str, str]) -> None:
-    parsed = read_register_file(path, overrides)
-    result = book.import_register(parsed.entries, path.name, file_sha256(path), parsed.errors)
+    reader = RegisterReader(path, overrides)
+    result = book.import_register(reader, path.name, file_sha256(path), reader.errors)
     if result.skipped_file:
         typer.echo(f"register {path.name}: already imported, nothing added", err=True)
         return

@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Queue
+from threading import Thread
 
 from capture.errors import UsageError
 from capture.register_import import RegisterEntry
@@ -22,14 +24,12 @@ MIGRATIONS: list[str] = [
     # 1: register, emitted records, processed files, register imports
     """
     CREATE TABLE register (
-        id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
+        key TEXT PRIMARY KEY,
         code TEXT, number TEXT NOT NULL, date TEXT,
         seller_name TEXT, seller_tax_id TEXT, buyer_name TEXT, buyer_tax_id TEXT,
         amount TEXT, tax TEXT, total TEXT,
         source TEXT NOT NULL, line INTEGER NOT NULL
-    );
-    CREATE INDEX register_number ON register (number);
+    ) WITHOUT ROWID;
     CREATE INDEX register_block ON register (seller_tax_id, date, total);
     CREATE TABLE emitted (
         record_id TEXT PRIMARY KEY,
@@ -82,6 +82,36 @@ class ImportResult:
     skipped_file: bool = False
 
 
+def prefetch_batches(rows: Iterable[tuple], size: int = 5000, depth: int = 8) -> Iterator[list[tuple]]:
+    """Batches of rows produced by a background thread, so parsing overlaps SQLite's inserts
+    (sqlite3 releases the GIL while it writes). Errors in the producer surface here."""
+    queue: Queue = Queue(maxsize=depth)
+    done = object()
+
+    def produce() -> None:
+        try:
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= size:
+                    queue.put(batch)
+                    batch = []
+            if batch:
+                queue.put(batch)
+            queue.put(done)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer
+            queue.put(error)
+
+    Thread(target=produce, daemon=True).start()
+    while True:
+        item = queue.get()
+        if item is done:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -97,6 +127,7 @@ class Ledger:
             raise UsageError(f"cannot open the ledger store {path}: {error}") from error
         self.db.execute("PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
         self._migrate()
 
     def close(self) -> None:
@@ -133,19 +164,14 @@ class Ledger:
             for e in entries
         )
         count = 0
-
-        def counted() -> Iterator[tuple]:
-            nonlocal count
-            for row in rows:
-                count += 1
-                yield row
-
         with self.db:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO register (key, code, number, date, seller_name, seller_tax_id, "
-                "buyer_name, buyer_tax_id, amount, tax, total, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                counted(),
-            )
+            for batch in prefetch_batches(rows):
+                count += len(batch)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO register (key, code, number, date, seller_name, seller_tax_id, "
+                    "buyer_name, buyer_tax_id, amount, tax, total, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    batch,
+                )
             added = self.db.total_changes - before
             self.db.execute(
                 "INSERT INTO imports (sha256, file, rows_added, rows_bad, imported_at) VALUES (?,?,?,?,?)",
@@ -159,13 +185,6 @@ class Ledger:
             (key,),
         ).fetchone()
         return _register_row(row) if row else None
-
-    def register_by_number(self, number: str) -> list[LedgerRow]:
-        rows = self.db.execute(
-            "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register WHERE number = ?",
-            (number,),
-        ).fetchall()
-        return [_register_row(r) for r in rows]
 
     def register_block(self, seller_tax_id: str, date: str, total: str) -> list[LedgerRow]:
         """Register rows with the same seller, date and total (the near-match block)."""
@@ -243,7 +262,7 @@ class Ledger:
     def register_rows(self) -> Iterator[tuple]:
         yield from self.db.execute(
             "SELECT code, number, date, seller_name, seller_tax_id, buyer_name, buyer_tax_id, amount, tax, total, source, line "
-            "FROM register ORDER BY id"
+            "FROM register ORDER BY source, line"
         )
 
 

@@ -6,14 +6,15 @@ Bad rows are reported with their line numbers; good rows still load.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from capture.amounts import parse_money
 from capture.errors import UsageError
@@ -32,14 +33,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "total": ("价税合计", "含税金额", "total", "totalamount", "jshj"),
 }
 REQUIRED = ("number",)
+_PLAIN_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{6})?$"),
 ]
 
 
-@dataclass(frozen=True)
-class RegisterEntry:
+class RegisterEntry(NamedTuple):
     """One invoice already in the books, normalised."""
 
     line: int
@@ -107,9 +108,15 @@ def normal_date(value: object) -> str | None:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).strip()
     if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+        value = int(value)
+    text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        try:  # the common case, fast
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    text = unicodedata.normalize("NFKC", text)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -124,129 +131,158 @@ def normal_digits(value: object, widths: tuple[int, ...]) -> str | None:
     """An invoice number or code as digits; spreadsheet numbers lose leading zeros, restored here."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value))).lstrip("'")
-    if not text.isdigit():
-        return None
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        text = re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).lstrip("'")
+        if not text.isdigit():
+            return None
     if isinstance(value, int):
         text = next((text.zfill(w) for w in widths if len(text) <= w), text)
     return text if len(text) in widths else None
 
 
+def normal_money(value: object) -> str | None:
+    """A money cell as a two-decimal string; None when it is not an amount."""
+    if isinstance(value, int | float):
+        value = f"{value:.2f}"
+    text = str(value).strip()
+    if text.isascii() and _PLAIN_MONEY.match(text):
+        return text if text[-3:-2] == "." else str(parse_money(text))
+    parsed = parse_money(text)
+    return str(parsed) if parsed is not None else None
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return text or None
 
 
-def parse_rows(rows: Iterator[tuple[int, dict[str, object]]], mapping: dict[str, str]) -> ParsedRegister:
-    """Normalise rows (line number, header -> cell) into entries and per-line errors."""
-    parsed = ParsedRegister(columns=mapping)
-    for line, row in rows:
-        def cell(column: str, row: dict = row) -> object:
-            header = mapping.get(column)
-            value = row.get(header) if header else None
-            return None if value is None or str(value).strip() == "" else value
+class RegisterReader:
+    """Streams normalised entries from a register export; bad rows collect in `errors`."""
 
-        if all(v is None or str(v).strip() == "" for v in row.values()):
-            continue
-        entry, problem = _entry(line, cell)
-        if problem:
-            parsed.errors.append((line, problem))
-        else:
-            parsed.entries.append(entry)
-    return parsed
+    def __init__(self, path: Path, overrides: dict[str, str] | None = None) -> None:
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+            if magic == b"PK\x03\x04":
+                headers, self._rows = _xlsx_rows(path)
+            else:
+                headers, self._rows = _csv_rows(path, detect_encoding(path))
+        except OSError as error:
+            raise UsageError(f"cannot read the register {path}: {error.strerror}") from error
+        self.columns = map_columns(headers, overrides)
+        missing = [c for c in REQUIRED if c not in self.columns]
+        if missing:
+            raise UsageError(
+                f"the register {path.name} has no 发票号码/number column (headers: {', '.join(map(str, headers))}); "
+                "name it with --map 'HEADER=number'"
+            )
+        self._index = {column: headers.index(header) for column, header in self.columns.items()}
+        self.errors: list[tuple[int, str]] = []
+
+    def __iter__(self) -> Iterator[RegisterEntry]:
+        index = list(self._index.items())
+        for line, values in self._rows:
+            cells = {}
+            for column, position in index:
+                value = values[position] if position < len(values) else None
+                if value is not None and not (isinstance(value, str) and not value.strip()):
+                    cells[column] = value
+            if not cells:
+                continue
+            entry = _entry(line, cells)
+            if isinstance(entry, str):
+                self.errors.append((line, entry))
+            else:
+                yield entry
 
 
-def _entry(line: int, cell) -> tuple[RegisterEntry | None, str | None]:
-    raw_number = cell("number")
+def _entry(line: int, cells: dict[str, object]) -> RegisterEntry | str:
+    """A normalised entry, or why the row is bad."""
+    raw_number = cells.get("number")
     if raw_number is None:
-        return None, "no invoice number"
+        return "no invoice number"
     number = normal_digits(raw_number, (8, 20))
     if number is None:
-        return None, f"invoice number {raw_number!r} is not 8 or 20 digits"
+        return f"invoice number {raw_number!r} is not 8 or 20 digits"
     code = None
-    if cell("code") is not None:
-        code = normal_digits(cell("code"), (10, 12))
+    if cells.get("code") is not None:
+        code = normal_digits(cells["code"], (10, 12))
         if code is None:
-            return None, f"invoice code {cell('code')!r} is not 10 or 12 digits"
+            return f"invoice code {cells['code']!r} is not 10 or 12 digits"
     date = None
-    if cell("date") is not None:
-        date = normal_date(cell("date"))
+    if cells.get("date") is not None:
+        date = normal_date(cells["date"])
         if date is None:
-            return None, f"date {cell('date')!r} is not a date"
+            return f"date {cells['date']!r} is not a date"
     money: dict[str, str | None] = {}
     for column in ("amount", "tax", "total"):
-        value = cell(column)
-        if value is None:
-            money[column] = None
-            continue
-        parsed = parse_money(str(value)) if not isinstance(value, int | float) else parse_money(f"{value:.2f}")
-        if parsed is None:
-            return None, f"{column} {value!r} is not an amount"
-        money[column] = str(parsed)
-    tax_id = _text(cell("seller_tax_id"))
-    buyer_tax_id = _text(cell("buyer_tax_id"))
+        value = cells.get(column)
+        money[column] = None if value is None else normal_money(value)
+        if value is not None and money[column] is None:
+            return f"{column} {value!r} is not an amount"
+    tax_id = _text(cells.get("seller_tax_id"))
+    buyer_tax_id = _text(cells.get("buyer_tax_id"))
     return RegisterEntry(
         line=line,
         code=code,
         number=number,
         date=date,
-        seller_name=_text(cell("seller_name")),
+        seller_name=_text(cells.get("seller_name")),
         seller_tax_id=tax_id.upper() if tax_id else None,
-        buyer_name=_text(cell("buyer_name")),
+        buyer_name=_text(cells.get("buyer_name")),
         buyer_tax_id=buyer_tax_id.upper() if buyer_tax_id else None,
         **money,
-    ), None
-
-
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UsageError("the register is neither UTF-8 nor GBK/GB18030 text")
+    )
 
 
 def read_register_file(path: Path, overrides: dict[str, str] | None = None) -> ParsedRegister:
-    """Parse a CSV or XLSX register export."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read the register {path}: {error.strerror}") from error
-    if raw[:4] == b"PK\x03\x04":
-        headers, rows = _xlsx_rows(path)
-    else:
-        headers, rows = _csv_rows(decode_text(raw))
-    mapping = map_columns(headers, overrides)
-    missing = [c for c in REQUIRED if c not in mapping]
-    if missing:
-        raise UsageError(
-            f"the register {path.name} has no 发票号码/number column (headers: {', '.join(map(str, headers))}); "
-            "name it with --map 'HEADER=number'"
-        )
-    return parse_rows(rows, mapping)
+    """Parse a whole CSV or XLSX register export into memory (for small files and tests)."""
+    reader = RegisterReader(path, overrides)
+    return ParsedRegister(entries=list(reader), errors=reader.errors, columns=reader.columns)
 
 
-def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
-    sample = text[:4096]
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else GB18030 (covers GBK)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and numbered rows, streamed (a register can have millions of rows)."""
+    handle = path.open(encoding=encoding, newline="")
+    sample = handle.read(4096)
+    handle.seek(0)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(handle, dialect)
     headers = next(reader, [])
 
-    def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        for line, values in enumerate(reader, start=2):
-            yield line, dict(zip(headers, values, strict=False))
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            yield from enumerate(reader, start=2)
+        except UnicodeDecodeError as error:
+            raise UsageError(f"the register {path.name} is neither UTF-8 nor GBK/GB18030 text") from error
+        finally:
+            handle.close()
 
     return headers, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
+def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, tuple]]]:
     from openpyxl import load_workbook
 
     try:
@@ -257,9 +293,8 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, obj
     values = sheet.iter_rows(values_only=True)
     headers = [str(h) if h is not None else "" for h in next(values, ())]
 
-    def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        for line, row in enumerate(values, start=2):
-            yield line, dict(zip(headers, row, strict=False))
+    def rows() -> Iterator[tuple[int, tuple]]:
+        yield from enumerate(values, start=2)
         book.close()
 
     return headers, rows()
