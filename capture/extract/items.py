@@ -1,8 +1,8 @@
 """The goods/services table: columns from the header line, rows from the lines below it.
 
-Numbers are right-aligned under their header, text is left-aligned, so a token belongs to the
-last column whose header starts left of the token's right edge; text that starts in the name
-column is name text. An item starts at a line whose name begins with ``*`` (the 税收分类 prefix)
+Text is left-aligned in its column and numbers are right-aligned under their header, so text goes
+by its left edge and numbers by the header whose right end is nearest; the printed tax rate
+anchors amount and tax. Text that starts in the name column is name text. An item starts at a line whose name begins with ``*`` (the 税收分类 prefix)
 or that carries an amount; lines without an amount continue the item above (wrapped names).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from capture.amounts import parse_decimal, parse_money
 from capture.extract.lines import Line, spaced
@@ -28,6 +29,10 @@ _HEADER_LABELS = {
 HEADER = re.compile(
     "|".join([spaced("项目名称"), spaced("货物或应税劳务"), spaced("服务名称"), spaced("货物名称")])
 )
+#: The widest gap (in text heights) between two words of one name.
+NAME_GAP = 0.6
+#: How far left of its header (in header widths) the 规格型号 column starts.
+SPEC_INDENT = 0.35
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*%$")
 _NO_TAX = {"***", "**", "*", "—", "-", "--"}
 
@@ -38,21 +43,33 @@ class Columns:
 
     spans: dict[str, tuple[float, float]]
 
+    def _present(self) -> list[str]:
+        return [c for c in COLUMNS if c in self.spans]
+
+    def text_boundary(self, column: str) -> float:
+        """Left edge of a column for text. 规格型号 values are left-aligned a little left of their
+        centred header, and names fill their column up to it; other columns start midway between
+        their header and the one before it."""
+        present = self._present()
+        index = present.index(column)
+        if index == 0:
+            return float("-inf")
+        left, right = self.spans[column]
+        if column == "spec":
+            return left - SPEC_INDENT * (right - left)
+        return (self.spans[present[index - 1]][1] + left) / 2
+
     def of(self, token: Token) -> str:
-        """The column a token falls in: numbers by their right edge (they are right-aligned),
-        text by its left edge against the midpoints between headers."""
-        number = _is_number_like(token.text)
-        best, previous_right = "name", None
-        for column in COLUMNS:
-            if column not in self.spans:
-                continue
-            left, right = self.spans[column]
-            if previous_right is not None:
-                edge = token.x1 if number else token.x0
-                boundary = left - 3 if number else (previous_right + left) / 2 - 1
-                best = column if edge >= boundary else best
-            previous_right = right
-        return best
+        """The column a token falls in by position alone: name and spec by the left edge, other
+        numbers (right-aligned under their header) by the header whose right end is nearest,
+        other text by its left edge."""
+        present = self._present()
+        text_columns = [c for c in present[1:] if token.x0 >= self.text_boundary(c) - 1]
+        column = text_columns[-1] if text_columns else present[0]
+        if column in ("name", "spec") or not _is_number_like(token.text):
+            return column
+        numeric = [c for c in present if c not in ("name", "spec", "unit")]
+        return min(numeric, key=lambda c: abs(self.spans[c][1] - token.x1)) if numeric else column
 
 
 @dataclass
@@ -88,10 +105,59 @@ def find_columns(line: Line) -> Columns | None:
 
 
 def split_row(line: Line, columns: Columns) -> RowCells:
+    """Assign a table line's tokens to columns. The tax rate (13%, 免税, …) anchors the right of
+    the row: the tax is right of it and the amount is the number just left of it, wherever their
+    right-aligned edges fall; the other tokens go by position."""
     row = RowCells()
-    for token in line.tokens:
-        row.cells.setdefault(columns.of(token), []).append(token)
+    name = _name_cell(line.tokens, columns)
+    if name:
+        row.cells["name"] = name
+    tokens = [t for t in line.tokens if t not in name]
+    anchor = _rate_anchor(tokens, columns)
+    if anchor is not None:
+        row.cells["tax_rate"] = [anchor]
+        tokens.remove(anchor)
+        row.cells["tax"] = [t for t in tokens if t.x0 >= anchor.x1 - 1]
+        left = [t for t in tokens if t.x0 < anchor.x1 - 1]
+        numbers = [t for t in left if _is_number_like(t.text) and columns.of(t) != "name"]
+        if numbers:
+            amount = max(numbers, key=lambda t: t.x1)
+            row.cells["amount"] = [amount]
+            left.remove(amount)
+        tokens = left
+    for token in tokens:
+        column = columns.of(token)
+        if anchor is not None and column in ("amount", "tax_rate", "tax"):
+            column = "unit_price"
+        if column == "name" and "spec" in columns.spans:
+            column = "spec"  # set apart from the name cell: a 规格型号 starting left of its usual place
+        row.cells.setdefault(column, []).append(token)
     return row
+
+
+def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
+    """The name cell of a line: tokens from the column's left edge onwards, while they follow
+    each other at word spacing; a wider gap starts the next cell (规格型号)."""
+    name_left, name_right = columns.spans["name"]
+    limit = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), 0.0)))[0]
+    cell: list[Token] = []
+    for token in sorted(tokens, key=lambda t: t.x0):
+        if not cell:
+            if token.x0 > (name_left + name_right) / 2 or columns.of(token) != "name":
+                return []
+        elif token.x0 >= limit or token.x0 - cell[-1].x1 > NAME_GAP * token.height:
+            break
+        cell.append(token)
+    return cell
+
+
+def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
+    """The token that prints the tax rate, nearest the rate header."""
+    candidates = [t for t in tokens if parse_rate(t.text) is not None and columns.of(t) != "name"]
+    if not candidates or "tax_rate" not in columns.spans:
+        return None
+    left, right = columns.spans["tax_rate"]
+    return min(candidates, key=lambda t: abs(t.cx - (left + right) / 2))
 
 
 def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[Token]]:
@@ -168,8 +234,11 @@ def parse_rate(text: str) -> str | None:
     value = parse_decimal(match.group(1))
     if value is None:
         return None
-    rate = (value / 100).normalize()
-    return "0" if rate == 0 else format(rate, "f")
+    rate = value / 100
+    if rate == 0:
+        return "0"
+    rate = rate.normalize()
+    return format(rate, "f") if -rate.as_tuple().exponent >= 2 else format(rate.quantize(Decimal("0.01")), "f")
 
 
 def _is_number_like(text: str) -> bool:

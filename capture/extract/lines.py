@@ -139,12 +139,24 @@ def find_first(lines: list[Line], pattern: re.Pattern[str]) -> Found | None:
     return None
 
 
+#: A value may stand this many text heights right of its label; farther is another column.
+VALUE_GAP = 12.0
+
+
+def _moderate_gap(line: Line, offset: int) -> bool:
+    gap = line.x_at(offset + 1) - line.x_at(offset, right=True)
+    height = sorted(t.height for t in line.tokens)[len(line.tokens) // 2]
+    return gap < VALUE_GAP * height
+
+
 def value_after(found: Found, stop: re.Pattern[str] | None = None) -> tuple[str, list[Token]]:
     """The text after a label on its line, up to a column break or the next label."""
     line = found.line
     start = found.match.end()
     while start < len(line.text) and line.text[start] == " ":
         start += 1
+    if start < len(line.text) and line.text[start] == "\t" and _moderate_gap(line, start):
+        start += 1  # a value set apart from its label, as some issuers print it
     end = line.text.find("\t", start)
     end = len(line.text) if end < 0 else end
     if stop is not None:

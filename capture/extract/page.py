@@ -70,6 +70,8 @@ MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
+#: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
+CIPHER_TAIL = re.compile(r"\s[密码区](?:\s.*)?$|(?:\s[密码区])?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
 
 
 def extract_page(page: Page) -> Draft:
@@ -159,6 +161,7 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
             if draft.invoice[side][field] is not None:
                 continue
             value, value_tokens = value_after(found, ANY_LABEL)
+            value = CIPHER_TAIL.sub("", value).strip()
             if field == "tax_id":
                 value = _tax_id_in(value)
                 if value is None:
@@ -213,11 +216,11 @@ def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
     if not monies:
         return
     stars = [t for t in line.tokens if t.text.strip() in ("***", "**", "*")]
-    if columns is not None:
-        by_column = {columns.of(t): t for t in monies}
-        amount, tax = by_column.get("amount"), by_column.get("tax")
-    else:
-        amount, tax = monies[0], monies[1] if len(monies) > 1 else None
+    amount, tax = (monies[-2], monies[-1]) if len(monies) > 1 else (monies[0], None)
+    if len(monies) == 1 and columns is not None and {"amount", "tax"} <= columns.spans.keys():
+        to_amount = abs(columns.spans["amount"][1] - monies[0].x1)
+        if abs(columns.spans["tax"][1] - monies[0].x1) < to_amount:
+            amount, tax = None, monies[0]
     if amount is not None:
         draft.put("amount", _money_text(amount.text), [amount])
     if tax is not None:
