@@ -44,6 +44,7 @@ MAX_PAGES = 200
 MAX_GLYPHS = 20_000  # per text code
 MAX_IMAGE_PIXELS = 25_000_000
 MAX_QR_IMAGES = 8  # per page
+MAX_TAG_DEPTH = 32
 DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)
 ASCENT, DESCENT = 0.85, 0.15  # of the font size, above and below the baseline
 
@@ -129,7 +130,7 @@ class Package:
         data = self.data(path)
         if data is None:
             if required:
-                raise InputError(f"the OFD has no {path} part; it is damaged or not an OFD")
+                raise InputError(f"the OFD lacks a part it needs ({path or 'unnamed'}); it is damaged or not an OFD")
             return None
         try:
             root = parse_xml_lenient(data, f"OFD part {path}")
@@ -341,7 +342,7 @@ def decode_image_qr(data: bytes) -> list[QrPayload]:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 return []
             return decode_qr_payloads(image.convert("L"))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Exception:  # any image Pillow or zxing cannot read is simply not a QR code
         return []
 
 
@@ -470,7 +471,7 @@ class TagReader:
         self.flat: dict[str, list[Ref]] = {}
 
     def read(self, root: Element) -> InvoiceData:
-        self._walk(root, None)
+        self._walk(root, None, 0)
         fields = {}
         for key, refs in self.scalars.items():
             name, normalise = TAG_FIELDS[key]
@@ -481,7 +482,9 @@ class TagReader:
                 fields[name] = value
         return InvoiceData(fields=fields, items=self._items())
 
-    def _walk(self, element: Element, group: dict[str, list[Ref]] | None) -> None:
+    def _walk(self, element: Element, group: dict[str, list[Ref]] | None, depth: int) -> None:
+        if depth > MAX_TAG_DEPTH:
+            return
         if element.tag == "GoodsInfo":
             group = {}
             self.groups.append(group)
@@ -494,7 +497,7 @@ class TagReader:
                 self.scalars.setdefault(key, []).extend(refs)
         for child in element:
             if child.tag != "ObjectRef":
-                self._walk(child, group)
+                self._walk(child, group, depth + 1)
 
     def _refs(self, element: Element) -> list[Ref]:
         refs = []
@@ -585,6 +588,8 @@ def documents(package: Package) -> list[OfdDocument]:
 def document_drafts(document: OfdDocument, sources: Collection[str]) -> list[Draft]:
     """The invoices of one document: page text drafts, overlaid with the structured sources."""
     pages = document.pages()
+    if not pages:
+        return []
     drafts = [_text_draft(page, "text" in sources) for page in pages]
     invoices = group_pages(drafts)
     meta = document.meta_data() if "meta" in sources else InvoiceData()

@@ -27,10 +27,14 @@ _HEADER_LABELS = {
     "tax": spaced("税额"),
 }
 HEADER = re.compile(
-    "|".join([spaced("项目名称"), spaced("货物或应税劳务"), spaced("服务名称"), spaced("货物名称")])
+    "|".join(
+        [spaced("项目名称"), spaced("货物或应税劳务"), spaced("服务名称"), spaced("货物名称"),
+         r"货\s*物\s*[（(]\s*劳\s*务\s*[)）]\s*名\s*称"]
+    )
 )
+SEQUENCE = re.compile(spaced("序号"))
 #: The widest gap (in text heights) between two words of one name.
-NAME_GAP = 0.6
+NAME_GAP = 0.4
 #: How far left of its header (in header widths) the 规格型号 column starts.
 SPEC_INDENT = 0.35
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*%$")
@@ -42,6 +46,7 @@ class Columns:
     """Where each column's header sits on the header line: (left, right) per column."""
 
     spans: dict[str, tuple[float, float]]
+    sequence_right: float | None = None  # right end of a 序号 header (清单 pages number their lines)
 
     def _present(self) -> list[str]:
         return [c for c in COLUMNS if c in self.spans]
@@ -101,7 +106,9 @@ def find_columns(line: Line) -> Columns | None:
     if "amount" not in spans or "tax" not in spans:
         return None
     spans.setdefault("name", (0.0, 0.0))
-    return Columns(spans)
+    sequence = SEQUENCE.search(line.text)
+    right_of_sequence = line.x_at(sequence.end(), right=True) if sequence else None
+    return Columns(spans, right_of_sequence)
 
 
 def split_row(line: Line, columns: Columns) -> RowCells:
@@ -112,7 +119,7 @@ def split_row(line: Line, columns: Columns) -> RowCells:
     name = _name_cell(line.tokens, columns)
     if name:
         row.cells["name"] = name
-    tokens = [t for t in line.tokens if t not in name]
+    tokens = [t for t in line.tokens if t not in name and not _is_sequence(t, columns)]
     anchor = _rate_anchor(tokens, columns)
     if anchor is not None:
         row.cells["tax_rate"] = [anchor]
@@ -142,6 +149,8 @@ def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
     limit = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), 0.0)))[0]
     cell: list[Token] = []
     for token in sorted(tokens, key=lambda t: t.x0):
+        if _is_sequence(token, columns):
+            continue  # the line number of a 清单
         if not cell:
             if token.x0 > (name_left + name_right) / 2 or columns.of(token) != "name":
                 return []
@@ -149,6 +158,10 @@ def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
             break
         cell.append(token)
     return cell
+
+
+def _is_sequence(token: Token, columns: Columns) -> bool:
+    return columns.sequence_right is not None and token.text.isdigit() and token.x1 <= columns.sequence_right + 3
 
 
 def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
