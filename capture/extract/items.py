@@ -37,6 +37,7 @@ SEQUENCE = re.compile(spaced("序号"))
 NAME_GAP = 0.4
 #: How far left of its header (in header widths) the 规格型号 column starts.
 SPEC_INDENT = 0.35
+GLUED_AMOUNT_RATE = re.compile(r"^(-?[\d,]*\d\.\d{2})(\d{1,2}(?:\.\d+)?%|免税|不征税)$")
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*%$")
 _NO_TAX = {"***", "**", "*", "—", "-", "--"}
 
@@ -116,10 +117,11 @@ def split_row(line: Line, columns: Columns) -> RowCells:
     the row: the tax is right of it and the amount is the number just left of it, wherever their
     right-aligned edges fall; the other tokens go by position."""
     row = RowCells()
-    name = _name_cell(line.tokens, columns)
+    line_tokens = [part for token in line.tokens for part in split_glued(token)]
+    name = _name_cell(line_tokens, columns)
     if name:
         row.cells["name"] = name
-    tokens = [t for t in line.tokens if t not in name and not _is_sequence(t, columns)]
+    tokens = [t for t in line_tokens if t not in name and not _is_sequence(t, columns)]
     anchor = _rate_anchor(tokens, columns)
     if anchor is not None:
         row.cells["tax_rate"] = [anchor]
@@ -158,6 +160,19 @@ def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
             break
         cell.append(token)
     return cell
+
+
+def split_glued(token: Token) -> list[Token]:
+    """Split an amount glued to the rate beside it (82.4213% is 82.42 and 13%), as tight
+    layouts and OCR boxes both produce; money always has exactly two decimals."""
+    match = GLUED_AMOUNT_RATE.match(token.text)
+    if not match:
+        return [token]
+    cut = token.x0 + token.width * len(match.group(1)) / len(token.text)
+    return [
+        Token(match.group(1), token.x0, token.y0, cut, token.y1, token.confidence),
+        Token(match.group(2), cut, token.y0, token.x1, token.y1, token.confidence),
+    ]
 
 
 def _is_sequence(token: Token, columns: Columns) -> bool:

@@ -54,7 +54,7 @@ ANY_LABEL = re.compile(
     "|".join(
         [p.pattern for p in PARTY_LABELS.values()]
         + [spaced(w) + r"\s*[:：]" for w in ("收款人", "复核", "开票人", "销售方", "发票代码", "发票号码", "开票日期", "校验码", "机器编号")]
-        + [spaced("复核人") + r"\s*[:：]"]
+        + [spaced("复核人") + r"\s*[:：]", r"(?<=\s)[购销](?=\s|$)"]
     )
 )
 PEOPLE = {
