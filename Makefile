@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 
 ## demo: install, then process the committed sample inbox against its register
 demo: $(STAMP)
-	$(BIN)/capture run fixtures/inbox --ledger fixtures/register.csv --out demo-out; \
+	rm -rf demo-out
+	$(BIN)/capture run fixtures/inbox --ledger fixtures/register.csv --out demo-out --store demo-out/capture.db; \
 	  code=$$?; test $$code -le 1 || exit $$code
 	@echo "records: demo-out/records.jsonl  import batch: demo-out/import.json  report: demo-out/report.json"
 
@@ -31,7 +32,7 @@ bench: $(STAMP)
 SEED ?= $(shell date +%s)
 eval: $(STAMP)
 	rm -rf eval && $(BIN)/python -m fixtures.generate --out eval/inbox --count 300 --seed $(SEED)
-	$(BIN)/capture run eval/inbox --out eval/out; test $$? -le 1
+	$(BIN)/capture run eval/inbox --out eval/out --store eval/capture.db; test $$? -le 1
 	$(BIN)/capture eval eval/inbox --records eval/out/records.jsonl --json eval/scores.json
 
 clean:

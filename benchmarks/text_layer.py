@@ -11,10 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from capture.register import Register
-
+from capture.ledger import Ledger
 from capture.pipeline import run_batch
-from fixtures.generate import generate
+from fixtures.generate import FileOptions, write_file
 
 
 def bench(inbox: Path, workers: int, runs: int) -> tuple[float, dict[str, float], int]:
@@ -23,7 +22,8 @@ def bench(inbox: Path, workers: int, runs: int) -> tuple[float, dict[str, float]
     invoices = 0
     for _ in range(runs):
         started = time.perf_counter()
-        result = run_batch([inbox], Register.empty(), workers=workers)
+        with Ledger() as ledger:  # in memory: every run sees the files as new
+            result = run_batch([inbox], ledger, workers=workers)
         elapsed = time.perf_counter() - started
         invoices = len(result.records)
         rates.append(invoices / elapsed)
@@ -45,7 +45,8 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {cores} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as folder:
         inbox = Path(folder)
-        generate(inbox, args.count, seed=20261128, families=("digital", "legacy"), single_page=True)
+        for index in range(args.count):
+            write_file(inbox, f"bench_{index:04d}", 20261128, index, options=FileOptions(form="single"))
         for workers in sorted({1, cores}):
             rate, stages, invoices = bench(inbox, workers, args.runs)
             print(f"workers={workers}: {rate:.1f} invoices/s (median of {args.runs} runs over {invoices} single-page invoices)")

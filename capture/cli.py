@@ -164,6 +164,9 @@ def evaluate(
     """Score records against truth files, field by field."""
     from capture.evaluate import evaluate_folder, format_scores
 
+    for path in (truth_dir, records):
+        if not path.exists():
+            _fail(f"no such file or folder: {path}", EXIT_USAGE)
     scores = evaluate_folder(truth_dir, records)
     typer.echo(format_scores(scores))
     if json_out:
@@ -184,3 +187,7 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 - last line of defence, reported plainly
         print(f"internal error: {error!r}", file=sys.stderr)
         sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()
