@@ -3,7 +3,7 @@
 pypdfium2 reads the text layer (about six times faster than pdfplumber on these pages, which
 matters for the batch throughput target) and renders pages. Where pdfium cannot map a font's
 glyphs to text (seen on real 增值税电子普通发票 with KaiTi_GB2312 / SimSun labels), that page
-is read with pdfminer through pdfplumber instead, which decodes them.
+is read with pdfminer instead, which decodes them (capture/pdfminer_text.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from capture.errors import InputError
+from capture.pdfminer_text import Char, PdfminerText
 from capture.qr import QrPayload, decode_qr_payloads
 from capture.tokens import Page, Token, clean_text
 
@@ -68,10 +69,6 @@ def read_pdf_page(page: pdfium.PdfPage, number: int, fallback: PdfminerText) -> 
     return Page(number, width, height, tokens if usable else [], kind, qr, timings)
 
 
-#: One character of the text layer: text, left, top, right, bottom (top-left origin).
-Char = tuple[str, float, float, float, float]
-
-
 def pdfium_chars(page: pdfium.PdfPage, page_height: float) -> list[Char] | None:
     """Characters with loose (font) boxes; None when some text object has no mappable text."""
     textpage = page.get_textpage()
@@ -95,26 +92,6 @@ def _has_unmapped_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> bo
         if pdfium_raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2:
             return True
     return False
-
-
-class PdfminerText:
-    """pdfminer (through pdfplumber) reads fonts pdfium cannot map; opened only when needed."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._pdf = None
-
-    def chars(self, index: int) -> list[Char]:
-        import pdfplumber
-
-        if self._pdf is None:
-            self._pdf = pdfplumber.open(self.path)
-        page = self._pdf.pages[index]
-        return [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars]
-
-    def close(self) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
 
 
 def group_words(chars: list[Char]) -> list[Token]:
