@@ -25,7 +25,9 @@ def read_xml_drafts(path: Path) -> list[Draft]:
     """One draft for an invoice XML file (source kind "xml"); InputError when it is not one."""
     size = path.stat().st_size
     if size > MAX_XML_BYTES:
-        raise InputError(f"the XML file is {size} bytes, larger than the {MAX_XML_BYTES} an invoice XML may be")
+        raise InputError(
+            f"the XML file is {size} bytes, larger than the {MAX_XML_BYTES} an invoice XML may be"
+        )
     root = parse_xml(path.read_bytes(), "the XML file")
     data, kind = invoice_from_xml(root)
     if data is None:
@@ -82,6 +84,7 @@ def digital_kind(root: Element) -> str | None:
 def _party(info: Element | None, side: str, prefix: str) -> dict[str, str | None]:
     if info is None:
         return {}
+
     def get(name: str) -> str | None:
         return _value(info, prefix + name)
 
@@ -103,8 +106,12 @@ def digital_invoice(root: Element) -> InvoiceData:
         "code": None,
         "check_code": None,
         "machine_number": None,
-        "number": norm.code(_value(root, "TaxSupervisionInfo/InvoiceNumber", "Header/EIid", ".//InvoiceNumber")),
-        "date": norm.date(_value(root, "TaxSupervisionInfo/IssueTime", ".//IssueTime", ".//RequestTime")),
+        "number": norm.code(
+            _value(root, "TaxSupervisionInfo/InvoiceNumber", "Header/EIid", ".//InvoiceNumber")
+        ),
+        "date": norm.date(
+            _value(root, "TaxSupervisionInfo/IssueTime", ".//IssueTime", ".//RequestTime")
+        ),
         "amount": norm.amount(_value(basic, "TotalAmWithoutTax")),
         "tax": norm.amount(_value(basic, "TotalTaxAm")),
         "total": norm.amount(_value(basic, "TotalTax-includedAmount")),

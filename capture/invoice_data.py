@@ -109,7 +109,9 @@ def rate(value: str | None) -> str | None:
         parsed /= 100
     if parsed == 0:
         return "0"
-    return format(parsed.quantize(_CENT) if parsed == parsed.quantize(_CENT) else parsed.normalize(), "f")
+    return format(
+        parsed.quantize(_CENT) if parsed == parsed.quantize(_CENT) else parsed.normalize(), "f"
+    )
 
 
 def item(
@@ -148,7 +150,9 @@ def apply(draft: Draft, data: InvoiceData, *, authoritative: bool) -> None:
         draft.confidence["items"] = 1.0
         draft.sources["items"] = []
     known = {payload.raw for payload in draft.qr}
-    payloads = [p for p in (parse_qr(raw) for raw in data.qr) if p is not None and p.raw not in known]
+    payloads = [
+        p for p in (parse_qr(raw) for raw in data.qr) if p is not None and p.raw not in known
+    ]
     draft.qr = payloads + draft.qr
 
 

@@ -29,8 +29,7 @@ from capture.assemble import group_pages
 from capture.einvoice_xml import invoice_from_xml
 from capture.errors import InputError
 from capture.extract.draft import Draft, empty_invoice
-from capture.extract.lines import build_lines, find_first, make_line
-from capture.extract.page import PEOPLE, REMARKS_MARK, TOTAL_LINE, extract_page
+from capture.extract.page import extract_page
 from capture.invoice_data import InvoiceData
 from capture.qr import QrPayload, decode_qr_payloads
 from capture.safe_xml import parse_xml_lenient, text_of
@@ -42,7 +41,7 @@ SOURCES = frozenset({"text", "meta", "tags", "xml"})
 MM_TO_PT = 72 / 25.4
 MAX_PAGES = 200
 MAX_GLYPHS = 20_000  # per text code
-MAX_IMAGE_PIXELS = 25_000_000
+MAX_IMAGE_PIXELS = 4_000_000  # a QR image never needs more
 MAX_QR_IMAGES = 8  # per page
 MAX_TAG_DEPTH = 32
 DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)
@@ -105,7 +104,9 @@ def resolve(base_dir: str, location: str | None) -> str | None:
     if not location or not location.strip():
         return None
     location = location.strip().replace("\\", "/")
-    joined = location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
+    joined = (
+        location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
+    )
     clean = posixpath.normpath(joined)
     return None if clean.startswith("..") or clean == "." else clean
 
@@ -130,7 +131,9 @@ class Package:
         data = self.data(path)
         if data is None:
             if required:
-                raise InputError(f"the OFD lacks a part it needs ({path or 'unnamed'}); it is damaged or not an OFD")
+                raise InputError(
+                    f"the OFD lacks a part it needs ({path or 'unnamed'}); it is damaged or not an OFD"
+                )
             return None
         try:
             root = parse_xml_lenient(data, f"OFD part {path}")
@@ -217,7 +220,9 @@ def _deltas(spec: str | None, needed: int) -> list[float]:
     try:
         while index < len(words) and len(values) < needed:
             if words[index] == "g" and index + 2 < len(words):
-                values += [float(words[index + 2])] * min(int(words[index + 1]), needed - len(values))
+                values += [float(words[index + 2])] * min(
+                    int(words[index + 1]), needed - len(values)
+                )
                 index += 3
             else:
                 values.append(float(words[index]))
@@ -263,7 +268,9 @@ def parse_text_object(element: Element) -> TextObject | None:
             )
         if chars:
             x += _advance(chars[-1]) * size
-    return TextObject(element.get("ID"), glyphs, (box[0], box[1], box[2], box[3])) if glyphs else None
+    return (
+        TextObject(element.get("ID"), glyphs, (box[0], box[1], box[2], box[3])) if glyphs else None
+    )
 
 
 def text_objects(content: Element | None) -> list[TextObject]:
@@ -295,7 +302,9 @@ def object_tokens(obj: TextObject) -> list[Token]:
     tail = "".join(g.char for line in lines[1:] for g in line).rstrip()
     if tail and tokens:
         last = tokens[-1]
-        tokens[-1] = Token(clean_text(last.text + tail), last.x0, last.y0, last.x1, last.y1, last.confidence)
+        tokens[-1] = Token(
+            clean_text(last.text + tail), last.x0, last.y0, last.x1, last.y1, last.confidence
+        )
     return tokens
 
 
@@ -324,13 +333,21 @@ def words(chars: list[tuple[str, float, float, float, float]]) -> list[Token]:
 
 def _word_token(chars: list[tuple[str, float, float, float, float]]) -> Token:
     text = clean_text("".join(c[0] for c in chars))
-    return Token(text, chars[0][1], min(c[2] for c in chars), max(c[3] for c in chars), max(c[4] for c in chars))
+    return Token(
+        text,
+        chars[0][1],
+        min(c[2] for c in chars),
+        max(c[3] for c in chars),
+        max(c[4] for c in chars),
+    )
 
 
 def page_view(page: OfdPage) -> Page:
     """The page as tokens in points, top-left origin: what `extract_page` reads."""
     tokens = [token for obj in page.texts if page.holds(obj) for token in object_tokens(obj)]
-    return Page(page.number, page.width * MM_TO_PT, page.height * MM_TO_PT, tokens, "ofd", list(page.qr))
+    return Page(
+        page.number, page.width * MM_TO_PT, page.height * MM_TO_PT, tokens, "ofd", list(page.qr)
+    )
 
 
 def decode_image_qr(data: bytes) -> list[QrPayload]:
@@ -352,7 +369,9 @@ def decode_image_qr(data: bytes) -> list[QrPayload]:
 class OfdDocument:
     """One document of the package (DocBody): pages, templates, resources, tags, attachments."""
 
-    def __init__(self, package: Package, path: str, meta: dict[str, str | None], first_number: int) -> None:
+    def __init__(
+        self, package: Package, path: str, meta: dict[str, str | None], first_number: int
+    ) -> None:
         self.package = package
         self.meta = meta
         self.first_number = first_number
@@ -361,14 +380,21 @@ class OfdDocument:
         common = root.find("CommonData")
         common = common if common is not None else Element("CommonData")
         self.box = _floats(text_of(common.find("PageArea/PhysicalBox")), 4) or DEFAULT_BOX
-        self.templates = {t.get("ID"): resolve(self.dir, t.get("BaseLoc")) for t in common.iter("TemplatePage")}
+        self.templates = {
+            t.get("ID"): resolve(self.dir, t.get("BaseLoc")) for t in common.iter("TemplatePage")
+        }
         self.media: dict[str, str] = {}
+        self._qr_of: dict[str, list[QrPayload]] = {}
         for tag in ("DocumentRes", "PublicRes"):
             for res in common.iter(tag):
                 self._add_media(resolve(self.dir, text_of(res)))
-        self.page_refs = [(p.get("ID"), resolve(self.dir, p.get("BaseLoc"))) for p in root.iter("Page")]
+        self.page_refs = [
+            (p.get("ID"), resolve(self.dir, p.get("BaseLoc"))) for p in root.findall("Pages/Page")
+        ]
         if len(self.page_refs) > MAX_PAGES:
-            raise InputError(f"the OFD has {len(self.page_refs)} pages; at most {MAX_PAGES} are read")
+            raise InputError(
+                f"the OFD has {len(self.page_refs)} pages; at most {MAX_PAGES} are read"
+            )
         self.tags_path = resolve(self.dir, text_of(root.find("CustomTags")))
         self.attachments_path = resolve(self.dir, text_of(root.find("Attachments")))
 
@@ -376,14 +402,19 @@ class OfdDocument:
         res = self.package.xml(res_path)
         if res is None or res_path is None:
             return
-        base = resolve(posixpath.dirname(res_path), res.get("BaseLoc") or ".") or posixpath.dirname(res_path)
+        base = resolve(posixpath.dirname(res_path), res.get("BaseLoc") or ".") or posixpath.dirname(
+            res_path
+        )
         for media in res.iter("MultiMedia"):
             location = resolve(base, text_of(media.find("MediaFile")))
             if media.get("ID") and location:
                 self.media[media.get("ID")] = location
 
     def pages(self) -> list[OfdPage]:
-        return [self._page(self.first_number + i, page_id, path) for i, (page_id, path) in enumerate(self.page_refs)]
+        return [
+            self._page(self.first_number + i, page_id, path)
+            for i, (page_id, path) in enumerate(self.page_refs)
+        ]
 
     def _page(self, number: int, page_id: str | None, path: str | None) -> OfdPage:
         root = self.package.xml(path, required=True)
@@ -404,11 +435,12 @@ class OfdDocument:
         if content is None:
             return []
         ids = [image.get("ResourceID") for image in content.iter("ImageObject")][:MAX_QR_IMAGES]
-        for resource in ids:
-            data = self.package.data(self.media.get(resource or ""))
-            payloads = decode_image_qr(data) if data else []
-            if payloads:
-                return payloads
+        for location in (self.media.get(resource or "") for resource in ids):
+            if location and location not in self._qr_of:
+                data = self.package.data(location)
+                self._qr_of[location] = decode_image_qr(data) if data else []
+            if location and self._qr_of[location]:
+                return self._qr_of[location]
         return []
 
     def meta_data(self) -> InvoiceData:
@@ -434,8 +466,18 @@ class OfdDocument:
         paths: list[str] = []
         if listing is not None and self.attachments_path:
             base = posixpath.dirname(self.attachments_path)
-            paths = [p for p in (resolve(base, text_of(a.find("FileLoc"))) for a in listing.iter("Attachment")) if p]
-        fallback = [n for n in self.package.archive.names() if n.lower().endswith("attachs/original_invoice.xml")]
+            paths = [
+                p
+                for p in (
+                    resolve(base, text_of(a.find("FileLoc"))) for a in listing.iter("Attachment")
+                )
+                if p
+            ]
+        fallback = [
+            n
+            for n in self.package.archive.names()
+            if n.lower().endswith("attachs/original_invoice.xml")
+        ]
         return [p for p in paths if p.lower().endswith(".xml")] + fallback
 
     def tag_data(self, pages: list[OfdPage]) -> InvoiceData:
@@ -510,7 +552,10 @@ class TagReader:
 
     def _items(self) -> list[dict] | None:
         groups = [g for g in self.groups if g] or self._rows()
-        items = [norm.item(**{TAG_ITEM_FIELDS[k]: _joined(refs) for k, refs in g.items()}) for g in groups]
+        items = [
+            norm.item(**{TAG_ITEM_FIELDS[k]: _joined(refs) for k, refs in g.items()})
+            for g in groups
+        ]
         return items or None
 
     def _rows(self) -> list[dict[str, list[Ref]]]:
@@ -581,7 +626,9 @@ def documents(package: Package) -> list[OfdDocument]:
         found.append(document)
         first += len(document.page_refs)
         if first - 1 > MAX_PAGES:
-            raise InputError(f"the OFD has more than {MAX_PAGES} pages; at most {MAX_PAGES} are read")
+            raise InputError(
+                f"the OFD has more than {MAX_PAGES} pages; at most {MAX_PAGES} are read"
+            )
     return found
 
 
@@ -610,39 +657,13 @@ def document_drafts(document: OfdDocument, sources: Collection[str]) -> list[Dra
 
 def _text_draft(page: OfdPage, read_text: bool) -> Draft:
     if not read_text:
-        return Draft(invoice=empty_invoice(), qr=list(page.qr), pages=[page.number], source_kind="ofd")
+        return Draft(
+            invoice=empty_invoice(), qr=list(page.qr), pages=[page.number], source_kind="ofd"
+        )
     view = page_view(page)
     draft = extract_page(view)
     norm.normalise_rates(draft)
-    if draft.invoice["kind"] in DIGITAL_KINDS:
-        _digital_signatures(draft, view)
     return draft
-
-
-def _digital_signatures(draft: Draft, page: Page) -> None:
-    """A 数电票 prints only 开票人 under its remarks box: a 复核人:/收款人: read on it is remarks
-    text (issuers write it into 备注), so it is no reviewer or payee and the remarks run down to
-    the 开票人 line."""
-    if draft.invoice["payee"] is None and draft.invoice["reviewer"] is None:
-        return
-    for name in ("payee", "reviewer"):
-        norm.apply(draft, InvoiceData(fields={name: None}), authoritative=True)
-    lines = build_lines(page.tokens)
-    total, drawer = find_first(lines, TOTAL_LINE), find_first(lines, PEOPLE["drawer"])
-    marker = next((t for t in page.tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4), None)
-    if total is None or marker is None:
-        return
-    bottom = drawer.line.y0 if drawer is not None and drawer.line.y0 > total.line.y1 else float("inf")
-    parts: list[str] = []
-    used: list[Token] = []
-    for line in lines:
-        if total.line.y1 < line.cy < bottom:
-            box = [t for t in line.tokens if t.x0 > marker.x1 - 1 and t is not marker]
-            parts.append(make_line(box).text if box else "")
-            used += box
-    remarks = "".join(parts).strip()
-    if remarks:
-        draft.put("remarks", remarks, used)
 
 
 def _one_invoice(invoices: list[Draft], numbers: list[int], qr: list[QrPayload]) -> Draft:

@@ -18,17 +18,18 @@ from pathlib import Path
 from capture.assemble import build_record, group_pages
 from capture.dedupe import apply_duplicates
 from capture.documents import collect_inputs, sniff
+from capture.einvoice_xml import read_xml_drafts
 from capture.errors import InputError
+from capture.extract.draft import Draft
 from capture.extract.page import extract_page
 from capture.ledger import Ledger
+from capture.ofd import read_ofd_drafts
 from capture.output import write_json, write_jsonl
 from capture.pdf import read_pdf_pages
 from capture.records import Record
 
 NOT_YET = {
     "image": "images (scans, photos) need OCR, which this version does not include yet",
-    "ofd": "OFD invoices are not supported by this version yet",
-    "xml": "XML invoices are not supported by this version yet",
 }
 
 
@@ -64,27 +65,40 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
             raise InputError("the file is empty")
         if result.kind in NOT_YET:
             raise InputError(NOT_YET[result.kind])
-        if result.kind != "pdf":
-            raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
-        pages = list(read_pdf_pages(path))
-        read_done = time.perf_counter()
-        if not any(page.tokens for page in pages):
-            raise InputError("the PDF has no text layer (a scan); OCR is not included in this version")
-        drafts = [extract_page(page) for page in pages]
+        drafts = read_drafts(path, result)
         extract_done = time.perf_counter()
         result.records = [build_record(d, name, digest, today) for d in group_pages(drafts)]
-        result.timings = {
-            "text": sum(p.timings.get("text", 0.0) for p in pages),
-            "qr": sum(p.timings.get("qr", 0.0) for p in pages),
-            "extract": extract_done - read_done,
-            "verify": time.perf_counter() - extract_done,
-        }
+        result.timings["verify"] = time.perf_counter() - extract_done
     except InputError as error:
         result.error = str(error)
     except OSError as error:
         result.error = f"cannot read the file: {error.strerror or error}"
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def read_drafts(path: Path, result: FileResult) -> list[Draft]:
+    """Page drafts of a sniffed file: PDF text layers through the layout rules; OFD and 数电
+    XML from their structured data."""
+    if result.kind == "ofd":
+        return read_ofd_drafts(path)
+    if result.kind == "xml":
+        return read_xml_drafts(path)
+    if result.kind != "pdf":
+        raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
+    started = time.perf_counter()
+    pages = list(read_pdf_pages(path))
+    read_done = time.perf_counter()
+    if not any(page.tokens for page in pages):
+        raise InputError("the PDF has no text layer (a scan); OCR is not included in this version")
+    drafts = [extract_page(page) for page in pages]
+    result.timings.update(
+        text=sum(p.timings.get("text", 0.0) for p in pages),
+        qr=sum(p.timings.get("qr", 0.0) for p in pages),
+        extract=time.perf_counter() - read_done,
+        read=read_done - started,
+    )
+    return drafts
 
 
 def _process_job(job: tuple[Path, str, dt.date | None, str | None]) -> FileResult:

@@ -36,15 +36,34 @@ def parse_xml(data: bytes, what: str) -> Element:
     """Parse XML safely and return its root with namespace-free tags; InputError when unsafe or
     malformed. `what` names the document in messages ("the XML file", "OFD part Doc_0/...")."""
     if len(data) > MAX_XML_BYTES:
-        raise InputError(f"{what} is {len(data)} bytes, larger than the {MAX_XML_BYTES} an invoice XML may be")
+        raise InputError(
+            f"{what} is {len(data)} bytes, larger than the {MAX_XML_BYTES} an invoice XML may be"
+        )
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = fromstring(_utf8(data), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        reason = next((text for kind, text in _UNSAFE.items() if isinstance(error, kind)), str(error))
+        reason = next(
+            (text for kind, text in _UNSAFE.items() if isinstance(error, kind)), str(error)
+        )
         raise InputError(f"unsafe XML refused in {what}: {reason}") from error
     except ParseError as error:
         raise InputError(f"{what} is not well-formed XML ({error})") from error
+    except (ValueError, LookupError) as error:  # an encoding expat cannot read
+        raise InputError(f"{what} cannot be read as XML ({error})") from error
     return strip_namespaces(root)
+
+
+_DECLARATION = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9_.-]+)(["'])""")
+_CHINESE_ENCODINGS = {b"gbk", b"gb2312", b"gb18030"}
+
+
+def _utf8(data: bytes) -> bytes:
+    """GBK-family documents (which expat cannot decode) re-encoded as UTF-8."""
+    match = _DECLARATION.match(data)
+    if not match or match.group(2).lower() not in _CHINESE_ENCODINGS:
+        return data
+    text = data.decode("gb18030", errors="replace")
+    return _DECLARATION.sub(rb"\g<1>UTF-8\g<3>", text.encode("utf-8"), count=1)
 
 
 _PREFIXED_TAG = re.compile(rb"(</?)[A-Za-z_][\w.-]*:|(</?):")
@@ -60,7 +79,9 @@ def parse_xml_lenient(data: bytes, what: str) -> Element:
     except InputError as error:
         if not isinstance(error.__cause__, ParseError):
             raise
-        repaired = _NAMESPACE_DECLARATION.sub(b"", _PREFIXED_TAG.sub(lambda m: m.group(1) or m.group(2), data))
+        repaired = _NAMESPACE_DECLARATION.sub(
+            b"", _PREFIXED_TAG.sub(lambda m: m.group(1) or m.group(2), data)
+        )
         return parse_xml(repaired, what)
 
 

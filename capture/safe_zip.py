@@ -23,7 +23,7 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-def check_member_name(name: str) -> None:
+def check_member_name(name: str, what: str = "the package") -> None:
     """Refuse a member name that could point outside the package when extracted."""
     parts = name.split("/")
     unsafe = (
@@ -36,7 +36,7 @@ def check_member_name(name: str) -> None:
     )
     if unsafe:
         raise InputError(
-            f"unsafe member name {name!r} in the package: it points outside the package (zip slip); "
+            f"unsafe member name {name!r} in {what}: it points outside the package (zip slip); "
             "the file is refused and nothing was extracted"
         )
 
@@ -49,28 +49,38 @@ class SafeZip:
         self._read_total = 0
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(f"{what} is {size} bytes, more than the {MAX_FILE_BYTES} an invoice may be")
+            raise InputError(
+                f"{what} is {size} bytes, more than the {MAX_FILE_BYTES} an invoice may be"
+            )
         try:
             self._zip = zipfile.ZipFile(path)
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
-            raise InputError(f"{what} is not a readable ZIP package ({error}); it may be truncated or damaged") from error
+            raise InputError(
+                f"{what} is not a readable ZIP package ({error}); it may be truncated or damaged"
+            ) from error
         self._members = self._check(infos)
         self._folded = {name.lower(): name for name in self._members}
 
     def _check(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
         if len(infos) > MAX_MEMBERS:
             self.close()
-            raise InputError(f"{self.what} holds {len(infos)} members, more than the {MAX_MEMBERS} allowed")
+            raise InputError(
+                f"{self.what} holds {len(infos)} members, more than the {MAX_MEMBERS} allowed"
+            )
         members: dict[str, zipfile.ZipInfo] = {}
         declared = 0
         try:
             for info in infos:
-                check_member_name(info.filename)
+                check_member_name(info.filename, self.what)
                 if info.filename in members:
-                    raise InputError(f"{self.what} holds two members named {info.filename!r}; refused as ambiguous")
+                    raise InputError(
+                        f"{self.what} holds two members named {info.filename!r}; refused as ambiguous"
+                    )
                 if info.flag_bits & 0x1:
-                    raise InputError(f"{self.what} is encrypted (member {info.filename!r}); save an unprotected copy")
+                    raise InputError(
+                        f"{self.what} is encrypted (member {info.filename!r}); save an unprotected copy"
+                    )
                 if info.file_size > MAX_MEMBER_BYTES:
                     raise InputError(self._bomb(info.filename, f"declares {info.file_size} bytes"))
                 declared += info.file_size
@@ -111,10 +121,14 @@ class SafeZip:
                     if size > MAX_MEMBER_BYTES:
                         raise InputError(self._bomb(name, "inflates past its declared size"))
                     if self._read_total > MAX_TOTAL_BYTES:
-                        raise InputError(f"{self.what} inflates to more than {MAX_TOTAL_BYTES} bytes (zip bomb?); refused")
+                        raise InputError(
+                            f"{self.what} inflates to more than {MAX_TOTAL_BYTES} bytes (zip bomb?); refused"
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as error:
-            raise InputError(f"member {name!r} of {self.what} cannot be read ({error}); the file may be damaged") from error
+            raise InputError(
+                f"member {name!r} of {self.what} cannot be read ({error}); the file may be damaged"
+            ) from error
         return b"".join(chunks)
 
     def close(self) -> None:

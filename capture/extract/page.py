@@ -70,6 +70,7 @@ MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
+DIGITAL_KINDS = ("digital_special", "digital_normal")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
 CIPHER_TAIL = re.compile(r"\s[密码区](?:\s.*)?$|(?:\s[密码区])?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
 
@@ -255,9 +256,16 @@ def _read_grand_total(line: Line, draft: Draft) -> None:
     draft.has_totals = True
 
 
+def _people_printed(draft: Draft) -> dict[str, re.Pattern[str]]:
+    """A 数电票 prints only 开票人; a 复核人: or 收款人: on it is text in its 备注 box."""
+    if draft.invoice["kind"] in DIGITAL_KINDS:
+        return {"drawer": PEOPLE["drawer"]}
+    return PEOPLE
+
+
 def read_people(lines: list[Line], draft: Draft) -> None:
     """收款人, 复核, 开票人."""
-    for field, pattern in PEOPLE.items():
+    for field, pattern in _people_printed(draft).items():
         found = find_first(lines, pattern)
         if found:
             value, tokens = value_after(found, ANY_LABEL)
@@ -271,7 +279,7 @@ def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     if marker is None or total_line is None:
         return
     bottom = min(
-        (f.line.y0 for p in PEOPLE.values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
+        (f.line.y0 for p in _people_printed(draft).values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
         default=float("inf"),
     )
     inline = REMARKS_MARK.sub("", marker.text)
