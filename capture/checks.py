@@ -14,7 +14,7 @@ from decimal import Decimal
 from capture.amounts import parse_decimal, parse_money, words_to_amount
 from capture.qr import QrPayload
 from capture.records import Check, Invoice
-from capture.taxid import is_legacy_tax_id, is_valid_uscc
+from capture.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc, looks_like_damaged_uscc
 
 DIGITAL_KINDS = {"digital_special", "digital_normal"}
 LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal"}
@@ -95,8 +95,9 @@ def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
 
 
 def tax_id_check_digit(invoice: Invoice, _: Witnesses) -> list[Check]:
-    """Tax IDs: an 18-character code must pass its GB 32100-2015 check digit; 15/17/20-character
-    legacy IDs are accepted as such."""
+    """Tax IDs: an 18-character code must pass its GB 32100-2015 check digit (or be a resident
+    ID card number, as individual businesses use); 15/17/20-character legacy IDs are accepted as
+    such, except a 17-character one that reads like a unified code with a character lost."""
     checks = []
     for side in ("buyer", "seller"):
         name = f"{side}.tax_id"
@@ -104,8 +105,10 @@ def tax_id_check_digit(invoice: Invoice, _: Witnesses) -> list[Check]:
         if tax_id is None:
             continue
         if len(tax_id) == 18:
-            ok = is_valid_uscc(tax_id)
+            ok = is_valid_uscc(tax_id) or is_resident_id(tax_id)
             message = f"{label(name)} {tax_id} " + ("passes its check digit" if ok else "fails its check digit (GB 32100-2015): a character is misread or mistyped")
+        elif looks_like_damaged_uscc(tax_id):
+            ok, message = False, f"{label(name)} {tax_id} has 17 characters: an 18-character code with one character lost?"
         else:
             ok = is_legacy_tax_id(tax_id)
             message = f"{label(name)} {tax_id} " + ("is a legacy taxpayer ID, accepted as such" if ok else "is not a valid taxpayer ID (18 characters expected)")
@@ -134,6 +137,52 @@ def number_format(invoice: Invoice, _: Witnesses) -> list[Check]:
     if invoice.check_code is not None:
         ok = len(invoice.check_code) == 20 and invoice.check_code.isdigit()
         checks.append(_check("number_format", "check_code", ok, f"{label('check_code')} " + ("has 20 digits" if ok else f"{invoice.check_code} should have 20 digits")))
+    return checks
+
+
+#: The last two digits of a 12-digit 发票代码 that name an electronic invoice type.
+ELECTRONIC_CODE_SUFFIX = {"11": "vat_electronic_normal", "13": "vat_electronic_special"}
+
+
+def code_matches_kind(invoice: Invoice, _: Witnesses) -> list[Check]:
+    """The 发票代码 agrees with the type in the title: codes of 电子普票 end in 11 and of 电子专票
+    in 13; 10-digit codes belong to paper invoices."""
+    code, kind = invoice.code, invoice.kind
+    if code is None or kind not in LEGACY_KINDS or not code.isdigit():
+        return []
+    electronic = len(code) == 12 and ELECTRONIC_CODE_SUFFIX.get(code[-2:])
+    ok = electronic == kind if kind in ELECTRONIC_CODE_SUFFIX.values() else not electronic
+    message = f"{label('code')} {code} " + ("fits the invoice type" if ok else f"does not fit a {kind} invoice")
+    return [_check("code_matches_kind", "code", ok, message)]
+
+
+#: When each historical VAT rate applied (general rates; 1%/3%/5%/6% and 0 always).
+RATE_PERIODS = {
+    Decimal("0.17"): (dt.date.min, dt.date(2018, 4, 30)),
+    Decimal("0.11"): (dt.date.min, dt.date(2018, 4, 30)),
+    Decimal("0.16"): (dt.date(2018, 5, 1), dt.date(2019, 3, 31)),
+    Decimal("0.10"): (dt.date(2018, 5, 1), dt.date(2019, 3, 31)),
+    Decimal("0.13"): (dt.date(2019, 4, 1), dt.date.max),
+    Decimal("0.09"): (dt.date(2019, 4, 1), dt.date.max),
+}
+
+
+def rate_in_period(invoice: Invoice, _: Witnesses) -> list[Check]:
+    """A rate that changed in 2018/2019 (17/11 → 16/10 → 13/9) was in force on the issue date;
+    red invoices may correct older ones and are exempt."""
+    if invoice.date is None or (invoice.total or "").startswith("-"):
+        return []
+    try:
+        date = dt.date.fromisoformat(invoice.date)
+    except ValueError:
+        return []
+    checks = []
+    for index, item in enumerate(invoice.items):
+        if item.tax_rate in (None, *NO_TAX_RATES):
+            continue
+        period = RATE_PERIODS.get(Decimal(item.tax_rate))
+        if period and not period[0] <= date <= period[1]:
+            checks.append(_check("rate_in_period", f"items[{index}].tax_rate", False, f"line {index + 1} tax rate {Decimal(item.tax_rate):.0%} was not in force on {invoice.date}"))
     return checks
 
 
@@ -294,7 +343,9 @@ RULES: list[Rule] = [
     required_fields,
     tax_id_check_digit,
     number_format,
+    code_matches_kind,
     date_valid,
+    rate_in_period,
     items_sum,
     amount_plus_tax,
     line_tax,

@@ -146,9 +146,11 @@ def split_row(line: Line, columns: Columns) -> RowCells:
 
 def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
     """The name cell of a line: tokens from the column's left edge onwards, while they follow
-    each other at word spacing; a wider gap starts the next cell (规格型号)."""
+    each other at word spacing. A wider gap, or any gap once a token reaches the next column's
+    header, starts the next cell (规格型号)."""
     name_left, name_right = columns.spans["name"]
-    limit = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), 0.0)))[0]
+    left, right = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), float("inf"))))
+    near_next = left - 0.25 * (right - left)
     cell: list[Token] = []
     for token in sorted(tokens, key=lambda t: t.x0):
         if _is_sequence(token, columns):
@@ -156,8 +158,10 @@ def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
         if not cell:
             if token.x0 > (name_left + name_right) / 2 or columns.of(token) != "name":
                 return []
-        elif token.x0 >= limit or token.x0 - cell[-1].x1 > NAME_GAP * token.height:
-            break
+        else:
+            gap = token.x0 - cell[-1].x1
+            if token.x0 >= left or gap > NAME_GAP * token.height or (token.x0 >= near_next and gap > 0.15 * token.height):
+                break
         cell.append(token)
     return cell
 
