@@ -8,7 +8,8 @@ from pydantic import ValidationError
 
 from capture.checks import Witnesses, label, run_checks
 from capture.extract.draft import Draft
-from capture.records import Invoice, Record, Source
+from capture.records import Check, Invoice, Record, Source
+from capture.repair import repair
 
 LIST_PLACEHOLDER = ("(详见销货清单)", "（详见销货清单）", "详见销货清单")
 
@@ -64,12 +65,13 @@ def is_invoice(draft: Draft) -> bool:
     return bool(draft.invoice["kind"] or draft.invoice["number"] or draft.qr or draft.is_list_page)
 
 
-def validated_invoice(data: dict) -> tuple[Invoice, list[str]]:
-    """Validate the draft fields; a value that breaks the contract is nulled, with a reason."""
-    reasons: list[str] = []
+def validated_invoice(data: dict) -> tuple[Invoice, list[Check]]:
+    """Validate the draft fields; a value that breaks the contract is nulled, with a failed
+    `field_valid` check naming it."""
+    problems: list[Check] = []
     for _ in range(50):
         try:
-            return Invoice.model_validate(data), reasons
+            return Invoice.model_validate(data), problems
         except ValidationError as error:
             for problem in error.errors():
                 location = problem["loc"]
@@ -77,7 +79,8 @@ def validated_invoice(data: dict) -> tuple[Invoice, list[str]]:
                 for part in location[:-1]:
                     target = target[part]
                 name = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in location).replace(".[", "[")
-                reasons.append(f"{label(name)} could not be read: {target[location[-1]]!r} is not valid")
+                message = f"{label(name)} could not be read: {target[location[-1]]!r} is not valid"
+                problems.append(Check(rule="field_valid", field=name, ok=False, message=message))
                 target[location[-1]] = None
     raise RuntimeError("draft could not be validated")
 
@@ -101,10 +104,12 @@ def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = N
         )
     if draft.invoice["kind"] is None and draft.qr and draft.qr[0].kind:
         draft.invoice["kind"] = draft.qr[0].kind
-    invoice, reasons = validated_invoice(draft.invoice)
+    invoice, problems = validated_invoice(draft.invoice)
+    invoice, repairs = repair(invoice, draft.qr)
+    repaired = {c.field for c in repairs}
     witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
-    checks = run_checks(invoice, witnesses)
-    reasons += [c.message for c in checks if not c.ok and c.severity == "error"]
+    checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
+    reasons = [c.message for c in checks if not c.ok and c.severity == "error"]
     return Record(
         id=record_id(sha256, page),
         source=source,
