@@ -7,26 +7,28 @@ invoice) -> duplicates (whole batch, in input order) -> outputs.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from capture.assemble import build_record, group_pages
 from capture.dedupe import apply_duplicates
+from capture.directory import apply_directory
 from capture.documents import collect_inputs, sniff
 from capture.einvoice_xml import read_xml_drafts
 from capture.errors import InputError
 from capture.extract.draft import Draft
 from capture.extract.page import extract_page
+from capture.intake import check_image_header, check_regular_file, sha256_regular
 from capture.ledger import Ledger
 from capture.ofd import read_ofd_drafts
 from capture.output import write_json, write_jsonl
 from capture.pdf import read_pdf_pages
 from capture.records import Record
+from capture.workers import default_workers, make_pool
 
 NOT_YET = {
     "image": "images (scans, photos) need OCR, which this version does not include yet",
@@ -46,11 +48,8 @@ class FileResult:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """sha256 of a regular file (links and pipes are refused with an InputError)."""
+    return sha256_regular(path)
 
 
 def process_file(path: Path, name: str, today: dt.date | None = None, digest: str | None = None) -> FileResult:
@@ -58,11 +57,14 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     result = FileResult(file=name)
     started = time.perf_counter()
     try:
-        digest = digest or sha256_of(path)
+        check_regular_file(path)
+        digest = digest or sha256_regular(path)
         result.sha256 = digest
         result.kind = sniff(path)
         if result.kind == "empty":
             raise InputError("the file is empty")
+        if result.kind == "image":
+            check_image_header(path)
         if result.kind in NOT_YET:
             raise InputError(NOT_YET[result.kind])
         drafts = read_drafts(path, result)
@@ -71,8 +73,12 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
         result.timings["verify"] = time.perf_counter() - extract_done
     except InputError as error:
         result.error = str(error)
+    except FileNotFoundError:
+        result.error = "the file vanished while it was read (moved or deleted)"
     except OSError as error:
         result.error = f"cannot read the file: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - one file must not end the batch
+        result.error = f"internal error while reading the file ({error!r}); please report it with the file"
     result.timings["total"] = time.perf_counter() - started
     return result
 
@@ -142,31 +148,54 @@ def run_batch(
     ledger: Ledger,
     workers: int | None = None,
     today: dt.date | None = None,
+    *,
+    files: list[tuple[Path, str]] | None = None,
+    pool: Executor | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
 ) -> BatchResult:
-    """Process files (folders recursively) in parallel; results keep the input order. Files whose
-    sha256 the ledger has already processed, or that appear twice in the inputs, are skipped."""
+    """Process files (folders recursively, or `files` as (path, name) pairs) in parallel; results
+    keep the input order. Files whose sha256 the ledger has already processed, or that appear twice
+    in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends."""
     started = time.perf_counter()
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     jobs, skipped, seen = [], [], set()
-    for path, name in collect_inputs(inputs):
+    for path, name in collect_inputs(inputs) if files is None else files:
         try:
             digest = sha256_of(path)
-        except OSError:
+        except (OSError, InputError):
             digest = None  # reported by process_file
         if digest is not None and (digest in seen or ledger.is_processed(digest)):
             skipped.append(name)
             continue
         seen.add(digest)
         jobs.append((path, name, today, digest))
-    workers = max(1, workers or os.cpu_count() or 1)
-    if workers == 1 or len(jobs) < 4:
-        files = [_process_job(job) for job in jobs]
+    workers = max(1, workers or default_workers())
+    if pool is not None:
+        results = _run_jobs(pool, jobs, on_file)
+    elif workers == 1 or len(jobs) < 4:
+        results = []
+        for job in jobs:
+            results.append(_process_job(job))
+            if on_file:
+                on_file(results[-1])
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            files = list(pool.map(_process_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    records = [record for file in files for record in file.records]
+        with make_pool(min(workers, len(jobs))) as own_pool:
+            results = _run_jobs(own_pool, jobs, on_file)
+    records = [record for file in results for record in file.records]
     apply_duplicates(records, ledger)
-    return BatchResult(records, files, time.perf_counter() - started, skipped, run_id)
+    apply_directory(records, ledger)
+    return BatchResult(records, results, time.perf_counter() - started, skipped, run_id)
+
+
+def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
+    """Results in job order, whatever order the workers finish in."""
+    futures = {pool.submit(_process_job, job): index for index, job in enumerate(jobs)}
+    results: list[FileResult | None] = [None] * len(jobs)
+    for future in as_completed(futures):
+        results[futures[future]] = future.result()
+        if on_file:
+            on_file(future.result())
+    return [r for r in results if r is not None]
 
 
 def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
