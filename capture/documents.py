@@ -39,8 +39,10 @@ def collect_inputs(paths: list[Path]) -> list[tuple[Path, str]]:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
                 relative = file.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+                if any(part.startswith(".") for part in relative.parts):
                     continue
+                if file.is_dir() and not file.is_symlink():
+                    continue  # links, pipes and dangling links are listed: process_file reports them
                 if file.name.endswith(".truth.json"):
                     continue
                 found.append((file, relative.as_posix()))

@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
@@ -48,6 +48,17 @@ MIGRATIONS: list[str] = [
     CREATE TABLE imports (
         sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, rows_added INTEGER NOT NULL,
         rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
+    # 2: the watch journal: finished batches and the file moves still to do (capture/journal.py)
+    """
+    CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY, report TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pending_moves (
+        run_id TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT, destination TEXT NOT NULL,
+        PRIMARY KEY (run_id, source)
     );
     """,
 ]
@@ -225,10 +236,15 @@ class Ledger:
     def is_processed(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM processed_files WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
-    def record_run(self, run_id: str, records: list[dict], files: list[tuple[str, str]]) -> None:
-        """Store a run's records and processed files in one transaction."""
+    def record_run(
+        self, run_id: str, records: list[dict], files: list[tuple[str, str]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Store a run's records and processed files in one transaction (with `also`'s writes)."""
         now = _now()
         with self.db:
+            if also is not None:
+                also(self.db)
             self.db.executemany(
                 "INSERT OR REPLACE INTO emitted (record_id, key, status, seller_tax_id, date, total, amount, number, "
                 "run_id, emitted_at, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
