@@ -14,7 +14,7 @@ from decimal import Decimal
 from capture.amounts import parse_decimal, parse_money, words_to_amount
 from capture.qr import QrPayload
 from capture.records import Check, Invoice
-from capture.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc, looks_like_damaged_uscc
+from capture.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 
 DIGITAL_KINDS = {"digital_special", "digital_normal"}
 LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal"}
@@ -97,7 +97,7 @@ def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
 def tax_id_check_digit(invoice: Invoice, _: Witnesses) -> list[Check]:
     """Tax IDs: an 18-character code must pass its GB 32100-2015 check digit (or be a resident
     ID card number, as individual businesses use); 15/17/20-character legacy IDs are accepted as
-    such, except a 17-character one that reads like a unified code with a character lost."""
+    such when their own check digits hold (organisation code, identity card number)."""
     checks = []
     for side in ("buyer", "seller"):
         name = f"{side}.tax_id"
@@ -107,11 +107,9 @@ def tax_id_check_digit(invoice: Invoice, _: Witnesses) -> list[Check]:
         if len(tax_id) == 18:
             ok = is_valid_uscc(tax_id) or is_resident_id(tax_id)
             message = f"{label(name)} {tax_id} " + ("passes its check digit" if ok else "fails its check digit (GB 32100-2015): a character is misread or mistyped")
-        elif looks_like_damaged_uscc(tax_id):
-            ok, message = False, f"{label(name)} {tax_id} has 17 characters: an 18-character code with one character lost?"
         else:
             ok = is_legacy_tax_id(tax_id)
-            message = f"{label(name)} {tax_id} " + ("is a legacy taxpayer ID, accepted as such" if ok else "is not a valid taxpayer ID (18 characters expected)")
+            message = f"{label(name)} {tax_id} " + ("is a legacy taxpayer ID, accepted as such" if ok else "is not a valid taxpayer ID: a character is misread, missing or extra")
         checks.append(_check("uscc_check_digit", name, ok, message))
     return checks
 

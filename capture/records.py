@@ -5,9 +5,10 @@ Field names are part of the contract: integrators import these records.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "capture.record/1"
 
@@ -23,7 +24,14 @@ InvoiceKind = Literal[
 SourceKind = Literal["pdf_text", "pdf_scan", "image", "ofd", "xml"]
 Status = Literal["ready", "review", "duplicate", "rejected"]
 
-Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1060.00"])]
+def _canonical_decimal(value: str) -> str:
+    """One spelling per number: 00.33 -> 0.33, -0.00 -> 0.00."""
+    number = Decimal(value)
+    text = format(number, "f") if number else format(abs(number), "f")
+    return text
+
+
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1060.00"]), AfterValidator(_canonical_decimal)]
 Number = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["33.3495145631068"])]
 TaxRate = Annotated[
     str,

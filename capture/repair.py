@@ -2,8 +2,8 @@
 missing field just to make a check pass.
 
 - number, code, date, check code: the decoded QR code gives the value, the QR demonstrably
-  belongs to this invoice (two other fields it witnesses agree), and what was read is missing
-  or a near miss of it (a misreading, not another invoice);
+  belongs to this invoice (the others of number, date and amount agree), and what was read is
+  missing or a near miss of it (a misreading, not another invoice);
 - 合计金额 from a QR that carries it, when the line items add up to it and amount + tax = total;
 - 价税合计 when the 大写 words and amount + tax both give the same figure (数电票: or the QR).
 
@@ -43,16 +43,16 @@ def _qr_values(qr: QrPayload) -> dict[str, str | None]:
     return {"number": qr.number, "code": qr.code, "date": qr.date, "check_code": qr.check_code}
 
 
-def _agreeing(invoice: Invoice, qr: QrPayload, skip: str) -> int:
-    """How many other fields the QR witnesses agree with what was read."""
-    count = sum(
-        1 for name, value in _qr_values(qr).items()
-        if name != skip and value is not None and getattr(invoice, name) == value
-    )
+def _belongs(invoice: Invoice, qr: QrPayload, skip: str) -> bool:
+    """The QR is this invoice's: of number, date and amount, all but the field being repaired
+    agree with what was read."""
     printed = invoice.total if qr.amount_is_total else invoice.amount
-    if qr.amount is not None and _money(printed) == qr.amount:
-        count += 1
-    return count
+    agree = {
+        "number": qr.number is not None and invoice.number == qr.number,
+        "date": qr.date is not None and invoice.date == qr.date,
+        "amount": qr.amount is not None and _money(printed) == qr.amount,
+    }
+    return all(ok for name, ok in agree.items() if name != skip)
 
 
 def _repaired(name: str, read: str | None, value: str, why: str) -> Check:
@@ -71,7 +71,7 @@ def repair_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check
         read = getattr(invoice, name)
         if witnessed is None or read == witnessed or not _near(read, witnessed):
             continue
-        if _agreeing(invoice, qr, skip=name) >= 2:
+        if _belongs(invoice, qr, skip=name):
             changes[name] = witnessed
             checks.append(_repaired(name, read, witnessed, "the QR code gives"))
     return (invoice.model_copy(update=changes) if changes else invoice), checks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -24,29 +25,63 @@ def is_valid_uscc(code: str) -> bool:
 
 
 def is_legacy_tax_id(code: str) -> bool:
-    """15/17/20-character taxpayer IDs issued before the unified code (accepted as such)."""
-    return bool(_LEGACY_ID.match(code))
+    """A taxpayer ID issued before the unified code, accepted as such when its own check digits
+    hold: 15 characters (region code + organisation code, GB 11714), 17 digits (a 15-digit
+    identity card number + 2) or 20 characters (an 18-character identity card number + 2)."""
+    if not _LEGACY_ID.match(code) or code[:2] not in PROVINCES:
+        return False
+    if len(code) == 15:
+        return code[:6].isdigit() and is_org_code(code[6:])
+    if len(code) == 17:
+        return code.isdigit() and _is_birth_date("19" + code[6:12])
+    return is_resident_id(code[:18]) and code[18:].isdigit()
 
 
-_ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-#: First two characters of a unified code: registration authority and organisation type.
-USCC_PREFIXES = {
-    "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51", "52",
-    "53", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1", "A9", "N1",
-    "N2", "N3", "N9", "Y1",
+_ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+#: Province-level codes that begin every administrative region code (GB/T 2260).
+PROVINCES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
 }
 
 
+def org_code_check_char(first8: str) -> str:
+    """The 9th character of an organisation code (GB 11714) for its first 8."""
+    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
+    value = 11 - total % 11
+    return "X" if value == 10 else "0" if value == 11 else str(value)
+
+
+def is_org_code(code: str) -> bool:
+    """A 9-character organisation code whose check character agrees."""
+    if len(code) != 9 or not code[:8].isalnum() or not code[:8].isascii():
+        return False
+    return org_code_check_char(code[:8].upper()) == code[8]
+
+
+def _is_birth_date(text: str) -> bool:
+    try:
+        dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
+_ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The 18th character of a resident identity card number (ISO 7064 MOD 11-2)."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_CARD_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11]
+
+
 def is_resident_id(code: str) -> bool:
-    """An 18-character resident identity card number (ISO 7064 MOD 11-2), which individual
-    businesses use as their taxpayer ID."""
+    """An 18-character resident identity card number with a valid birth date and check
+    character, which individual businesses use as their taxpayer ID."""
     if len(code) != 18 or not code[:17].isdigit() or code[17] not in "0123456789X":
         return False
-    total = sum(int(c) * w for c, w in zip(code[:17], _ID_CARD_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == code[17]
+    return code[:2] in PROVINCES and _is_birth_date(code[6:14]) and resident_id_check_char(code[:17]) == code[17]
 
 
-def looks_like_damaged_uscc(code: str) -> bool:
-    """A 17-character ID that reads like a unified code with one character lost: its prefix is
-    a registration-authority code and an administrative region code follows."""
-    return len(code) == 17 and code[:2] in USCC_PREFIXES and code[2:8].isdigit()

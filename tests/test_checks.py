@@ -118,3 +118,30 @@ def test_tax_exempt_line():
     data.update(amount="30.00", tax="0.00", total="30.00", total_in_words="叁拾圆整")
     witnesses = Witnesses(qr=[], today=TODAY)
     assert failures(data, witnesses) == {}
+
+
+def test_resident_id_and_legacy_ids_are_accepted_with_their_own_check_digits():
+    data, witnesses = sample("iocr_041001900111_32321709.truth.json")
+    data["buyer"]["tax_id"] = "11010519491231002X"  # a resident ID card number (individual business)
+    assert failures(data, witnesses) == {}
+    data["buyer"]["tax_id"] = "440300708436854"  # region code + organisation code 70843685-4
+    assert failures(data, witnesses) == {}
+    data["buyer"]["tax_id"] = "440300708436855"
+    assert "buyer.tax_id" in failures(data, witnesses)
+    data["buyer"]["tax_id"] = "9132020079614836W"  # a unified code with one character lost
+    assert "buyer.tax_id" in failures(data, witnesses)
+
+
+def test_code_must_fit_the_type():
+    data, witnesses = sample("iocr_041001900111_32321709.truth.json")
+    data["kind"] = "vat_electronic_special"  # the code ends in 11: an 电子普票
+    found = failures(data, witnesses)
+    assert any("code_matches_kind" in m for m in found["code"])
+
+
+def test_rate_must_be_in_force_on_the_date():
+    data, witnesses = sample("iocr_041001900111_32321709.truth.json")
+    data["date"] = "2019-03-01"  # 13% came in on 2019-04-01
+    witnesses.qr = []
+    found = failures(data, witnesses)
+    assert any("rate_in_period" in m for m in found["items[0].tax_rate"])

@@ -1,0 +1,62 @@
+"""Repairs happen only where two witnesses prove the value, and are recorded."""
+
+import copy
+
+from capture.assemble import build_record
+from capture.extract.draft import Draft
+from capture.qr import parse_qr
+from tests.conftest import REAL, load_truth
+from tests.test_checks import TODAY
+
+ENTRY = load_truth(REAL / "iocr_041001900111_32321709.truth.json")["invoices"][0]
+DIGITAL = load_truth(REAL / "ljf_25322000000337005189.truth.json")["invoices"][0]
+
+
+def decide(entry, qr=None, **changes):
+    invoice = copy.deepcopy(entry["invoice"])
+    invoice.update(changes)
+    payloads = [parse_qr(q) for q in (qr if qr is not None else entry["qr"])]
+    return build_record(Draft(invoice=invoice, qr=payloads, pages=[1]), "x.pdf", "0" * 64, today=TODAY)
+
+
+def test_a_misread_number_is_repaired_from_the_qr():
+    record = decide(ENTRY, number="3232I709")
+    assert record.status == "ready" and record.invoice.number == "32321709"
+    repair = next(c for c in record.checks if c.rule == "repaired")
+    assert repair.field == "number" and "read 3232I709" in repair.message
+
+
+def test_no_repair_when_the_qr_is_another_invoices():
+    other = "01,10,041001900111,32321719,55.00,20190101,66881990002947147011,0000,"
+    record = decide(ENTRY, qr=[other])
+    assert record.status == "review" and record.invoice.number == "32321709"
+    assert not any(c.rule == "repaired" for c in record.checks)
+
+
+def test_no_repair_of_a_number_unlike_the_qrs():
+    record = decide(ENTRY, number="11112222")
+    assert record.status == "review" and record.invoice.number == "11112222"
+
+
+def test_total_repaired_when_words_and_arithmetic_agree():
+    record = decide(DIGITAL, total="8819.00")
+    assert record.status == "ready" and record.invoice.total == "8819.60"
+    assert any(c.rule == "repaired" and c.field == "total" for c in record.checks)
+
+
+def test_total_not_repaired_from_arithmetic_alone():
+    record = decide(DIGITAL, qr=[], total="8819.00", total_in_words=None)
+    assert record.status == "review" and record.invoice.total == "8819.00"
+
+
+def test_amount_repaired_from_qr_and_items():
+    record = decide(ENTRY, amount="91.69")
+    assert record.status == "ready" and record.invoice.amount == "91.59"
+
+
+def test_unreadable_value_is_named_and_repaired_when_proven():
+    record = decide(ENTRY, date="2019-O9-19")
+    assert record.invoice.date == "2019-09-19" and record.status == "ready"
+    unproven = decide(ENTRY, qr=[], date="2019-O9-19")
+    assert unproven.status == "review" and unproven.invoice.date is None
+    assert any("issue date (开票日期) could not be read" in r for r in unproven.reasons)
