@@ -145,3 +145,37 @@ def test_rate_must_be_in_force_on_the_date():
     witnesses.qr = []
     found = failures(data, witnesses)
     assert any("rate_in_period" in m for m in found["items[0].tax_rate"])
+
+
+def test_issuing_software_rounding_is_tolerated():
+    data, witnesses = sample("ljf_25322000000337005189.truth.json")
+    witnesses.qr = []
+    data["items"] = [{"name": "*食品*月饼", "spec": None, "unit": "盒", "quantity": "1", "unit_price": "46.62",
+                      "amount": "46.62", "tax_rate": "0.13", "tax": "6.08"}]  # printed on a real invoice
+    data.update(amount="46.62", tax="6.08", total="52.70", total_in_words="伍拾贰圆柒角整")
+    assert failures(data, witnesses) == {}
+
+
+def test_invoice_level_tax_tolerance():
+    data, witnesses = sample("ljf_25322000000337005189.truth.json")
+    witnesses.qr = []
+    line = {"name": "*服务*服务费", "spec": None, "unit": None, "quantity": None, "unit_price": None,
+            "amount": "10.00", "tax_rate": "0.13", "tax": "1.35"}  # each line 0.05 over
+    data["items"] = [dict(line) for _ in range(30)]
+    data.update(amount="300.00", tax="40.50", total="340.50", total_in_words="叁佰肆拾圆伍角整")
+    found = failures(data, witnesses)
+    assert list(found) == ["tax"] and "by more than 1.27" in found["tax"][0]
+
+
+def test_a_rate_that_is_no_vat_rate():
+    data, witnesses = sample("ljf_25322000000337005189.truth.json")
+    data["items"][0]["tax_rate"] = "0.15"
+    assert any("tax_rate_allowed" in m for m in failures(data, witnesses)["items[0].tax_rate"])
+
+
+def test_a_missing_qr_is_a_warning_only():
+    data, witnesses = sample("ljf_25322000000337005189.truth.json")
+    witnesses.qr = []
+    checks = run_checks(Invoice.model_validate(data), witnesses)
+    assert any(c.rule == "qr_present" and not c.ok and c.severity == "warning" for c in checks)
+    assert failures(data, witnesses) == {}
