@@ -31,5 +31,9 @@ def test_letters_outside_the_alphabet_fail():
 
 def test_check_char_and_legacy_ids():
     assert uscc_check_char("91320200796148368") == "W"
-    assert is_legacy_tax_id("440301708436854") and is_legacy_tax_id("44030170843685412345")
+    assert is_legacy_tax_id("440301708436854")  # region code + organisation code 70843685-4
+    assert is_legacy_tax_id("11010519491231002X12")  # identity card number + 2
+    assert is_legacy_tax_id("11010549123100212")  # 15-digit identity card number + 2
+    assert not is_legacy_tax_id("440301708436855")  # organisation code check fails
+    assert not is_legacy_tax_id("91320200796148368")  # a unified code with its check digit lost
     assert not is_legacy_tax_id("4403017084368")
