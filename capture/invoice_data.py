@@ -164,10 +164,3 @@ def _clear(draft: Draft, name: str) -> None:
     target[leaf] = None
     draft.confidence.pop(name, None)
     draft.sources.pop(name, None)
-
-
-def normalise_rates(draft: Draft) -> None:
-    """Item rates in the record's two-decimal form ("0.10", not "0.1")."""
-    for entry in draft.invoice["items"]:
-        if entry.get("tax_rate") is not None:
-            entry["tax_rate"] = rate(entry["tax_rate"])

@@ -651,7 +651,6 @@ def document_drafts(document: OfdDocument, sources: Collection[str]) -> list[Dra
         norm.apply(draft, data, authoritative=authoritative)
     if draft.invoice["kind"] is None and kind is not None:
         draft.put("kind", kind, [])
-    norm.normalise_rates(draft)
     return [draft]
 
 
@@ -662,7 +661,6 @@ def _text_draft(page: OfdPage, read_text: bool) -> Draft:
         )
     view = page_view(page)
     draft = extract_page(view)
-    norm.normalise_rates(draft)
     return draft
 
 
