@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from capture.amounts import parse_decimal, parse_money
-from capture.extract.lines import Line, spaced
+from capture.extract.lines import Line, joined_text, spaced
 from capture.tokens import Token
 
 COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
@@ -85,13 +85,7 @@ class RowCells:
     cells: dict[str, list[Token]] = field(default_factory=dict)
 
     def text(self, column: str) -> str:
-        tokens = sorted(self.cells.get(column, []), key=lambda t: t.x0)
-        out = ""
-        for index, token in enumerate(tokens):
-            if index and token.x0 - tokens[index - 1].x1 > 0.15 * token.height:
-                out += " "
-            out += token.text
-        return out
+        return joined_text(self.cells.get(column, []))
 
 
 def find_columns(line: Line) -> Columns | None:

@@ -98,6 +98,11 @@ def make_line(tokens: list[Token]) -> Line:
     return line
 
 
+def joined_text(tokens: list[Token]) -> str:
+    """Tokens read left to right as one text, a space where they stand apart."""
+    return make_line(sorted(tokens, key=lambda t: t.x0)).text.replace("\t", " ") if tokens else ""
+
+
 def spaced(label: str) -> str:
     """A regex for a label whose characters may be spread apart: 名称 matches 名  称."""
     return r"\s*".join(re.escape(char) for char in label)

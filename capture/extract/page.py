@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from capture.amounts import money, parse_money, words_to_amount
+from capture.amounts import money, parse_money
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
@@ -18,6 +18,7 @@ from capture.extract.lines import (
     build_lines,
     find_all,
     find_first,
+    joined_text,
     spaced,
     value_after,
 )
@@ -240,12 +241,7 @@ def _read_grand_total(line: Line, draft: Draft) -> None:
     text = line.text
     words = TOTAL_WORDS.search(text, TOTAL_LINE.search(text).end())
     if words:
-        found = Found(line, words)
-        try:
-            words_to_amount(words.group(1))
-            draft.put("total_in_words", words.group(1), found.group_tokens(1))
-        except ValueError:
-            draft.put("total_in_words", words.group(1), found.group_tokens(1))
+        draft.put("total_in_words", words.group(1), Found(line, words).group_tokens(1))
     small = SMALL_TOTAL.search(text)
     if small:
         draft.put("total", _money_text(small.group(1)), Found(line, small).group_tokens(1))
@@ -291,15 +287,8 @@ def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
         if in_box:
             picked_lines.append(in_box)
     parts = [inline] if inline else []
-    used: list[Token] = []
-    for group in picked_lines:
-        text = ""
-        for index, token in enumerate(group):
-            if index and token.x0 - group[index - 1].x1 > 0.15 * token.height:
-                text += " "
-            text += token.text
-        parts.append(text)
-        used.extend(group)
+    parts += [joined_text(group) for group in picked_lines]
+    used = [token for group in picked_lines for token in group]
     remarks = "".join(parts).strip()
     if remarks:
         draft.put("remarks", remarks, used or [marker])
