@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench eval eval-scans clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff check capture tests fixtures benchmarks
 	$(BIN)/pytest
 
-## bench: throughput and where the time goes (not a test)
+## bench: throughput and where the time goes (not a test): every script in benchmarks/
+BENCHMARKS := $(sort $(basename $(notdir $(filter-out benchmarks/__init__.py,$(wildcard benchmarks/*.py)))))
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.text_layer
+	@for name in $(BENCHMARKS); do echo "== benchmarks.$$name"; $(BIN)/python -m benchmarks.$$name || exit $$?; done
 
 ## eval: 300 freshly generated invoices (new seed), scored field by field
 SEED ?= $(shell date +%s)
@@ -35,5 +36,14 @@ eval: $(STAMP)
 	$(BIN)/capture run eval/inbox --out eval/out --store eval/capture.db; test $$? -le 1
 	$(BIN)/capture eval eval/inbox --records eval/out/records.jsonl --json eval/scores.json
 
+## eval-scans: 100 fresh invoices per degraded rendering (scans, photos, ...), scored per rendering
+RENDERINGS ?= scan300,scan150,photo
+COUNT ?= 100
+eval-scans: $(STAMP)
+	rm -rf eval-scans && $(BIN)/python -m fixtures.scans --out eval-scans --count $(COUNT) --seed $(SEED) --renderings $(RENDERINGS)
+	$(BIN)/capture run eval-scans --out eval-scans/out --store eval-scans/capture.db; test $$? -le 1
+	for r in $$(echo $(RENDERINGS) | tr , ' '); do echo "== $$r"; \
+	  $(BIN)/capture eval eval-scans/$$r --records eval-scans/out/records.jsonl --json eval-scans/$$r.scores.json | head -3; done
+
 clean:
-	rm -rf $(VENV) demo-out eval .pytest_cache
+	rm -rf $(VENV) demo-out eval eval-scans .pytest_cache

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import ValidationError
 
 from capture.checks import Witnesses, label, run_checks
+from capture.confidence import confidence_checks
 from capture.extract.draft import Draft
 from capture.records import Check, Invoice, Record, Source
 from capture.repair import repair
@@ -109,6 +110,7 @@ def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = N
     repaired = {c.field for c in repairs}
     witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
     checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
+    checks += confidence_checks(draft.confidence, checks)
     reasons = [c.message for c in checks if not c.ok and c.severity == "error"]
     return Record(
         id=record_id(sha256, page),

@@ -27,10 +27,23 @@ StoreOption = Annotated[
     typer.Option("--store", envvar="CAPTURE_STORE", help=f"The ledger store (SQLite); default ./{DEFAULT_STORE}."),
 ]
 
+WorkersOption = Annotated[int, typer.Option("--workers", min=0, help="Parallel worker processes (0 = one per core).")]
+JsonLogsOption = Annotated[bool, typer.Option("--json-logs", help="Log to standard error as JSON lines, no progress bar.")]
+
 EXIT_OK = 0
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option("--engine", envvar="CAPTURE_OCR_ENGINE", help="OCR engine for scans and photos: rapid (default) or paddle."),
+]
+ModelsOption = Annotated[
+    Path | None,
+    typer.Option("--models", envvar="CAPTURE_MODELS", help="Folder of local PP-OCR models for the paddle engine (default ./models)."),
+]
 
 
 @app.command()
@@ -42,18 +55,35 @@ def run(
         typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
     ] = None,
     store: StoreOption = None,
-    workers: Annotated[int, typer.Option("--workers", help="Parallel worker processes (0 = one per core).")] = 0,
+    workers: WorkersOption = 0,
+    json_logs: JsonLogsOption = False,
+    engine: EngineOption = "rapid",
+    models: ModelsOption = None,
 ) -> None:
     """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
     2: usage error; 3: internal error."""
+    from capture.console import log, progress_bar, setup_logging
+    from capture.documents import collect_inputs
+    from capture.ocr import configure
     from capture.pipeline import run_batch, write_outputs
 
-    missing = [str(p) for p in inputs if not p.exists()]
+    setup_logging(json_logs)
+    try:
+        configure(engine, models)
+    except UsageError as error:
+        _fail(str(error), EXIT_USAGE)
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
-    with _open_store(ledger, store) as book:
-        result = run_batch(inputs, book, workers=workers or None)
+    files = collect_inputs(inputs)
+    with _open_store(ledger, store) as book, progress_bar(len(files), not json_logs) as advance:
+        result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance)
         report = write_outputs(result, out, book)
+    if json_logs:
+        for error in report["errors"]:
+            log("failed", f"failed {error['file']}: {error['error']}", file=error["file"], error=error["error"])
+        log("summary", "run finished", **{k: report[k] for k in ("run_id", "files", "invoices", "by_status")},
+            failed=len(report["errors"]), skipped=report["skipped_already_processed"])
     counts = report["by_status"]
     typer.echo(
         f"{report['files'] + report['skipped_already_processed']} files "
@@ -62,10 +92,67 @@ def run(
         f"{counts['rejected']} rejected; {len(report['errors'])} files failed "
         f"({report['timings']['wall_seconds']:.1f} s)"
     )
-    for error in report["errors"]:
+    for error in [] if json_logs else report["errors"]:
         typer.echo(f"  failed: {error['file']}: {error['error']}", err=True)
     typer.echo(f"wrote {out / 'records.jsonl'}, {out / 'import.json'}, {out / 'report.json'}")
     raise typer.Exit(EXIT_FILES_FAILED if report["errors"] else EXIT_OK)
+
+
+@app.command()
+def watch(
+    inbox: Annotated[Path, typer.Argument(help="The drop folder; processed/, review/ and failed/ are made beside it.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for batches/<run_id>/ outputs (default: out/ beside the inbox).")] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store (SQLite); default OUT/capture.db.")
+    ] = None,
+    workers: WorkersOption = 0,
+    batch_size: Annotated[int, typer.Option("--batch", min=0, help="Files per batch (0 = one per worker).")] = 0,
+    settle: Annotated[float, typer.Option("--settle", min=0, help="Seconds a file must stay unchanged before it is read.")] = 2.0,
+    poll: Annotated[bool, typer.Option("--poll", help="Poll for changes instead of file-system events (network shares).")] = False,
+    exit_when_idle: Annotated[bool, typer.Option("--exit-when-idle", help="Exit once the inbox is empty.")] = False,
+    json_logs: JsonLogsOption = False,
+) -> None:
+    """Watch a drop folder: read files as they arrive and move each to processed/, review/ or
+    failed/ once its records are written. Ctrl-C or SIGTERM stops after the current batch.
+    Exit 0: stopped cleanly; 1: with --exit-when-idle, some files failed; 2: usage error;
+    3: internal error."""
+    import signal
+
+    from capture.console import log, setup_logging
+    from capture.dropfolder import Layout
+    from capture.watch import Watcher, WatchOptions
+    from capture.workers import default_workers
+
+    setup_logging(json_logs)
+    if not inbox.is_dir():
+        _fail(f"no such folder: {inbox}", EXIT_USAGE)
+    inbox = inbox.resolve()
+    layout = Layout(inbox, (out or inbox.parent / "out").resolve())
+    store = (store or layout.out / DEFAULT_STORE.name).resolve()
+    for path in (layout.out, store):
+        if path == inbox or inbox in path.parents:
+            _fail(f"{path} is inside the inbox; put outputs and the store beside it", EXIT_USAGE)
+    workers = workers or default_workers()
+    options = WatchOptions(settle=settle, batch_size=batch_size or workers, workers=workers, poll=poll,
+                           exit_when_idle=exit_when_idle)
+    with _open_store(ledger, store) as book:
+        book.db.execute("PRAGMA synchronous=FULL")  # a committed batch survives a power cut too
+        watcher = Watcher(layout, book, options)
+        signal.signal(signal.SIGINT, watcher.request_stop)
+        signal.signal(signal.SIGTERM, watcher.request_stop)
+        log("watching", f"watching {inbox} ({workers} workers); outputs in {layout.batches}", inbox=str(inbox))
+        try:
+            stats = watcher.run()
+        except KeyboardInterrupt:
+            log("interrupted", "stopped at once; the next start finishes any batch left half done")
+            raise typer.Exit(130) from None
+    log("stopped", f"stopped: {stats.files} files in {stats.batches} batches, {stats.failed} failed",
+        files=stats.files, batches=stats.batches, failed=stats.failed)
+    raise typer.Exit(EXIT_FILES_FAILED if exit_when_idle and stats.failed else EXIT_OK)
 
 
 def _open_store(ledger: Path | None, store: Path | None) -> Ledger:
@@ -150,6 +237,19 @@ def ledger_export(
 
 
 @app.command()
+def models(models: ModelsOption = None) -> None:
+    """List the OCR engines, the model files each uses with their sha256, and what is missing."""
+    from capture.ocr import ENGINE_NAMES, configure, engine_models
+
+    configure(models=models)
+    for name in ENGINE_NAMES:
+        files, problem = engine_models(name)
+        typer.echo(f"{name}: {'MISSING: ' + problem if problem else 'ready'}")
+        for file in files:
+            typer.echo(f"  {file.role:4} {file.sha256() or 'missing':64}  {file.path}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a record."""
     typer.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
@@ -171,6 +271,52 @@ def evaluate(
     typer.echo(format_scores(scores))
     if json_out:
         json_out.write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@app.command()
+def review(
+    out: Annotated[Path | None, typer.Option("--out", help="A run's or watcher's output folder; its capture.db is the store unless --store is given.")] = None,
+    inbox: Annotated[list[Path] | None, typer.Option("--inbox", metavar="DIR", help="A folder the desk may show invoice files from (repeatable): the run's input folder, the watcher's processed/ and review/.")] = None,
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
+    user: Annotated[str | None, typer.Option("--user", help="Who decides, for the audit trail (default: the OS user).")] = None,
+) -> None:
+    """Open the review desk: a local web page to clear the review queue (accept, fix, mark
+    duplicate, reject). Every decision goes into the audit trail; accepted records wait for
+    `capture export`."""
+    from capture.review.serve import default_user, serve
+
+    if store is None and out is not None and (out / DEFAULT_STORE.name).exists():
+        store = out / DEFAULT_STORE.name
+    store = store or DEFAULT_STORE
+    if not store.exists():
+        _fail(f"no such ledger store: {store} (give --store, or --out with a capture.db)", EXIT_USAGE)
+    missing = [str(p) for p in inbox or [] if not p.is_dir()]
+    if missing:
+        _fail(f"no such folder: {', '.join(missing)}", EXIT_USAGE)
+    if not inbox:
+        typer.echo("no --inbox given: the desk shows the fields but no page images", err=True)
+    typer.echo(f"review desk on http://{host}:{port}/ over {store} (Ctrl-C to stop)", err=True)
+    serve(store, list(inbox or []), user or default_user(), host, port)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="The import batch to write (import.json shape).")],
+    store: StoreOption = None,
+) -> None:
+    """Write the records accepted at the review desk and not yet exported as an import batch;
+    each accepted record is exported exactly once."""
+    from capture.review.export import export_pending
+    from capture.review.store import ReviewStore
+
+    store = store or DEFAULT_STORE
+    if not store.exists():
+        _fail(f"no such ledger store: {store}", EXIT_USAGE)
+    with ReviewStore(store) as book:
+        count = export_pending(book, out)
+    typer.echo(f"exported {count} accepted records to {out}")
 
 
 def _fail(message: str, code: int) -> None:

@@ -21,8 +21,8 @@ from capture.errors import InputError
 
 #: Images with more pixels are refused from their header, before decoding (a decompression bomb).
 MAX_IMAGE_PIXELS = 80_000_000
-#: Pages (frames) read from one image file.
-MAX_IMAGE_FRAMES = 200
+#: Pages (frames) read from one image file: more is a scanner batch to split, not an invoice.
+MAX_IMAGE_FRAMES = 100
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow itself refuses anything over twice this
 
@@ -69,15 +69,19 @@ def check_image_header(path: Path) -> None:
                 width, height = image.size
                 frames = getattr(image, "n_frames", 1)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise InputError(f"the image is absurdly large ({error}); refused before decoding") from error
+        raise InputError(_too_many_pixels("its header")) from error
     except (UnidentifiedImageError, SyntaxError, ValueError, EOFError) as error:
         raise InputError(f"the image cannot be read ({error}); it may be truncated or damaged") from error
     except OSError as error:
         raise InputError(f"the image cannot be read ({error}); it may be truncated or damaged") from error
     if width * height > MAX_IMAGE_PIXELS:
-        raise InputError(
-            f"the image is {width}x{height} pixels, more than {MAX_IMAGE_PIXELS // 1_000_000} million: "
-            "refused before decoding (a decompression bomb, not a scan)"
-        )
+        raise InputError(_too_many_pixels(f"{width}x{height} pixels"))
     if frames > MAX_IMAGE_FRAMES:
-        raise InputError(f"the image has {frames} pages; at most {MAX_IMAGE_FRAMES} are read")
+        raise InputError(f"the image has {frames} pages; at most {MAX_IMAGE_FRAMES} are read (split the file)")
+
+
+def _too_many_pixels(what: str) -> str:
+    return (
+        f"the image is too large ({what}: more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels); "
+        "refused before decoding (a decompression bomb, not a scan)"
+    )

@@ -61,6 +61,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, source)
     );
     """,
+    # 3: the review desk: every decision (audit trail) and accepted records awaiting export (capture/review/)
+    """
+    CREATE TABLE review_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
+        changes TEXT NOT NULL, result TEXT NOT NULL, note TEXT
+    );
+    CREATE INDEX review_decisions_record ON review_decisions (record_id);
+    CREATE TABLE review_exports (
+        record_id TEXT PRIMARY KEY, decision_id INTEGER NOT NULL, accepted_at TEXT NOT NULL,
+        exported_at TEXT, export_file TEXT
+    );
+    """,
 ]
 
 

@@ -22,17 +22,19 @@ from capture.einvoice_xml import read_xml_drafts
 from capture.errors import InputError
 from capture.extract.draft import Draft
 from capture.extract.page import extract_page
+from capture.images import read_image_pages
 from capture.intake import check_image_header, check_regular_file, sha256_regular
 from capture.ledger import Ledger
 from capture.ofd import read_ofd_drafts
 from capture.output import write_json, write_jsonl
 from capture.pdf import read_pdf_pages
 from capture.records import Record
+from capture.scan import ocr_pdf_pages, read_scan_page
 from capture.workers import default_workers, make_pool
 
-NOT_YET = {
-    "image": "images (scans, photos) need OCR, which this version does not include yet",
-}
+NOT_YET: dict[str, str] = {}
+#: Empty files are each reported, never skipped as "same content already read".
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 @dataclass
@@ -78,29 +80,35 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     except OSError as error:
         result.error = f"cannot read the file: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - one file must not end the batch
-        result.error = f"internal error while reading the file ({error!r}); please report it with the file"
+        detail = (str(error).strip().splitlines() or [""])[0]
+        result.error = f"internal error while reading the file ({type(error).__name__}: {detail}); please report it with the file"
     result.timings["total"] = time.perf_counter() - started
     return result
 
 
 def read_drafts(path: Path, result: FileResult) -> list[Draft]:
-    """Page drafts of a sniffed file: PDF text layers through the layout rules; OFD and 数电
-    XML from their structured data."""
+    """Page drafts of a sniffed file: PDF text layers, and OCR of scans and images, through the
+    layout rules; OFD and 数电 XML from their structured data."""
     if result.kind == "ofd":
         return read_ofd_drafts(path)
     if result.kind == "xml":
         return read_xml_drafts(path)
-    if result.kind != "pdf":
+    if result.kind not in ("pdf", "image"):
         raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
     started = time.perf_counter()
-    pages = list(read_pdf_pages(path))
+    if result.kind == "image":
+        pages = [read_scan_page(image, n, "image") for n, image in enumerate(read_image_pages(path), 1)]
+    else:
+        pages = list(ocr_pdf_pages(path, list(read_pdf_pages(path))))
     read_done = time.perf_counter()
     if not any(page.tokens for page in pages):
-        raise InputError("the PDF has no text layer (a scan); OCR is not included in this version")
+        where = "in the image" if result.kind == "image" else "on the PDF, which has no text layer"
+        raise InputError(f"OCR found no text {where} (a blank page?); scan the invoice again")
     drafts = [extract_page(page) for page in pages]
     result.timings.update(
         text=sum(p.timings.get("text", 0.0) for p in pages),
         qr=sum(p.timings.get("qr", 0.0) for p in pages),
+        **{stage: sum(p.timings.get(stage, 0.0) for p in pages) for stage in ("clean", "ocr") if any(stage in p.timings for p in pages)},
         extract=time.perf_counter() - read_done,
         read=read_done - started,
     )
@@ -164,7 +172,7 @@ def run_batch(
             digest = sha256_of(path)
         except (OSError, InputError):
             digest = None  # reported by process_file
-        if digest is not None and (digest in seen or ledger.is_processed(digest)):
+        if digest not in (None, EMPTY_SHA256) and (digest in seen or ledger.is_processed(digest)):
             skipped.append(name)
             continue
         seen.add(digest)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 _INITIALIZERS: list[str] = []
@@ -27,13 +29,22 @@ def register_worker_init(target: str) -> None:
         _INITIALIZERS.append(target)
 
 
-def worker_init(targets: tuple[str, ...] = ()) -> None:
+def worker_init(targets: tuple[str, ...] = (), parent: int | None = None) -> None:
     """Pool initializer: leave Ctrl-C to the parent (it stops cleanly after the current file),
-    then run the registered initializers."""
+    exit when the parent dies (even by SIGKILL), then run the registered initializers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent").start()
     for target in targets:
         module, _, function = target.partition(":")
         getattr(importlib.import_module(module), function)()
+
+
+def _exit_with(parent: int) -> None:
+    """Exit this worker once its parent is gone (an orphan is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def default_workers() -> int:
@@ -46,4 +57,6 @@ def default_workers() -> int:
 
 def make_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers run the registered initializers once each."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(tuple(_INITIALIZERS),))
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=worker_init, initargs=(tuple(_INITIALIZERS), os.getpid())
+    )

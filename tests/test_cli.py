@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from capture.ledger import MIGRATIONS
 from tests.conftest import INBOX, REGISTER
 
 
@@ -91,7 +92,7 @@ def test_ledger_commands(tmp_path):
     first = capture("ledger", "import", REGISTER, "--store", store)
     assert first.returncode == 0 and "24 rows added" in first.stderr
     stats = json.loads(capture("ledger", "stats", "--store", store).stdout)
-    assert stats["register_rows"] == 24 and stats["schema_version"] == 2
+    assert stats["register_rows"] == 24 and stats["schema_version"] == len(MIGRATIONS)
     exported = tmp_path / "export.csv"
     capture("ledger", "export", "--store", store, "--out", exported)
     text = exported.read_text(encoding="utf-8-sig")

@@ -41,6 +41,8 @@ DATE = re.compile(
 )
 CHECK_CODE = re.compile(spaced("校验码") + _COLON + r"((?:\d[ \t]*){20})")
 MACHINE = re.compile(spaced("机器编号") + _COLON + r"([0-9A-Z]{9,15})\b")
+UNLABELLED_CODE = re.compile(r"^(?:\d{10}|\d{12})$")
+UNLABELLED_CODE_LINES = 4
 PAGE_OF = re.compile(r"共\s*(\d+)\s*页\s*第\s*(\d+)\s*页")
 
 PARTY_LABELS = {
@@ -67,6 +69,7 @@ TOTAL_WORDS = re.compile(r"((?:[(（]负数[)）]|负)?[零壹贰叁肆伍陆柒
 TOTAL_LINE = re.compile(spaced("价税合计"))
 SMALL_TOTAL = re.compile(r"小\s*写\s*[)）]?\s*[:：]?\s*[¥￥]?\s*(-?[\d,]+\.\d{2})")
 SUM_LINE = re.compile(r"(?<!税)合\s*计")
+SUM_WORD = re.compile(r"^[合计*]+$")
 MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
@@ -117,9 +120,21 @@ def read_header(lines: list[Line], draft: Draft) -> None:
     found = find_first(lines, CHECK_CODE)
     if found:
         draft.put("check_code", re.sub(r"\s", "", found.match.group(1)), found.group_tokens(1))
+    if draft.invoice["code"] is None and draft.invoice["kind"] not in DIGITAL_KINDS:
+        _read_unlabelled_code(lines, draft)
     found = find_first(lines, PAGE_OF)
     if found:
         draft.page_of = (int(found.match.group(2)), int(found.match.group(1)))
+
+
+def _read_unlabelled_code(lines: list[Line], draft: Draft) -> None:
+    """A paper invoice prints its 发票代码 at the top left without a label (the label is on the
+    pre-printed form, where OCR may not read it): a lone 10/12-digit word in the first lines."""
+    for line in lines[:UNLABELLED_CODE_LINES]:
+        for token in line.tokens:
+            if UNLABELLED_CODE.match(token.text):
+                draft.put("code", token.text, [token])
+                return
 
 
 def _party_markers(tokens: list[Token]) -> list[tuple[Token, str]]:
@@ -128,9 +143,9 @@ def _party_markers(tokens: list[Token]) -> list[tuple[Token, str]]:
         text = token.text.replace(" ", "")
         if text in _PARTY_MARKERS:
             markers.append((token, _PARTY_MARKERS[text]))
-        elif text.startswith(("购买方", "购方")) and "名称" not in text:
+        elif (text.startswith(("购买方", "购方")) or text == "购买") and "名称" not in text:  # OCR: 购买|方
             markers.append((token, "buyer"))
-        elif text.startswith(("销售方", "销方")) and "章" not in text and "名称" not in text:
+        elif (text.startswith(("销售方", "销方")) or text == "销售") and "章" not in text and "名称" not in text:
             markers.append((token, "seller"))
     return markers
 
@@ -165,8 +180,10 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
             value, value_tokens = value_after(found, ANY_LABEL)
             value = CIPHER_TAIL.sub("", value).strip()
             if field == "tax_id":
-                value = _tax_id_in(value)
+                raw, value = value, _tax_id_in(value)
                 if value is None:
+                    if raw and any(t.confidence < 1.0 for t in value_tokens):  # OCR read something unreadable
+                        draft.confidence.setdefault(key, 0.0)
                     continue
             draft.put(key, value or None, value_tokens)
 
@@ -211,6 +228,21 @@ def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: D
             _read_grand_total(line, draft)
         elif SUM_LINE.search(line.text) or re.search(r"总\s*计", line.text):
             _read_sums(line, columns, draft)
+    if draft.invoice["amount"] is None and draft.invoice["tax"] is None:
+        _read_unlabelled_sums(lines, start, columns, draft)
+
+
+def _read_unlabelled_sums(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
+    """OCR may lose the 合计 label or set its spread-out characters on a line of their own: then
+    the sums are the line of money amounts alone just above 价税合计."""
+    total_index = next((i for i in range(start, len(lines)) if TOTAL_LINE.search(lines[i].text)), None)
+    if total_index is None:
+        return
+    for line in reversed(lines[max(start - 1, total_index - 3) : total_index]):
+        texts = [t.text.replace(" ", "") for t in line.tokens]
+        if any(MONEY_TOKEN.match(t) for t in texts) and all(MONEY_TOKEN.match(t) or SUM_WORD.match(t) for t in texts):
+            _read_sums(line, columns, draft)
+            return
 
 
 def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:

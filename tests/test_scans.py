@@ -1,0 +1,119 @@
+"""Scans and photos through the whole pipeline: real OCR on committed degraded renderings of
+synthetic invoices (fixtures/scanned/, made by fixtures/scans.py) and on the real photo."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.confidence import confidence_checks
+from capture.evaluate import KEY_FIELDS, score_invoice
+from capture.images import read_image_pages
+from capture.imaging import find_paper, upright
+from capture.pipeline import process_file
+from capture.qr_image import find_qr
+from capture.records import Check
+from tests.conftest import REAL
+
+SCANNED = Path(__file__).resolve().parents[1] / "fixtures" / "scanned"
+PHOTO = REAL / "gsc_044031800104_41108527_photo.jpg"
+SAMPLES = sorted(p.name for p in SCANNED.glob("*.truth.json"))
+
+
+def _key_fields_wrong(record, expected: dict) -> list[str]:
+    scores = score_invoice(record.to_json_dict()["invoice"], expected, set())
+    return [name for name in KEY_FIELDS if not scores.get(name, True)]
+
+
+@pytest.mark.parametrize("truth_name", SAMPLES)
+def test_degraded_rendering_reads_key_fields(truth_name):
+    truth = json.loads((SCANNED / truth_name).read_text(encoding="utf-8"))
+    result = process_file(SCANNED / truth["file"], truth["file"])
+    assert result.error is None
+    by_page = {r.source.page: r for r in result.records}
+    for entry in truth["invoices"]:
+        record = by_page[entry.get("page", 1)]
+        assert record.source.kind == truth["kind"]
+        assert _key_fields_wrong(record, entry["invoice"]) == [], record.reasons
+
+
+def test_real_photo_qr_decodes_only_after_crop_and_threshold():
+    found = find_qr(cv2.imread(str(PHOTO)))
+    assert [p.number for p in found.payloads] == ["41108527"]
+    assert found.angle() == pytest.approx(0, abs=2)
+
+
+def test_real_photo_key_fields_and_qr_witness():
+    truth = json.loads(PHOTO.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    record = process_file(PHOTO, PHOTO.name).records[0]
+    assert record.source.kind == "image"
+    assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
+    witnessed = {c.field for c in record.checks if c.rule == "qr_agreement" and c.ok}
+    assert witnessed >= {"number", "date", "amount", "check_code"}
+    assert all(0 < v <= 1 for v in record.confidence.values())
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "BMP", "WEBP"])
+def test_image_formats_load(tmp_path, fmt):
+    path = tmp_path / f"page.{fmt.lower()}"
+    Image.open(PHOTO).save(path, fmt, **({"lossless": True} if fmt == "WEBP" else {}))
+    (page,) = read_image_pages(path)
+    assert page.shape == (1080, 1440, 3) and page.dtype == np.uint8
+
+
+def test_multipage_tiff_gives_every_page(tmp_path):
+    image = Image.open(PHOTO)
+    buffer = io.BytesIO()
+    image.save(buffer, "TIFF", save_all=True, append_images=[image.rotate(180), image.convert("L")])
+    path = tmp_path / "pages.tif"
+    path.write_bytes(buffer.getvalue())
+    pages = list(read_image_pages(path))
+    assert len(pages) == 3 and all(p.shape == (1080, 1440, 3) for p in pages)
+
+
+def test_upright_undoes_quarter_turns_and_skew():
+    page = np.full((400, 600, 3), 255, np.uint8)
+    cv2.rectangle(page, (20, 20), (120, 120), (0, 0, 0), -1)
+    turned = cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)  # content turned -90°
+    assert upright(turned, -90).shape == page.shape
+    assert upright(turned, -90)[70, 70].tolist() == [0, 0, 0]
+
+
+def test_paper_is_found_on_a_desk():
+    desk = np.full((800, 1000, 3), 90, np.uint8)
+    paper = np.array([[150, 120], [880, 160], [850, 700], [120, 650]], np.int32)
+    cv2.fillPoly(desk, [paper], (245, 245, 245))
+    corners = find_paper(desk)
+    assert corners is not None
+    assert np.abs(corners - paper).max() < 12
+
+
+def test_a_low_confidence_field_needs_a_proof():
+    confidence = {"number": 0.5, "buyer.name": 0.6, "seller.tax_id": 0.7, "total": 0.99}
+    proofs = [Check(rule="qr_agreement", field="number", ok=True, message=""),
+              Check(rule="uscc_check_digit", field="seller.tax_id", ok=True, message="")]
+    found = confidence_checks(confidence, proofs)
+    assert [c.field for c in found] == ["buyer.name"]
+    assert not found[0].ok and "low confidence" in found[0].message
+
+
+def test_a_pdf_with_a_garbage_text_layer_is_ocred(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    image = SCANNED / "syn_21_0000_scan150.jpg"
+    truth = json.loads(image.with_name("syn_21_0000_scan150.truth.json").read_text(encoding="utf-8"))
+    width, height = Image.open(image).size
+    path = tmp_path / "garbage layer.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(width * 72 / 150, height * 72 / 150))
+    pdf.drawImage(str(image), 0, 0, width * 72 / 150, height * 72 / 150)
+    pdf.drawString(20, 20, "ÿþ ¤¤¤ 0x1F 0x2E glyph glyph glyph 1234 5678")  # a broken OCR layer
+    pdf.save()
+    record = process_file(path, path.name).records[0]
+    assert record.source.kind == "pdf_scan"
+    assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
