@@ -41,9 +41,9 @@ RENDERINGS ?= scan300,scan150,photo
 COUNT ?= 100
 eval-scans: $(STAMP)
 	rm -rf eval-scans && $(BIN)/python -m fixtures.scans --out eval-scans --count $(COUNT) --seed $(SEED) --renderings $(RENDERINGS)
-	$(BIN)/capture run eval-scans --out eval-scans/out --store eval-scans/capture.db; test $$? -le 1
 	for r in $$(echo $(RENDERINGS) | tr , ' '); do echo "== $$r"; \
-	  $(BIN)/capture eval eval-scans/$$r --records eval-scans/out/records.jsonl --json eval-scans/$$r.scores.json | head -3; done
+	  $(BIN)/capture run eval-scans/$$r --out eval-scans/out-$$r --store eval-scans/$$r.db; test $$? -le 1 || exit 1; \
+	  $(BIN)/capture eval eval-scans/$$r --records eval-scans/out-$$r/records.jsonl --json eval-scans/$$r.scores.json | head -25; done
 
 clean:
 	rm -rf $(VENV) demo-out eval eval-scans .pytest_cache

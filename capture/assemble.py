@@ -47,6 +47,7 @@ def _attach_list(invoice: Draft, list_page: Draft) -> None:
     invoice.invoice["items"] = kept + list_page.invoice["items"]
     invoice.pages.extend(list_page.pages)
     invoice.sources.setdefault("items", []).extend(list_page.sources.get("items", []))
+    invoice.doubts.extend(list_page.doubts)
 
 
 def _attach_continuation(invoice: Draft, page: Draft) -> None:
@@ -57,6 +58,7 @@ def _attach_continuation(invoice: Draft, page: Draft) -> None:
             invoice.confidence[name] = page.confidence.get(name, 1.0)
             invoice.sources[name] = page.sources.get(name, [])
     invoice.qr = invoice.qr or page.qr
+    invoice.doubts.extend(page.doubts)
     invoice.pages.extend(page.pages)
     invoice.has_totals = invoice.has_totals or page.has_totals
 
@@ -111,6 +113,7 @@ def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = N
     witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
     checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
     checks += confidence_checks(draft.confidence, checks)
+    checks += [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]
     reasons = [c.message for c in checks if not c.ok and c.severity == "error"]
     return Record(
         id=record_id(sha256, page),

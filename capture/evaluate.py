@@ -102,7 +102,7 @@ def evaluate_folder(truth_dir: Path, records_path: Path) -> dict:
                 field_right[name] += ok
             wrong = [name for name, ok in scores.items() if not ok]
             exact += not wrong
-            key_wrong = [name for name in wrong if name in KEY_FIELDS or name == "items"]
+            key_wrong = [name for name in wrong if name in KEY_FIELDS]
             key_exact += not key_wrong
             if wrong and record["status"] == "ready":
                 ready_wrong += 1

@@ -41,6 +41,16 @@ def test_degraded_rendering_reads_key_fields(truth_name):
         record = by_page[entry.get("page", 1)]
         assert record.source.kind == truth["kind"]
         assert _key_fields_wrong(record, entry["invoice"]) == [], record.reasons
+        if record.status == "ready":  # the promise: every field of a ready record is right
+            scores = score_invoice(record.to_json_dict()["invoice"], entry["invoice"], set())
+            assert [name for name, ok in scores.items() if not ok] == []
+
+
+def test_a_scanned_item_name_that_wraps_goes_to_review_naming_the_line():
+    record = process_file(SCANNED / "syn_21_0000_scan150.jpg", "scan.jpg").records[0]
+    assert record.status == "review"
+    assert any("联想" in reason and "wraps over 3 lines" in reason for reason in record.reasons)
+    assert [c.field for c in record.checks if c.rule == "scan_layout"] == ["items"]
 
 
 def test_real_photo_qr_decodes_only_after_crop_and_threshold():
@@ -54,6 +64,10 @@ def test_real_photo_key_fields_and_qr_witness():
     record = process_file(PHOTO, PHOTO.name).records[0]
     assert record.source.kind == "image"
     assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
+    skipped = {u["field"].removeprefix("invoices[0].invoice.") for u in truth["uncertain"]}
+    scores = score_invoice(record.to_json_dict()["invoice"], truth["invoices"][0]["invoice"], skipped)
+    assert [name for name, ok in scores.items() if not ok] == []  # 地址电话 and 开户行 sit a line below their labels
+    assert record.status == "ready"
     witnessed = {c.field for c in record.checks if c.rule == "qr_agreement" and c.ok}
     assert witnessed >= {"number", "date", "amount", "check_code"}
     assert all(0 < v <= 1 for v in record.confidence.values())

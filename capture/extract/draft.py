@@ -23,6 +23,7 @@ class Draft:
     page_of: tuple[int, int] | None = None  # (this page, page count) when printed 共N页 第M页
     has_totals: bool = False
     notes: list[str] = field(default_factory=list)
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (field, why) of a scan's layout guesses
 
     def put(self, name: str, value: str | None, tokens: list[Token]) -> None:
         """Set a field by dotted name with the confidence of the tokens it came from."""

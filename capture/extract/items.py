@@ -8,6 +8,7 @@ or that carries an amount; lines without an amount continue the item above (wrap
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -186,9 +187,11 @@ def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
     return min(candidates, key=lambda t: abs(t.cx - (left + right) / 2))
 
 
-def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[Token]]:
-    """Parse table lines (between the header and 合计) into SPEC items; returns items and tokens."""
+def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[Token], list[list[RowCells]]]:
+    """Parse table lines (between the header and 合计) into SPEC items; returns the items, the
+    tokens used, and the table rows each item was read from."""
     items: list[dict] = []
+    rows: list[list[RowCells]] = []
     used: list[Token] = []
     current: dict | None = None
     for line in lines:
@@ -201,6 +204,8 @@ def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[To
             if not merge:
                 current = _new_item()
                 items.append(current)
+                rows.append([])
+            rows[-1].append(row)
             _fill_numbers(current, row)
             if name:
                 current["name"] = _join(current["name"], name)
@@ -209,11 +214,46 @@ def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[To
             current["name"] = name or None
             _fill_text(current, row)
             items.append(current)
+            rows.append([row])
         else:
+            rows[-1].append(row)
             current["name"] = _join(current["name"], name)
             _fill_text(current, row, append=True)
         used.extend(line.tokens)
-    return [item for item in items if any(v is not None for v in item.values())], used
+    kept = [index for index, item in enumerate(items) if any(v is not None for v in item.values())]
+    return [items[i] for i in kept], used, [rows[i] for i in kept]
+
+
+#: Cells of a row in print order, for telling when one OCR box ran over two of them.
+_TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
+#: A 单位 is a short word (个, 台, 千克, 平方米): longer, or with digits, it swallowed a neighbour.
+_UNIT = re.compile(r"^[^\d\s]{1,4}$")
+
+
+def _same_box(a: Token, b: Token) -> bool:
+    """Words of one OCR box share its exact top and bottom (and score)."""
+    return a.y0 == b.y0 and a.y1 == b.y1 and a.confidence == b.confidence
+
+
+def scan_doubts(items: list[dict], rows: list[list[RowCells]]) -> list[str]:
+    """Why the line items read from a scan may be wrong though their numbers add up: the text
+    columns of a table have no check, and on a scan their cell boundaries are guessed from the
+    OCR boxes. Each doubt names the line; any doubt sends the record to review."""
+    doubts: list[str] = []
+    for item, item_rows in zip(items, rows, strict=True):
+        what = f"line item “{(item.get('name') or '?')[:24]}”"
+        if len(item_rows) > 1:
+            doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan: check its 名称, 规格型号 and 单位 with the paper")
+            continue
+        cells = item_rows[0].cells
+        present = [c for c in _TEXT_CELLS if cells.get(c)]
+        if any(_same_box(cells[a][-1], cells[b][0]) for a, b in itertools.pairwise(present)):
+            doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
+        elif item.get("unit") and not _UNIT.match(item["unit"]):
+            doubts.append(f"{what}: the 单位 reads “{item['unit']}”, not a unit: check the line with the paper")
+        elif (item.get("quantity") is None) != (item.get("unit_price") is None):
+            doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
+    return doubts
 
 
 def _new_item() -> dict:

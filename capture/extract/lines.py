@@ -173,3 +173,24 @@ def value_after(found: Found, stop: re.Pattern[str] | None = None) -> tuple[str,
         return "", []
     offset = line.text.index(value, start)
     return value, line.tokens_in(offset, offset + len(value))
+
+
+def value_below(lines: list[Line], found: Found, stop: re.Pattern[str]) -> tuple[str, list[Token]]:
+    """On a scan, a value printed a little lower than its label (a skewed or curved page) lands on
+    a line of its own: the text right of the label on the next line, when that line is close
+    below, holds no label of its own and has nothing under the label."""
+    index = next((i for i, line in enumerate(lines) if line is found.line), None)
+    if index is None or index + 1 >= len(lines):
+        return "", []
+    below = lines[index + 1]
+    height = found.line.y1 - found.line.y0
+    if below.cy - found.line.cy > height or stop.search(below.text):
+        return "", []
+    if any(t.x1 > found.x0 and t.x0 < found.x1 - 0.5 * height for t in below.tokens):
+        return "", []  # text under the label itself: a line of its own, not this label's value
+    right = [t for t in below.tokens if t.x0 >= found.x1 - 0.5 * height]
+    if not right or right[0].x0 - found.x1 > VALUE_GAP * height:
+        return "", []
+    line = make_line(right)
+    value = line.text.split("\t")[0].strip()
+    return value, line.tokens_in(0, len(value))

@@ -1,0 +1,99 @@
+"""Layout rules that only speak for scans: tall OCR boxes in the goods table, values a line below
+their label, and the doubts that send a scanned table to review."""
+
+from __future__ import annotations
+
+import re
+
+from capture.extract.items import RowCells, find_columns, scan_doubts
+from capture.extract.lines import build_lines, find_first, value_below
+from capture.extract.page import unstack_rows
+from capture.tokens import Token
+
+HEADER = [
+    ("货物或应税劳务名称", 40, 130), ("规格型号", 150, 190), ("单位", 210, 230), ("数量", 250, 270),
+    ("单价", 300, 320), ("金额", 360, 380), ("税率", 410, 430), ("税额", 470, 490),
+]
+
+
+def _header_line():
+    return build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER])[0]
+
+
+def _row(y: float, name: str, amount: str) -> list[Token]:
+    return [
+        Token(name, 20, y, 120, y + 10, 0.98),
+        Token("2", 262, y, 270, y + 10, 0.98),
+        Token("50.00", 300, y, 320, y + 10, 0.98),
+        Token(amount, 355, y, 380, y + 10, 0.98),
+        Token("13%", 412, y, 430, y + 10, 0.98),
+        Token("13.00", 470, y, 490, y + 10, 0.98),
+    ]
+
+
+def test_a_tall_unit_box_is_cut_into_one_unit_per_row():
+    columns = find_columns(_header_line())
+    tokens = _row(120, "*纸制品*复印纸", "100.00") + _row(135, "*文具*中性笔", "100.00") + _row(150, "*文具*订书机", "100.00")
+    tokens.append(Token("箱盒台", 213, 119, 227, 161, 0.95))  # the detector joined the 单位 column
+    tokens.append(Token("中钞印制有限公司", 2, 110, 12, 170, 0.9))  # a printer's imprint in the margin
+    rows = unstack_rows(build_lines(tokens), columns)
+    units = [[t.text for t in line.tokens if 205 < t.x0 < 235] for line in rows]
+    assert units == [["箱"], ["盒"], ["台"]]
+    assert all("中钞" not in line.text for line in rows)
+
+
+def test_a_value_a_line_below_its_label_is_found_on_a_scan():
+    lines = build_lines([
+        Token("地址、电话：", 70, 335, 130, 347, 0.99),
+        Token("销", 40, 330, 50, 345, 0.99),
+        Token("深圳市南山区沙河工业区9栋", 140, 342, 300, 351, 0.97),
+    ])
+    found = find_first(lines, re.compile("地址、电话："))
+    assert found is not None and len(lines) == 2
+    value, tokens = value_below(lines, found, re.compile("名称|开户行"))
+    assert value == "深圳市南山区沙河工业区9栋" and len(tokens) == 1
+
+
+def test_a_line_under_the_label_is_not_its_value():
+    lines = build_lines([
+        Token("开户行及账号：", 70, 335, 130, 347, 0.99),
+        Token("货物或应税劳务名称", 60, 344, 140, 356, 0.99),
+        Token("规格型号", 150, 344, 190, 356, 0.99),
+    ])
+    found = find_first(lines, re.compile("开户行及账号："))
+    assert value_below(lines, found, re.compile("名称：")) == ("", [])
+
+
+def _cells(**texts: str) -> RowCells:
+    row = RowCells()
+    for x, (column, text) in enumerate(texts.items()):
+        row.cells[column] = [Token(text, 100 * x, 10 + x, 100 * x + 50, 20 + x, 0.97)]
+    return row
+
+
+def test_scan_doubts_name_the_line_and_why():
+    items = [
+        {"name": "*酒*茅台", "unit": "瓶", "quantity": "1", "unit_price": "1499"},
+        {"name": "*纸*复印纸", "unit": "台10", "quantity": "1", "unit_price": "2"},
+        {"name": "*笔*中性笔", "unit": "支", "quantity": None, "unit_price": "6733.33"},
+        {"name": "*计算机*联想", "unit": "台", "quantity": "1", "unit_price": "2"},
+    ]
+    rows = [
+        [_cells(name="*酒*茅台", unit="瓶")],
+        [_cells(name="*纸*复印纸", unit="台10")],
+        [_cells(name="*笔*中性笔", unit="支")],
+        [_cells(name="*计算机*联想"), _cells(name="ThinkPad")],
+    ]
+    doubts = scan_doubts(items, rows)
+    assert len(doubts) == 3
+    assert "复印纸" in doubts[0] and "台10" in doubts[0]
+    assert "中性笔" in doubts[1] and "数量" in doubts[1]
+    assert "联想" in doubts[2] and "wraps over 2 lines" in doubts[2]
+
+
+def test_one_ocr_box_across_two_cells_is_a_doubt():
+    name = Token("*酒*贵州茅台酒", 10, 50, 90, 60, 0.96)
+    spec = Token("53%vol", 92, 50, 120, 60, 0.96)  # same box: same top, bottom and score
+    row = RowCells({"name": [name], "spec": [spec]})
+    (doubt,) = scan_doubts([{"name": "*酒*贵州茅台酒", "spec": "53%vol", "unit": None, "quantity": None, "unit_price": None}], [[row]])
+    assert "spans two columns" in doubt
