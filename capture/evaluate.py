@@ -1,7 +1,8 @@
 """Scoring records against truth files, field by field (`capture eval`).
 
 Conventions of the truth files (shared/samples/README.md): quantities and unit prices compare as
-numbers; names, specs, addresses and remarks compare with whitespace removed; a field listed in
+numbers; names, specs, addresses and remarks compare with whitespace removed and full-width
+punctuation folded to half-width (NFKC: a scan cannot tell ； from ;); a field listed in
 `uncertain` is not scored.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,6 +35,10 @@ def _get(invoice: dict, name: str):
     return value
 
 
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 def same_value(field: str, got, want) -> bool:
     """Equality under the truth conventions."""
     if want is None or got is None:
@@ -43,7 +49,7 @@ def same_value(field: str, got, want) -> bool:
         except InvalidOperation:
             return False
     if isinstance(want, str):
-        return re.sub(r"\s+", "", str(got)) == re.sub(r"\s+", "", want)
+        return _folded(str(got)) == _folded(want)
     return got == want
 
 

@@ -5,7 +5,9 @@ missing field just to make a check pass.
   belongs to this invoice (the others of number, date and amount agree), and what was read is
   missing or a near miss of it (a misreading, not another invoice);
 - 合计金额 from a QR that carries it, when the line items add up to it and amount + tax = total;
-- 价税合计 when the 大写 words and amount + tax both give the same figure (数电票: or the QR).
+- 价税合计 when the 大写 words and amount + tax both give the same figure (数电票: or the QR);
+- 合计税额 when the line items' taxes add up to the 大写 total less 合计金额 (itself the sum of
+  the line amounts).
 
 Each repair is recorded as a `repaired` check naming the field, what was read and why.
 """
@@ -96,6 +98,14 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
     if spelled is not None and total != spelled and amount is not None and tax is not None and amount + tax == spelled:
         checks.append(_repaired("total", invoice.total, str(spelled), "the 大写 words and amount + tax both give"))
         invoice = invoice.model_copy(update={"total": str(spelled)})
+    taxes = [_money(i.tax) for i in invoice.items]
+    taxes_sum = sum(taxes, Decimal(0)) if taxes and None not in taxes else None
+    if (
+        taxes_sum is not None and tax != taxes_sum and spelled is not None and spelled == _money(invoice.total)
+        and amount is not None and amount == items_sum and spelled - amount == taxes_sum
+    ):
+        checks.append(_repaired("tax", invoice.tax, str(taxes_sum), "the line items and the 大写 total less the amount both give"))
+        invoice = invoice.model_copy(update={"tax": str(taxes_sum)})
     return invoice, checks
 
 

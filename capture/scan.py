@@ -1,7 +1,7 @@
 """Scans and photos to a `Page`: QR first, OpenCV clean-up, then OCR tokens in page units.
 
-A page image goes: flatten the paper (photos) -> find the QR -> upright and deskew (from the QR's
-corners, else the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
+A page image goes: flatten the paper (photos) -> find the QR -> upright (from the QR's corners)
+-> deskew (from the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
 the quarter turn whose text reads with the most confidence wins.
 """
 
@@ -41,11 +41,10 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
         found = QrFound(find_qr(image).payloads)
     qr_done = time.perf_counter()
     angle = found.angle()
-    if angle is not None:
-        page = imaging.upright(flat, angle)
-    else:
-        skew = imaging.line_skew(flat)
-        page = imaging.rotate_small(flat, -skew) if skew is not None else flat
+    page = imaging.upright(flat, angle) if angle is not None else flat
+    skew = imaging.line_skew(page)  # the table rules are a finer level than a small QR's edge
+    if skew is not None:
+        page = imaging.rotate_small(page, -skew)
     page, _ = imaging.scale_to_width(page)
     clean_done = time.perf_counter()
     boxes = engine.read(page)

@@ -60,3 +60,17 @@ def test_unreadable_value_is_named_and_repaired_when_proven():
     unproven = decide(ENTRY, qr=[], date="2019-O9-19")
     assert unproven.status == "review" and unproven.invoice.date is None
     assert any("issue date (开票日期) could not be read" in r for r in unproven.reasons)
+
+
+def test_missing_tax_repaired_from_items_and_words_less_amount():
+    record = decide(DIGITAL, tax=None)
+    assert record.status == "ready" and record.invoice.tax == DIGITAL["invoice"]["tax"]
+    repair = next(c for c in record.checks if c.rule == "repaired" and c.field == "tax")
+    assert "read nothing" in repair.message
+
+
+def test_tax_not_repaired_when_the_items_disagree():
+    items = copy.deepcopy(DIGITAL["invoice"]["items"])
+    items[0]["tax"] = "0.01"
+    record = decide(DIGITAL, tax=None, items=items)
+    assert record.status == "review" and record.invoice.tax is None

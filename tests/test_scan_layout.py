@@ -97,3 +97,11 @@ def test_one_ocr_box_across_two_cells_is_a_doubt():
     row = RowCells({"name": [name], "spec": [spec]})
     (doubt,) = scan_doubts([{"name": "*酒*贵州茅台酒", "spec": "53%vol", "unit": None, "quantity": None, "unit_price": None}], [[row]])
     assert "spans two columns" in doubt
+
+
+def test_ocr_reads_yen_as_y_and_the_sum_still_counts():
+    from capture.ocr import TextBox
+    from capture.ocr.tokens import box_tokens
+
+    box = TextBox(((0, 0), (60, 0), (60, 12), (0, 12)), "Y95.22 Yuan", 0.97)
+    assert [t.text for t in box_tokens(box)] == ["¥95.22", "Yuan"]

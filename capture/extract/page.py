@@ -82,6 +82,8 @@ SCANNED_KINDS = ("image", "pdf_scan")
 TALL_ROWS = 1.8
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
 CIPHER_TAIL = re.compile(r"\s[密码区](?:\s.*)?$|(?:\s[密码区])?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
+#: What OCR may read twice between a label and its value (纳税人识别号：:9123…).
+LABEL_PUNCTUATION = ":：;；,，.。 "
 #: The vertical 备注 label of the remarks box beside the seller block, read onto a party line's end.
 REMARKS_LABEL_TAIL = re.compile(r"(?<=\d)\s*[备注]$")
 
@@ -187,7 +189,7 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
             value, value_tokens = value_after(found, ANY_LABEL)
             if not value and draft.source_kind in SCANNED_KINDS:
                 value, value_tokens = value_below(lines, found, ANY_LABEL)
-            value = REMARKS_LABEL_TAIL.sub("", CIPHER_TAIL.sub("", value)).strip()
+            value = REMARKS_LABEL_TAIL.sub("", CIPHER_TAIL.sub("", value)).strip().lstrip(LABEL_PUNCTUATION)
             if field == "tax_id":
                 raw, value = value, _tax_id_in(value)
                 if value is None:

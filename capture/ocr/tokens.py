@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from capture.ocr import TextBox
 from capture.tokens import Token, clean_text
+
+#: OCR reads the ¥ before a sum as Y: Y95.22 is ¥95.22 (money always has two decimals).
+MISREAD_YEN = re.compile(r"^[Yy](?=-?[\d,]*\d\.\d{2}$)")
 
 
 def _char_width(char: str) -> float:
@@ -26,7 +30,7 @@ def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
     position = x0
     for part in text.split(" "):
         width = sum(_char_width(c) for c in part) * unit
-        word = clean_text(part)
+        word = MISREAD_YEN.sub("¥", clean_text(part))
         if word:
             tokens.append(Token(word, position, y0, position + width, y1, box.confidence))
         position += width + _char_width(" ") * unit
