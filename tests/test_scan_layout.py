@@ -20,6 +20,9 @@ def _header_line():
     return build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER])[0]
 
 
+COLUMNS = find_columns(_header_line())
+
+
 def _row(y: float, name: str, amount: str) -> list[Token]:
     return [
         Token(name, 20, y, 120, y + 10, 0.98),
@@ -82,20 +85,27 @@ def test_scan_doubts_name_the_line_and_why():
         [_cells(name="*酒*茅台", unit="瓶")],
         [_cells(name="*纸*复印纸", unit="台10")],
         [_cells(name="*笔*中性笔", unit="支")],
-        [_cells(name="*计算机*联想"), _cells(name="ThinkPad")],
+        [_cells(name="*计算机*联想"), _cells(name="ThinkPad", spec="21HM")],
     ]
-    doubts = scan_doubts(items, rows)
+    doubts = scan_doubts(items, rows, COLUMNS)
     assert len(doubts) == 3
     assert "复印纸" in doubts[0] and "台10" in doubts[0]
     assert "中性笔" in doubts[1] and "数量" in doubts[1]
     assert "联想" in doubts[2] and "wraps over 2 lines" in doubts[2]
+    assert scan_doubts(items[3:], [[_cells(name="*计算机*联想"), _cells(name="ThinkPad")]], COLUMNS) == []  # a name alone wraps safely
+
+
+def test_a_speck_in_a_header_label_still_finds_the_column():
+    header = [(text.replace("单位", "单，位"), x0, x1) for text, x0, x1 in HEADER]
+    line = build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in header])[0]
+    assert "unit" in find_columns(line).spans
 
 
 def test_one_ocr_box_across_two_cells_is_a_doubt():
     name = Token("*酒*贵州茅台酒", 10, 50, 90, 60, 0.96)
     spec = Token("53%vol", 92, 50, 120, 60, 0.96)  # same box: same top, bottom and score
     row = RowCells({"name": [name], "spec": [spec]})
-    (doubt,) = scan_doubts([{"name": "*酒*贵州茅台酒", "spec": "53%vol", "unit": None, "quantity": None, "unit_price": None}], [[row]])
+    (doubt,) = scan_doubts([{"name": "*酒*贵州茅台酒", "spec": "53%vol", "unit": None, "quantity": None, "unit_price": None}], [[row]], COLUMNS)
     assert "spans two columns" in doubt
 
 
@@ -105,3 +115,18 @@ def test_ocr_reads_yen_as_y_and_the_sum_still_counts():
 
     box = TextBox(((0, 0), (60, 0), (60, 12), (0, 12)), "Y95.22 Yuan", 0.97)
     assert [t.text for t in box_tokens(box)] == ["¥95.22", "Yuan"]
+
+
+def test_a_name_box_reaching_into_the_spec_column_is_a_doubt():
+    row = RowCells({"name": [Token("*计算机配套产品*绿联(CM219", 15, 50, 175, 60, 0.96)]})
+    item = {"name": "*计算机配套产品*绿联(CM219", "spec": None, "unit": None, "quantity": None, "unit_price": None}
+    (doubt,) = scan_doubts([item], [[row]], COLUMNS)
+    assert "绿联" in doubt and "spans two columns" in doubt
+
+
+def test_a_glyph_read_by_two_overlapping_boxes_is_a_doubt():
+    name = Token("*计算机配套产品*绿联(", 19, 50, 118, 62, 0.97)
+    spec = Token("(CM219", 113, 51, 154, 62, 0.95)
+    item = {"name": "*计算机配套产品*绿联(", "spec": "(CM219", "unit": None, "quantity": None, "unit_price": None}
+    (doubt,) = scan_doubts([item], [[RowCells({"name": [name], "spec": [spec]})]], COLUMNS)
+    assert "绿联" in doubt

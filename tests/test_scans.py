@@ -46,11 +46,12 @@ def test_degraded_rendering_reads_key_fields(truth_name):
             assert [name for name, ok in scores.items() if not ok] == []
 
 
-def test_a_scanned_item_name_that_wraps_goes_to_review_naming_the_line():
+def test_a_scanned_item_name_that_wraps_over_three_lines_reads_right():
     record = process_file(SCANNED / "syn_21_0000_scan150.jpg", "scan.jpg").records[0]
-    assert record.status == "review"
-    assert any("联想" in reason and "wraps over 3 lines" in reason for reason in record.reasons)
-    assert [c.field for c in record.checks if c.rule == "scan_layout"] == ["items"]
+    (item,) = record.invoice.items
+    assert item.name.replace(" ", "") == "*电子计算机*联想(Lenovo)ThinkPadX1Carbon14英寸笔记本电脑"
+    assert (item.spec, item.unit, item.quantity) == ("21HM", "台", "10")
+    assert record.status == "ready"
 
 
 def test_real_photo_qr_decodes_only_after_crop_and_threshold():

@@ -18,14 +18,27 @@ from capture.extract.lines import Line, joined_text, spaced
 from capture.tokens import Token
 
 COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
+
+
+def _header_label(label: str) -> str:
+    """A column header whose characters may be spread apart, or on a scan have a speck read as
+    punctuation between them (单，位)."""
+    return r"[\s，,.·:：]*".join(re.escape(char) for char in label)
+
+
 _HEADER_LABELS = {
-    "spec": spaced("规格型号"),
-    "unit": spaced("单位"),
-    "quantity": spaced("数量"),
-    "unit_price": spaced("单价"),
-    "amount": spaced("金额"),
-    "tax_rate": spaced("税率") + r"(?:\s*/\s*" + spaced("征收率") + ")?",
-    "tax": spaced("税额"),
+    "spec": _header_label("规格型号"),
+    "unit": _header_label("单位"),
+    "quantity": _header_label("数量"),
+    "unit_price": _header_label("单价"),
+    "amount": _header_label("金额"),
+    "tax_rate": _header_label("税率") + r"(?:\s*/\s*" + spaced("征收率") + ")?",
+    "tax": _header_label("税额"),
+}
+#: The columns every goods table prints (名称 aside): a scan whose header lacks one is in doubt.
+PRINTED_COLUMNS = {
+    "spec": "规格型号", "unit": "单位", "quantity": "数量", "unit_price": "单价",
+    "amount": "金额", "tax_rate": "税率", "tax": "税额",
 }
 HEADER = re.compile(
     "|".join(
@@ -107,13 +120,13 @@ def find_columns(line: Line) -> Columns | None:
     return Columns(spans, right_of_sequence)
 
 
-def split_row(line: Line, columns: Columns) -> RowCells:
+def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
     """Assign a table line's tokens to columns. The tax rate (13%, 免税, …) anchors the right of
     the row: the tax is right of it and the amount is the number just left of it, wherever their
     right-aligned edges fall; the other tokens go by position."""
     row = RowCells()
     line_tokens = [part for token in line.tokens for part in split_glued(token)]
-    name = _name_cell(line_tokens, columns)
+    name = _name_cell(line_tokens, columns, scanned)
     if name:
         row.cells["name"] = name
     tokens = [t for t in line_tokens if t not in name and not _is_sequence(t, columns)]
@@ -139,10 +152,12 @@ def split_row(line: Line, columns: Columns) -> RowCells:
     return row
 
 
-def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
+def _name_cell(tokens: list[Token], columns: Columns, scanned: bool = False) -> list[Token]:
     """The name cell of a line: tokens from the column's left edge onwards, while they follow
     each other at word spacing. A wider gap, or any gap once a token reaches the next column's
-    header, starts the next cell (规格型号)."""
+    header, starts the next cell (规格型号). On a scan, a separate OCR box that starts where
+    规格型号 values start is that cell, however close (OCR boxes are padded: a name filling its
+    column overlaps the box beside it)."""
     name_left, name_right = columns.spans["name"]
     left, right = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), float("inf"))))
     near_next = left - 0.25 * (right - left)
@@ -156,6 +171,10 @@ def _name_cell(tokens: list[Token], columns: Columns) -> list[Token]:
         else:
             gap = token.x0 - cell[-1].x1
             if token.x0 >= left or gap > NAME_GAP * token.height or (token.x0 >= near_next and gap > 0.15 * token.height):
+                break
+            if scanned and "spec" in columns.spans and not _same_box(cell[-1], token) and (
+                token.x0 >= columns.text_boundary("spec") - 0.5 * token.height
+            ):
                 break
         cell.append(token)
     return cell
@@ -187,7 +206,9 @@ def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
     return min(candidates, key=lambda t: abs(t.cx - (left + right) / 2))
 
 
-def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[Token], list[list[RowCells]]]:
+def read_items(
+    lines: list[Line], columns: Columns, scanned: bool = False
+) -> tuple[list[dict], list[Token], list[list[RowCells]]]:
     """Parse table lines (between the header and 合计) into SPEC items; returns the items, the
     tokens used, and the table rows each item was read from."""
     items: list[dict] = []
@@ -195,7 +216,7 @@ def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[To
     used: list[Token] = []
     current: dict | None = None
     for line in lines:
-        row = split_row(line, columns)
+        row = split_row(line, columns, scanned)
         name = row.text("name")
         amount = parse_money(row.text("amount"))
         starts_item = name.startswith("*") or name.startswith("(详见") or name.startswith("（详见")
@@ -226,6 +247,7 @@ def read_items(lines: list[Line], columns: Columns) -> tuple[list[dict], list[To
 
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
+_NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: A 单位 is a short word (个, 台, 千克, 平方米): longer, or with digits, it swallowed a neighbour.
 _UNIT = re.compile(r"^[^\d\s]{1,4}$")
 
@@ -235,19 +257,40 @@ def _same_box(a: Token, b: Token) -> bool:
     return a.y0 == b.y0 and a.y1 == b.y1 and a.confidence == b.confidence
 
 
-def scan_doubts(items: list[dict], rows: list[list[RowCells]]) -> list[str]:
+def _shared_glyph(left: Token, right: Token) -> bool:
+    """Two overlapping OCR boxes that both read the character where they overlap (绿联( | (CM219),
+    or a cell that starts with punctuation no 规格型号 or 单位 starts with."""
+    overlap = right.x0 < left.x1 and left.text[-1:] == right.text[:1]
+    return overlap or right.text[:1] in _NOT_A_CELL_START
+
+
+def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
+    """A name cell whose OCR box reaches into the 规格型号 column: the detector joined the name
+    and the spec into one box, and where one ends is unknown."""
+    name = row.cells.get("name")
+    if not name or "spec" not in columns.spans:
+        return False
+    return name[-1].x1 > columns.text_boundary("spec") + 0.5 * name[-1].height
+
+
+def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns) -> list[str]:
     """Why the line items read from a scan may be wrong though their numbers add up: the text
     columns of a table have no check, and on a scan their cell boundaries are guessed from the
-    OCR boxes. Each doubt names the line; any doubt sends the record to review."""
+    OCR boxes. A name wrapped onto lines of its own is read as on a text layer; a wrapped line
+    with text in other columns too is a doubt. Each doubt names the line; any doubt sends the
+    record to review."""
     doubts: list[str] = []
     for item, item_rows in zip(items, rows, strict=True):
         what = f"line item “{(item.get('name') or '?')[:24]}”"
-        if len(item_rows) > 1:
-            doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan: check its 名称, 规格型号 and 单位 with the paper")
+        if any(set(row.cells) - {"name"} for row in item_rows[1:]):
+            doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan with text beside its name: check its 名称, 规格型号 and 单位 with the paper")
             continue
         cells = item_rows[0].cells
         present = [c for c in _TEXT_CELLS if cells.get(c)]
-        if any(_same_box(cells[a][-1], cells[b][0]) for a, b in itertools.pairwise(present)):
+        if any(_runs_into_spec(row, columns) for row in item_rows) or any(
+            _same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
+            for a, b in itertools.pairwise(present)
+        ):
             doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
         elif item.get("unit") and not _UNIT.match(item["unit"]):
             doubts.append(f"{what}: the 单位 reads “{item['unit']}”, not a unit: check the line with the paper")

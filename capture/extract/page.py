@@ -11,7 +11,14 @@ import re
 
 from capture.amounts import money, parse_money
 from capture.extract.draft import Draft, empty_invoice
-from capture.extract.items import HEADER, Columns, find_columns, read_items, scan_doubts
+from capture.extract.items import (
+    HEADER,
+    PRINTED_COLUMNS,
+    Columns,
+    find_columns,
+    read_items,
+    scan_doubts,
+)
 from capture.extract.lines import (
     Found,
     Line,
@@ -222,9 +229,12 @@ def read_table(lines: list[Line], draft: Draft) -> tuple[int, Columns | None]:
         table = lines[index + 1 : end]
         if draft.source_kind in SCANNED_KINDS:
             table = unstack_rows(table, columns)
-        items, used, rows = read_items(table, columns)
+        items, used, rows = read_items(table, columns, draft.source_kind in SCANNED_KINDS)
         if draft.source_kind in SCANNED_KINDS:
-            draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows)]
+            draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns)]
+            unread = [name for name in PRINTED_COLUMNS if name not in columns.spans]
+            if unread and items:
+                draft.doubts.append(("items", f"the table header could not be read in full (no {'/'.join(PRINTED_COLUMNS[n] for n in unread)} column): check the line items with the paper"))
         draft.invoice["items"] = items
         draft.sources["items"] = used
         draft.confidence["items"] = min((t.confidence for t in used), default=1.0)
