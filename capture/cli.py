@@ -115,6 +115,8 @@ def watch(
     poll: Annotated[bool, typer.Option("--poll", help="Poll for changes instead of file-system events (network shares).")] = False,
     exit_when_idle: Annotated[bool, typer.Option("--exit-when-idle", help="Exit once the inbox is empty.")] = False,
     json_logs: JsonLogsOption = False,
+    engine: EngineOption = "rapid",
+    models: ModelsOption = None,
 ) -> None:
     """Watch a drop folder: read files as they arrive and move each to processed/, review/ or
     failed/ once its records are written. Ctrl-C or SIGTERM stops after the current batch.
@@ -124,10 +126,15 @@ def watch(
 
     from capture.console import log, setup_logging
     from capture.dropfolder import Layout
+    from capture.ocr import configure
     from capture.watch import Watcher, WatchOptions
     from capture.workers import default_workers
 
     setup_logging(json_logs)
+    try:
+        configure(engine, models)
+    except UsageError as error:
+        _fail(str(error), EXIT_USAGE)
     if not inbox.is_dir():
         _fail(f"no such folder: {inbox}", EXIT_USAGE)
     inbox = inbox.resolve()

@@ -1,9 +1,9 @@
 """Scoring records against truth files, field by field (`capture eval`).
 
 Conventions of the truth files (shared/samples/README.md): quantities and unit prices compare as
-numbers; names, specs, addresses and remarks compare with whitespace removed and full-width
-punctuation folded to half-width (NFKC: a scan cannot tell ； from ;); a field listed in
-`uncertain` is not scored.
+numbers; names, specs, addresses and remarks compare with whitespace removed, full-width
+punctuation folded to half-width (NFKC: a scan cannot tell ； from ;) and a separator ending the
+text (;,.) ignored; a field listed in `uncertain` is not scored.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _get(invoice: dict, name: str):
 
 
 def _folded(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(";,.")
 
 
 def same_value(field: str, got, want) -> bool:

@@ -42,10 +42,10 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
     qr_done = time.perf_counter()
     angle = found.angle()
     page = imaging.upright(flat, angle) if angle is not None else flat
+    page, _ = imaging.scale_to_width(page)
     skew = imaging.line_skew(page)  # the table rules are a finer level than a small QR's edge
     if skew is not None:
         page = imaging.rotate_small(page, -skew)
-    page, _ = imaging.scale_to_width(page)
     clean_done = time.perf_counter()
     boxes = engine.read(page)
     if angle is None:

@@ -67,9 +67,12 @@ def test_models_command_lists_engines_and_what_is_missing(tmp_path):
     assert "paddle: MISSING" in result.output and "_det" in result.output
 
 
-def test_an_unknown_engine_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(app, ["run", str(tmp_path), "--engine", "tesseract", "--out", str(tmp_path / "o")])
+@pytest.mark.parametrize("command", ["run", "watch"])
+def test_an_unknown_engine_is_a_usage_error(tmp_path, command, monkeypatch):
+    monkeypatch.delenv("CAPTURE_OCR_ENGINE", raising=False)
+    result = CliRunner().invoke(app, [command, str(tmp_path), "--engine", "tesseract", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
+    assert "unknown OCR engine 'tesseract'" in result.output
 
 
 def test_blank_page_reads_nothing():

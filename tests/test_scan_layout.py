@@ -130,3 +130,11 @@ def test_a_glyph_read_by_two_overlapping_boxes_is_a_doubt():
     item = {"name": "*计算机配套产品*绿联(", "spec": "(CM219", "unit": None, "quantity": None, "unit_price": None}
     (doubt,) = scan_doubts([item], [[RowCells({"name": [name], "spec": [spec]})]], COLUMNS)
     assert "绿联" in doubt
+
+
+def test_eval_conventions_fold_what_a_scan_cannot_show_and_nothing_else():
+    from capture.evaluate import same_value
+
+    assert same_value("remarks", "购方开户银行：中信银行;银行账号：1531", "购方开户银行:中信银行; 银行账号:1531;")
+    assert not same_value("remarks", "购方开户银行:中信银行;银行账号:1537", "购方开户银行:中信银行;银行账号:1531")
+    assert not same_value("seller.name", "深圳市南山区江南百货商", "深圳市南山区江南百货商场")
