@@ -138,3 +138,15 @@ def test_eval_conventions_fold_what_a_scan_cannot_show_and_nothing_else():
     assert same_value("remarks", "购方开户银行：中信银行;银行账号：1531", "购方开户银行:中信银行; 银行账号:1531;")
     assert not same_value("remarks", "购方开户银行:中信银行;银行账号:1537", "购方开户银行:中信银行;银行账号:1531")
     assert not same_value("seller.name", "深圳市南山区江南百货商", "深圳市南山区江南百货商场")
+
+
+def test_a_misread_item_name_is_a_doubt():
+    def doubt_for(name: str, score: float = 0.99) -> list[str]:
+        row = RowCells({"name": [Token(name, 20, 50, 120, 60, score)]})
+        item = {"name": name, "spec": None, "unit": None, "quantity": None, "unit_price": None}
+        return scan_doubts([item], [[row]], COLUMNS)
+
+    assert doubt_for("*机械设备*三一(SANY)SY75C小型液压挖掘机") == []
+    assert "prefix" in doubt_for("会议展览服务*会议服务费")[0]
+    assert "bracket" in doubt_for("*机械设备*三一(SANYSY75C小型液压挖掘机")[0]
+    assert "low confidence (0.90)" in doubt_for("*机械设备*兰一(SANY)SY75C小型液压挖掘机", 0.90)[0]

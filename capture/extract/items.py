@@ -247,6 +247,8 @@ def read_items(
 
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
+#: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
+NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: A 单位 is a short word (个, 台, 千克, 平方米): longer, or with digits, it swallowed a neighbour.
 _UNIT = re.compile(r"^[^\d\s]{1,4}$")
@@ -296,7 +298,21 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: the 单位 reads “{item['unit']}”, not a unit: check the line with the paper")
         elif (item.get("quantity") is None) != (item.get("unit_price") is None):
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
+        elif (flaw := _name_flaw(item.get("name") or "")) is not None:
+            doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
+        elif (score := min(t.confidence for row in item_rows for t in row.cells.get("name", [])) if cells.get("name") else 1.0) < NAME_CONFIDENCE:
+            doubts.append(f"{what}: the 名称 was read with low confidence ({score:.2f}): compare it with the paper")
     return doubts
+
+
+def _name_flaw(name: str) -> str | None:
+    """What a misread name shows: a 税收分类 prefix without its first or last *, or a bracket
+    that does not close."""
+    if "*" in name and not re.match(r"^\*[^*]+\*[^*]", name):
+        return "does not start with a whole *税收分类* prefix"
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        return "has a bracket that does not close"
+    return None
 
 
 def _new_item() -> dict:
