@@ -64,14 +64,10 @@ def run(
     2: usage error; 3: internal error."""
     from capture.console import log, progress_bar, setup_logging
     from capture.documents import collect_inputs
-    from capture.ocr import configure
     from capture.pipeline import run_batch, write_outputs
 
     setup_logging(json_logs)
-    try:
-        configure(engine, models)
-    except UsageError as error:
-        _fail(str(error), EXIT_USAGE)
+    _use_engine(engine, models)
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
@@ -126,15 +122,11 @@ def watch(
 
     from capture.console import log, setup_logging
     from capture.dropfolder import Layout
-    from capture.ocr import configure
     from capture.watch import Watcher, WatchOptions
     from capture.workers import default_workers
 
     setup_logging(json_logs)
-    try:
-        configure(engine, models)
-    except UsageError as error:
-        _fail(str(error), EXIT_USAGE)
+    _use_engine(engine, models)
     if not inbox.is_dir():
         _fail(f"no such folder: {inbox}", EXIT_USAGE)
     inbox = inbox.resolve()
@@ -324,6 +316,16 @@ def export(
     with ReviewStore(store) as book:
         count = export_pending(book, out)
     typer.echo(f"exported {count} accepted records to {out}")
+
+
+def _use_engine(engine: str, models: Path | None) -> None:
+    """The OCR engine for this process and its workers; a usage error for an unknown one."""
+    from capture.ocr import configure
+
+    try:
+        configure(engine, models)
+    except UsageError as error:
+        _fail(str(error), EXIT_USAGE)
 
 
 def _fail(message: str, code: int) -> None:

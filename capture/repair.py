@@ -41,6 +41,12 @@ def _money(value: str | None) -> Decimal | None:
     return parse_money(value) if value is not None else None
 
 
+def _items_sum(invoice: Invoice, column: str) -> Decimal | None:
+    """The line items' column added up; None without items or when one is unread."""
+    values = [_money(getattr(item, column)) for item in invoice.items]
+    return sum(values, Decimal(0)) if values and None not in values else None
+
+
 def _qr_values(qr: QrPayload) -> dict[str, str | None]:
     return {"number": qr.number, "code": qr.code, "date": qr.date, "check_code": qr.check_code}
 
@@ -80,11 +86,10 @@ def repair_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check
 
 
 def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, list[Check]]:
-    """合计金额 and 价税合计 where two witnesses agree on the value."""
+    """合计金额, 价税合计 and 合计税额 where two witnesses agree on the value."""
     checks: list[Check] = []
     amount, tax, total = _money(invoice.amount), _money(invoice.tax), _money(invoice.total)
-    items = [_money(i.amount) for i in invoice.items]
-    items_sum = sum(items, Decimal(0)) if items and None not in items else None
+    items_sum = _items_sum(invoice, "amount")
     witnessed = qr.amount if qr is not None and not qr.amount_is_total else None
     proven = witnessed is not None and items_sum == witnessed and tax is not None and witnessed + tax == total
     if proven and amount != witnessed:
@@ -98,8 +103,7 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
     if spelled is not None and total != spelled and amount is not None and tax is not None and amount + tax == spelled:
         checks.append(_repaired("total", invoice.total, str(spelled), "the 大写 words and amount + tax both give"))
         invoice = invoice.model_copy(update={"total": str(spelled)})
-    taxes = [_money(i.tax) for i in invoice.items]
-    taxes_sum = sum(taxes, Decimal(0)) if taxes and None not in taxes else None
+    taxes_sum = _items_sum(invoice, "tax")
     if (
         taxes_sum is not None and tax != taxes_sum and spelled is not None and spelled == _money(invoice.total)
         and amount is not None and amount == items_sum and spelled - amount == taxes_sum

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from capture.extract.items import RowCells, find_columns, scan_doubts
+from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
 from capture.extract.lines import build_lines, find_first, value_below
-from capture.extract.page import unstack_rows
 from capture.tokens import Token
 
 HEADER = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from capture.amounts import parse_decimal, parse_money
-from capture.extract.lines import Line, joined_text, spaced
+from capture.extract.lines import Line, build_lines, joined_text, spaced
 from capture.tokens import Token
 
 COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
@@ -245,6 +245,8 @@ def read_items(
     return [items[i] for i in kept], used, [rows[i] for i in kept]
 
 
+#: A table token taller than this many text heights runs down several rows.
+TALL_ROWS = 1.8
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
 #: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
@@ -252,6 +254,32 @@ NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: A 单位 is a short word (个, 台, 千克, 平方米): longer, or with digits, it swallowed a neighbour.
 _UNIT = re.compile(r"^[^\d\s]{1,4}$")
+
+
+def unstack_rows(table: list[Line], columns: Columns) -> list[Line]:
+    """Table lines of a scan with its tall OCR boxes sorted out. One inside the table's columns
+    runs down several rows (the detector joins a column of one-character 单位 on tight rows): it
+    is cut into one token per character, each on its own row. One in the margin is vertical print
+    (a printer's imprint, 第二联…): it is not table content and is dropped."""
+    tokens = [t for line in table for t in line.tokens]
+    if not tokens:
+        return table
+    heights = sorted(t.height for t in tokens)
+    row_height = heights[len(heights) // 2]
+    tall = [t for t in tokens if len(t.text) >= 2 and " " not in t.text and t.height > TALL_ROWS * row_height]
+    if not tall:
+        return table
+    inside = (columns.spans["name"][1], columns.spans["tax"][1])
+    for token in tall:
+        tokens.remove(token)
+        if token.x0 < inside[0] or token.x1 > inside[1]:
+            continue
+        step = token.height / len(token.text)
+        tokens += [
+            Token(char, token.x0, token.y0 + i * step, token.x1, token.y0 + (i + 1) * step, token.confidence)
+            for i, char in enumerate(token.text)
+        ]
+    return build_lines(tokens)
 
 
 def _same_box(a: Token, b: Token) -> bool:
@@ -300,9 +328,17 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
-        elif (score := min(t.confidence for row in item_rows for t in row.cells.get("name", [])) if cells.get("name") else 1.0) < NAME_CONFIDENCE:
+        elif (score := _name_score(item_rows)) < NAME_CONFIDENCE:
             doubts.append(f"{what}: the 名称 was read with low confidence ({score:.2f}): compare it with the paper")
+    unread = [header for name, header in PRINTED_COLUMNS.items() if name not in columns.spans]
+    if unread and items:
+        doubts.append(f"the table header could not be read in full (no {'/'.join(unread)} column): check the line items with the paper")
     return doubts
+
+
+def _name_score(item_rows: list[RowCells]) -> float:
+    """The OCR score of a name's weakest word, over the lines it wraps on."""
+    return min((t.confidence for row in item_rows for t in row.cells.get("name", [])), default=1.0)
 
 
 def _name_flaw(name: str) -> str | None:

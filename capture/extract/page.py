@@ -13,11 +13,11 @@ from capture.amounts import money, parse_money
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import (
     HEADER,
-    PRINTED_COLUMNS,
     Columns,
     find_columns,
     read_items,
     scan_doubts,
+    unstack_rows,
 )
 from capture.extract.lines import (
     Found,
@@ -85,8 +85,6 @@ _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
 DIGITAL_KINDS = ("digital_special", "digital_normal")
 #: Page kinds read by OCR.
 SCANNED_KINDS = ("image", "pdf_scan")
-#: A table token taller than this many text heights runs down several rows.
-TALL_ROWS = 1.8
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
 CIPHER_TAIL = re.compile(r"\s[密码区](?:\s.*)?$|(?:\s[密码区])?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
 #: What OCR may read twice between a label and its value (纳税人识别号：:9123…).
@@ -227,45 +225,17 @@ def read_table(lines: list[Line], draft: Draft) -> tuple[int, Columns | None]:
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1
         table = lines[index + 1 : end]
-        if draft.source_kind in SCANNED_KINDS:
+        scanned = draft.source_kind in SCANNED_KINDS
+        if scanned:
             table = unstack_rows(table, columns)
-        items, used, rows = read_items(table, columns, draft.source_kind in SCANNED_KINDS)
-        if draft.source_kind in SCANNED_KINDS:
+        items, used, rows = read_items(table, columns, scanned)
+        if scanned:
             draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns)]
-            unread = [name for name in PRINTED_COLUMNS if name not in columns.spans]
-            if unread and items:
-                draft.doubts.append(("items", f"the table header could not be read in full (no {'/'.join(PRINTED_COLUMNS[n] for n in unread)} column): check the line items with the paper"))
         draft.invoice["items"] = items
         draft.sources["items"] = used
         draft.confidence["items"] = min((t.confidence for t in used), default=1.0)
         return end, columns
     return 0, None
-
-
-def unstack_rows(table: list[Line], columns: Columns) -> list[Line]:
-    """Table lines of a scan with its tall OCR boxes sorted out. One inside the table's columns
-    runs down several rows (the detector joins a column of one-character 单位 on tight rows): it
-    is cut into one token per character, each on its own row. One in the margin is vertical print
-    (a printer's imprint, 第二联…): it is not table content and is dropped."""
-    tokens = [t for line in table for t in line.tokens]
-    if not tokens:
-        return table
-    heights = sorted(t.height for t in tokens)
-    row_height = heights[len(heights) // 2]
-    tall = [t for t in tokens if len(t.text) >= 2 and " " not in t.text and t.height > TALL_ROWS * row_height]
-    if not tall:
-        return table
-    inside = (columns.spans["name"][1], columns.spans["tax"][1])
-    for token in tall:
-        tokens.remove(token)
-        if token.x0 < inside[0] or token.x1 > inside[1]:
-            continue
-        step = token.height / len(token.text)
-        tokens += [
-            Token(char, token.x0, token.y0 + i * step, token.x1, token.y0 + (i + 1) * step, token.confidence)
-            for i, char in enumerate(token.text)
-        ]
-    return build_lines(tokens)
 
 
 def _ends_table(line: Line) -> bool:
