@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
 from capture.extract.lines import build_lines, find_first, value_below
+from capture.extract.page import read_remarks
 from capture.tokens import Token
 
 HEADER = [
@@ -149,3 +151,17 @@ def test_a_misread_item_name_is_a_doubt():
     assert "prefix" in doubt_for("会议展览服务*会议服务费")[0]
     assert "bracket" in doubt_for("*机械设备*三一(SANYSY75C小型液压挖掘机")[0]
     assert "low confidence (0.90)" in doubt_for("*机械设备*兰一(SANY)SY75C小型液压挖掘机", 0.90)[0]
+
+
+def test_a_remarks_line_whose_box_reaches_under_the_remarks_label_is_read():
+    # a flattened photo: the remarks line's OCR box starts inside the vertical 备注 label's box
+    tokens = [
+        Token("价税合计（大写）", 45, 290, 127, 304, 0.99),
+        Token("柒佰叁拾肆圆贰角伍分", 164, 291, 283, 303, 0.99),
+        Token("项目名称：郑州二七区商业综合体改造工程项目地址：郑州市金水区学府路385号", 27, 307, 396, 321, 0.99),
+        Token("备注", 10, 320, 28, 355, 0.99),
+        Token("开票人：沈玉涛", 51, 383, 127, 397, 0.99),
+    ]
+    draft = Draft(invoice=empty_invoice() | {"kind": "digital_normal"})
+    read_remarks(build_lines(tokens), tokens, draft)
+    assert draft.invoice["remarks"] == "项目名称：郑州二七区商业综合体改造工程项目地址：郑州市金水区学府路385号"

@@ -333,11 +333,13 @@ def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
         default=float("inf"),
     )
     inline = REMARKS_MARK.sub("", marker.text)
+    # a lone 备注 label: its box's right half may overlap the OCR box of a remarks line beside it
+    box_left = marker.x1 - 1 if inline else (marker.x0 + marker.x1) / 2
     picked_lines = []
     for line in lines:
         if line.cy <= total_line.line.y1 or line.cy >= bottom:
             continue
-        in_box = [t for t in line.tokens if t.x0 > marker.x1 - 1 and t is not marker]
+        in_box = [t for t in line.tokens if t.x0 > box_left and t is not marker]
         if in_box:
             picked_lines.append(in_box)
     parts = [inline] if inline else []
