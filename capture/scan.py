@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 
 from capture import imaging
 from capture.ocr import Engine, TextBox, get_engine
 from capture.ocr.tokens import boxes_to_tokens
+from capture.pdf import open_pdf
 from capture.qr_image import QrFound, find_qr
 from capture.tokens import Page
 
@@ -42,7 +44,7 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
     qr_done = time.perf_counter()
     angle = found.angle()
     page = imaging.upright(flat, angle) if angle is not None else flat
-    page, _ = imaging.scale_to_width(page)
+    page = imaging.scale_to_width(page)
     skew = imaging.line_skew(page)  # the table rules are a finer level than a small QR's edge
     if skew is not None:
         page = imaging.rotate_small(page, -skew)
@@ -58,7 +60,7 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
         "ocr": ocr_done - clean_done,
     }
     tokens = boxes_to_tokens(boxes, scale)
-    return Page(number, page.shape[1] / scale, page.shape[0] / scale, tokens, source_kind, found.payloads, timings)
+    return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings)
 
 
 def reading_score(boxes: list[TextBox]) -> float:
@@ -80,7 +82,7 @@ def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) ->
         return page, boxes
     best = (reading_score(boxes), page, boxes)
     for quarters in (2, 1, 3):
-        turned, _ = imaging.scale_to_width(imaging.rotate_quarter(page, quarters))
+        turned = imaging.scale_to_width(imaging.rotate_quarter(page, quarters))
         tried = engine.read(turned)
         score = reading_score(tried)
         if score > best[0]:
@@ -90,17 +92,9 @@ def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) ->
     return best[1], best[2]
 
 
-def render_pdf_page(path: Path, number: int, dpi: int = PDF_DPI) -> np.ndarray:
-    """Render one PDF page (1-based) to a BGR array."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(path))
-    try:
-        bitmap = document[number - 1].render(scale=dpi / 72)
-        rgb = bitmap.to_numpy()[:, :, :3]
-        return np.ascontiguousarray(rgb[:, :, ::-1]) if bitmap.rev_byteorder else np.ascontiguousarray(rgb)
-    finally:
-        document.close()
+def render_page(page: pdfium.PdfPage, dpi: int = PDF_DPI) -> np.ndarray:
+    """A PDF page as a BGR array (pdfium renders BGRA by default)."""
+    return np.ascontiguousarray(page.render(scale=dpi / 72).to_numpy()[:, :, :3])
 
 
 def text_layer_is_garbage(page: Page) -> bool:
@@ -112,11 +106,18 @@ def text_layer_is_garbage(page: Page) -> bool:
 
 def ocr_pdf_pages(path: Path, pages: list[Page]) -> Iterator[Page]:
     """The pages of a PDF, with every page whose text layer is missing or garbage OCRed."""
-    for page in pages:
-        if text_layer_is_garbage(page):
-            scanned = read_scan_page(render_pdf_page(path, page.number), page.number, "pdf_scan")
-            if not scanned.qr:
-                scanned.qr = page.qr
-            yield scanned
-        else:
-            yield page
+    if not any(text_layer_is_garbage(page) for page in pages):
+        yield from pages
+        return
+    document = open_pdf(path)
+    try:
+        for page in pages:
+            if text_layer_is_garbage(page):
+                scanned = read_scan_page(render_page(document[page.number - 1]), page.number, "pdf_scan")
+                if not scanned.qr:
+                    scanned.qr = page.qr
+                yield scanned
+            else:
+                yield page
+    finally:
+        document.close()

