@@ -15,7 +15,6 @@ whose sha256 is processed are never read twice. An integrator imports each
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -26,8 +25,8 @@ from pathlib import Path
 from capture.console import log
 from capture.dropfolder import Layout, destination_folder, free_name, fsync_folder, move_file
 from capture.intake import sha256_regular
-from capture.ledger import Ledger
-from capture.output import write_json, write_jsonl
+from capture.ledger import Ledger, utc_now
+from capture.output import write_import, write_json, write_jsonl
 from capture.pipeline import BatchResult
 
 
@@ -64,7 +63,7 @@ def commit_batch(ledger: Ledger, result: BatchResult, moves: list[Move]) -> dict
     rows = [record.to_json_dict() for record in result.records]
     report = result.report() | {"moves": [{"file": m.source, "to": m.destination} for m in moves]}
     done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    now = utc_now()
 
     def journal(db: sqlite3.Connection) -> None:
         db.execute(
@@ -120,7 +119,7 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
     (report_text,) = ledger.db.execute("SELECT report FROM runs WHERE run_id = ?", (run_id,)).fetchone()
     ready = [row for row in rows if row["status"] == "ready"]
     write_jsonl(partial / "records.jsonl", rows)
-    write_json(partial / "import.json", {"schema": "capture.import/1", "run_id": run_id, "count": len(ready), "records": ready})
+    write_import(partial / "import.json", run_id, ready)
     write_json(partial / "report.json", json.loads(report_text))
     os.rename(partial, final)
     fsync_folder(layout.batches)

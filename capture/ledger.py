@@ -84,6 +84,19 @@ def invoice_key(code: str | None, number: str | None) -> str | None:
     return number if len(number) == 20 or not code else f"{code}-{number}"
 
 
+#: The columns of `emitted` derived from a record, in the order `emitted_values` gives them.
+EMITTED_COLUMNS = ("key", "status", "seller_tax_id", "date", "total", "amount", "number", "record")
+
+
+def emitted_values(record: dict) -> tuple:
+    """A record's `EMITTED_COLUMNS` values, from its JSON dict (`Record.to_json_dict`)."""
+    invoice = record["invoice"]
+    return (
+        invoice_key(invoice["code"], invoice["number"]), record["status"], invoice["seller"]["tax_id"],
+        invoice["date"], invoice["total"], invoice["amount"], invoice["number"], json.dumps(record, ensure_ascii=False),
+    )
+
+
 @dataclass(frozen=True)
 class LedgerRow:
     """A register row or an emitted record, as the duplicate rules see it."""
@@ -136,7 +149,8 @@ def prefetch_batches(rows: Iterable[tuple], size: int = 5000, depth: int = 8) ->
         yield item
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The time of a write: UTC, ISO 8601, to the second."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
@@ -201,7 +215,7 @@ class Ledger:
             added = self.db.total_changes - before
             self.db.execute(
                 "INSERT INTO imports (sha256, file, rows_added, rows_bad, imported_at) VALUES (?,?,?,?,?)",
-                (file_sha256, source, added, len(bad_rows), _now()),
+                (file_sha256, source, added, len(bad_rows), utc_now()),
             )
         return ImportResult(added, count - added, bad_rows)
 
@@ -254,22 +268,14 @@ class Ledger:
         also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         """Store a run's records and processed files in one transaction (with `also`'s writes)."""
-        now = _now()
+        now = utc_now()
         with self.db:
             if also is not None:
                 also(self.db)
             self.db.executemany(
-                "INSERT OR REPLACE INTO emitted (record_id, key, status, seller_tax_id, date, total, amount, number, "
-                "run_id, emitted_at, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        r["id"], invoice_key(r["invoice"]["code"], r["invoice"]["number"]), r["status"],
-                        r["invoice"]["seller"]["tax_id"], r["invoice"]["date"], r["invoice"]["total"],
-                        r["invoice"]["amount"], r["invoice"]["number"], run_id, now,
-                        json.dumps(r, ensure_ascii=False),
-                    )
-                    for r in records
-                ],
+                f"INSERT OR REPLACE INTO emitted (record_id, {', '.join(EMITTED_COLUMNS)}, run_id, emitted_at) "
+                f"VALUES ({', '.join('?' * (len(EMITTED_COLUMNS) + 3))})",
+                [(r["id"], *emitted_values(r), run_id, now) for r in records],
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO processed_files (sha256, file, run_id, processed_at) VALUES (?,?,?,?)",

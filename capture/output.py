@@ -1,7 +1,9 @@
-"""Atomic writers: a crash leaves the old file or the new one, never half of one."""
+"""Atomic writers: a crash leaves the old file or the new one, never half of one. And the shape
+of the import batch (import.json) an integrator reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -35,3 +37,16 @@ def write_json(path: Path, data: object) -> None:
 
 def write_jsonl(path: Path, rows: Iterable[object]) -> None:
     write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+
+IMPORT_SCHEMA = "capture.import/1"
+
+
+def new_batch_id(prefix: str = "") -> str:
+    """A batch's id: `prefix` and the UTC time to the microsecond (20240514T093000123456Z)."""
+    return prefix + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def write_import(path: Path, batch_id: str, records: list[dict]) -> None:
+    """An import batch: the records an integrator imports once, under the batch's id."""
+    write_json(path, {"schema": IMPORT_SCHEMA, "run_id": batch_id, "count": len(records), "records": records})

@@ -26,7 +26,7 @@ from capture.images import read_image_pages
 from capture.intake import check_image_header, check_regular_file, sha256_regular
 from capture.ledger import Ledger
 from capture.ofd import read_ofd_drafts
-from capture.output import write_json, write_jsonl
+from capture.output import new_batch_id, write_import, write_json, write_jsonl
 from capture.pdf import read_pdf_pages
 from capture.records import Record
 from capture.scan import ocr_pdf_pages, read_scan_page
@@ -165,7 +165,7 @@ def run_batch(
     keep the input order. Files whose sha256 the ledger has already processed, or that appear twice
     in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends."""
     started = time.perf_counter()
-    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    run_id = new_batch_id()
     jobs, skipped, seen = [], [], set()
     for path, name in collect_inputs(inputs) if files is None else files:
         try:
@@ -213,7 +213,7 @@ def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
     rows = [record.to_json_dict() for record in result.records]
     ready = [row for row in rows if row["status"] == "ready"]
     write_jsonl(out / "records.jsonl", rows)
-    write_json(out / "import.json", {"schema": "capture.import/1", "run_id": result.run_id, "count": len(ready), "records": ready})
+    write_import(out / "import.json", result.run_id, ready)
     report = result.report()
     write_json(out / "report.json", report)
     done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]

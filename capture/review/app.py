@@ -25,10 +25,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from capture.checks import label
+from capture.ledger import utc_now
 from capture.review import decide
 from capture.review.files import SourceFiles
 from capture.review.pages import PageViews
-from capture.review.store import ReviewStore, now
+from capture.review.store import ReviewStore
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -101,10 +102,10 @@ def create_app(store: Path, inboxes: list[Path], user: str, hosts: list[str] | N
             trail = book.decisions(record_id)
             next_id = book.next_in_queue(record_id)
         view = await run_in_threadpool(desk.views.view, record)
-        fields = _fields(record, view.boxes, form)
+        values = decide.field_values(record.invoice)
         context = {
-            "record": record, "run_id": run_id, "emitted_at": emitted_at, "fields": fields,
-            "failed": [c for c in record.checks if not c.ok], "counterpart": _side_by_side(record, counterpart),
+            "record": record, "run_id": run_id, "emitted_at": emitted_at, "fields": _fields(record, values, view.boxes, form),
+            "failed": [c for c in record.checks if not c.ok], "counterpart": _side_by_side(values, counterpart),
             "trail": trail, "next_id": next_id, "view": view, "refused": refused,
             "boxes": [(name, box) for name, boxes in view.boxes.items() for box in boxes],
             "decided": request.query_params.get("decided"), "result": request.query_params.get("result"),
@@ -137,7 +138,7 @@ def create_app(store: Path, inboxes: list[Path], user: str, hosts: list[str] | N
             record = found[0]
             if record.status != "review":
                 return _problem(f"Record {record_id} was already decided ({record.status}).", 409)
-            at = now()
+            at = utc_now()
             submitted = {k[2:]: v for k, v in form.items() if k.startswith("f:")}
             changes = decide.changes_from_form(record.invoice, submitted)
             if action == "accept":
@@ -191,15 +192,15 @@ def _not_found() -> Response:
     return HTMLResponse("<h1>Not found</h1>", status_code=404, headers=SECURITY_HEADERS)
 
 
-def _fields(record, boxes: dict, form: dict) -> list[dict]:
-    """The form rows: name, label, value (as submitted after a refusal), confidence, the failed
-    checks that name the field, and whether it has a box on the page."""
+def _fields(record, values: dict, boxes: dict, form: dict) -> list[dict]:
+    """The form rows from the record's field values: name, label, value (as submitted after a
+    refusal), confidence, the failed checks that name the field, and whether it has a box on the page."""
     failing: dict[str, list[str]] = {}
     for check in record.checks:
         if not check.ok:
             failing.setdefault(check.field, []).append(check.message)
     rows = []
-    for name, value in decide.field_values(record.invoice).items():
+    for name, value in values.items():
         box = "items" if name.startswith("items[") else name
         confidence = record.confidence.get(name, record.confidence.get(box))
         shown = form.get(name, value if value is not None else "")
@@ -217,10 +218,9 @@ def _optional(name: str) -> bool:
     return name.split(".")[-1] in {"address_phone", "bank_account", "machine_number", "payee", "reviewer", "spec", "unit", "check_code", "code", "remarks"}
 
 
-def _side_by_side(record, counterpart: dict | None) -> dict | None:
+def _side_by_side(values: dict, counterpart: dict | None) -> dict | None:
     if counterpart is None:
         return None
-    values = decide.field_values(record.invoice)
     rows = [
         {"name": name, "label": field_label(name), "ours": values.get(name), "theirs": theirs,
          "differs": (values.get(name) or "") != (theirs or "") and theirs is not None}

@@ -4,7 +4,6 @@ before a record may become `ready`; a fix that breaks a check is refused with th
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import unicodedata
@@ -34,7 +33,6 @@ class Outcome:
     """The decided record, or the reasons it was refused."""
 
     record: Record | None
-    changes: list[dict]
     refused: list[str]
 
 
@@ -51,9 +49,6 @@ def field_values(invoice: Invoice) -> dict[str, str | None]:
 
 
 def _get(data: dict, name: str):
-    match = _PATH.match(name)
-    if match:
-        return data["items"][int(match[1])][match[2]]
     value = data
     for part in name.split("."):
         value = value[part]
@@ -104,11 +99,11 @@ def accept(
     data = record.invoice.model_dump(mode="json")
     for change in changes:
         _set(data, change["field"], change["new"])
-    invoice, problems = validated_invoice(copy.deepcopy(data))
+    invoice, problems = validated_invoice(data)
     checks = run_checks(invoice, Witnesses(qr=list(qr or []), today=today or dt.date.today()))
     refused = _failures(problems) + _failures(checks)
     if refused:
-        return Outcome(None, changes, refused)
+        return Outcome(None, refused)
     changed = {c["field"] for c in changes}
     kept = [c for c in record.checks if c.rule == "repaired" and c.field not in changed]
     corrections = [
@@ -116,19 +111,16 @@ def accept(
               message=f"{label(c['field'])} corrected by {user} at {at}: {c['old']} → {c['new']}")
         for c in changes
     ]
-    candidate = record.model_copy(deep=True, update={"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None})
+    cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
     if changes:
+        candidate = record.model_copy(deep=True, update=cleared)
         check_record(candidate, ledger, BatchIndex.empty())
         if candidate.status == "duplicate" or (candidate.status != "ready" and candidate.duplicate_of != record.duplicate_of):
-            return Outcome(None, changes, [f"after the fix: {r}" for r in candidate.reasons])
+            return Outcome(None, [f"after the fix: {r}" for r in candidate.reasons])
     reviewed = Check(rule="reviewed", field="*", ok=True, severity="warning",
                      message=f"accepted by {user} at {at}" + _set_aside(record, checks))
-    decided = record.model_copy(
-        deep=True,
-        update={"invoice": invoice, "checks": [*kept, *checks, *corrections, reviewed], "status": "ready",
-                "reasons": [], "duplicate_of": None},
-    )
-    return Outcome(decided, changes, [])
+    decided = record.model_copy(deep=True, update={**cleared, "checks": [*kept, *checks, *corrections, reviewed]})
+    return Outcome(decided, [])
 
 
 def _set_aside(record: Record, checks: list[Check]) -> str:
@@ -140,13 +132,12 @@ def _set_aside(record: Record, checks: list[Check]) -> str:
     return f"; the reviewer set aside: {' / '.join(kept)}" if kept else ""
 
 
-def close(record: Record, status: str, user: str, at: str, note: str | None, duplicate_of: str | None = None) -> Record:
-    """Mark a record `duplicate` (of what it was matched with, or `duplicate_of`) or `rejected`."""
+def close(record: Record, status: str, user: str, at: str, note: str | None) -> Record:
+    """Mark a record `duplicate` (of what it was matched with) or `rejected`."""
     words = "a duplicate" if status == "duplicate" else "rejected"
     reason = f"marked {words} by {user} at {at}" + (f": {note}" if note else "")
     return record.model_copy(
         deep=True,
         update={"status": status, "reasons": [*record.reasons, reason],
-                "duplicate_of": (duplicate_of or record.duplicate_of) if status == "duplicate" else record.duplicate_of,
                 "checks": [*record.checks, Check(rule="reviewed", field="*", ok=True, severity="warning", message=reason)]},
     )

@@ -5,19 +5,19 @@ the same transaction, so each accepted record goes out exactly once.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
-from capture.output import write_json
-from capture.review.store import ReviewStore, now
+from capture.ledger import utc_now
+from capture.output import new_batch_id, write_import
+from capture.review.store import ReviewStore
 
 
 def export_pending(store: ReviewStore, out: Path) -> int:
     """Write the accepted, not yet exported records to `out`; returns how many went out. With
     none pending an empty batch is written (so an importer sees the run happened)."""
     db = store.db
-    batch_id = "review-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    batch_id = new_batch_id("review-")
     db.execute("BEGIN IMMEDIATE")  # no decision slips in between reading and marking
     try:
         rows = db.execute(
@@ -25,10 +25,10 @@ def export_pending(store: ReviewStore, out: Path) -> int:
             "WHERE x.exported_at IS NULL AND e.status = 'ready' ORDER BY x.decision_id"
         ).fetchall()
         records = [json.loads(text) for _, text in rows]
-        write_json(out, {"schema": "capture.import/1", "run_id": batch_id, "count": len(records), "records": records})
+        write_import(out, batch_id, records)
         db.executemany(
             "UPDATE review_exports SET exported_at = ?, export_file = ? WHERE record_id = ?",
-            [(now(), str(out), record_id) for record_id, _ in rows],
+            [(utc_now(), str(out), record_id) for record_id, _ in rows],
         )
         db.execute("COMMIT")
     except BaseException:

@@ -71,21 +71,23 @@ def _read(path: Path, page: int) -> PageView:
 
 
 def _pdf(path: Path, number: int) -> PageView:
-    import pypdfium2 as pdfium
-
     from capture.extract.page import extract_page
-    from capture.pdf import read_pdf_pages
+    from capture.pdf import open_pdf, read_pdf_page
+    from capture.pdfminer_text import PdfminerText
 
-    page = next((p for p in read_pdf_pages(path) if p.number == number), None)
-    document = pdfium.PdfDocument(str(path))
+    document = open_pdf(path)
+    fallback = PdfminerText(path)
     try:
-        image = document[number - 1].render(scale=RENDER_SCALE).to_pil()
+        pdf_page = document[number - 1]
+        page = read_pdf_page(pdf_page, number, fallback)
+        image = pdf_page.render(scale=RENDER_SCALE).to_pil()
     finally:
+        fallback.close()
         document.close()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    view = PageView(png=buffer.getvalue(), found=True)
-    if page is not None and page.tokens:
+    view = PageView(png=buffer.getvalue(), qr=page.qr, found=True)
+    if page.tokens:
         draft = extract_page(page)
         view.qr = draft.qr or page.qr
         for name, tokens in draft.sources.items():
@@ -93,8 +95,6 @@ def _pdf(path: Path, number: int) -> PageView:
                 (100 * t.x0 / page.width, 100 * t.y0 / page.height, 100 * t.width / page.width, 100 * t.height / page.height)
                 for t in tokens
             ]
-    elif page is not None:
-        view.qr = page.qr
     return view
 
 

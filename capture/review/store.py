@@ -8,19 +8,19 @@ carried them, so each goes out exactly once).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 
-from capture.ledger import Ledger, invoice_key
+from capture.ledger import EMITTED_COLUMNS, Ledger, emitted_values, utc_now
 from capture.records import Record
 
-
-def now() -> str:
-    """The time of a decision: UTC, ISO 8601, to the second."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+#: The fields the desk shows beside a conflicting register row or record (register columns: `.` -> `_`).
+COUNTERPART_FIELDS = (
+    "code", "number", "date", "seller.name", "seller.tax_id", "buyer.name", "buyer.tax_id", "amount", "tax", "total",
+)
 
 
 @dataclass(frozen=True)
@@ -136,26 +136,21 @@ class ReviewStore:
         kind, _, rest = ref.partition(":")
         if kind == "register":
             source, _, line = rest.rpartition(":")
+            columns = ", ".join(name.replace(".", "_") for name in COUNTERPART_FIELDS)
             row = self.db.execute(
-                "SELECT code, number, date, seller_name, seller_tax_id, buyer_name, buyer_tax_id, amount, tax, total "
-                "FROM register WHERE source = ? AND line = ?",
+                f"SELECT {columns} FROM register WHERE source = ? AND line = ?",
                 (source, int(line) if line.isdigit() else -1),
             ).fetchone()
             if row is None:
                 return None
-            names = ["code", "number", "date", "seller.name", "seller.tax_id", "buyer.name", "buyer.tax_id", "amount", "tax", "total"]
-            return {"ref": ref, "title": f"register {source}, line {line}", "fields": dict(zip(names, row, strict=True))}
+            fields = dict(zip(COUNTERPART_FIELDS, row, strict=True))
+            return {"ref": ref, "title": f"register {source}, line {line}", "fields": fields}
         if kind == "record":
             found = self.record(rest)
             if found is None:
                 return None
             invoice = found[0].invoice
-            fields = {
-                "code": invoice.code, "number": invoice.number, "date": invoice.date,
-                "seller.name": invoice.seller.name, "seller.tax_id": invoice.seller.tax_id,
-                "buyer.name": invoice.buyer.name, "buyer.tax_id": invoice.buyer.tax_id,
-                "amount": invoice.amount, "tax": invoice.tax, "total": invoice.total,
-            }
+            fields = {name: reduce(getattr, name.split("."), invoice) for name in COUNTERPART_FIELDS}
             return {"ref": ref, "title": f"record {rest} ({found[0].source.file})", "fields": fields}
         return None
 
@@ -179,16 +174,11 @@ class ReviewStore:
         """Store the decided record (status ready, duplicate or rejected) and its audit row in one
         transaction; an accepted record is queued for export. False when the record was no
         longer in `review` (decided meanwhile): nothing is written then."""
-        data = record.to_json_dict()
-        invoice = record.invoice
+        columns = ", ".join(f"{column} = ?" for column in EMITTED_COLUMNS)
         with self.db:
             cursor = self.db.execute(
-                "UPDATE emitted SET status = ?, record = ?, key = ?, number = ?, seller_tax_id = ?, date = ?, "
-                "total = ?, amount = ? WHERE record_id = ? AND status = 'review'",
-                (
-                    record.status, json.dumps(data, ensure_ascii=False), invoice_key(invoice.code, invoice.number),
-                    invoice.number, invoice.seller.tax_id, invoice.date, invoice.total, invoice.amount, record.id,
-                ),
+                f"UPDATE emitted SET {columns} WHERE record_id = ? AND status = 'review'",
+                (*emitted_values(record.to_json_dict()), record.id),
             )
             if cursor.rowcount != 1:
                 return False
@@ -196,13 +186,13 @@ class ReviewStore:
             if record.status == "ready":
                 self.db.execute(
                     "INSERT INTO review_exports (record_id, decision_id, accepted_at) VALUES (?, ?, ?)",
-                    (record.id, decision_id, now()),
+                    (record.id, decision_id, utc_now()),
                 )
         return True
 
     def _log(self, record_id: str, user: str, action: str, changes: list[dict], result: str, note: str | None) -> int:
         cursor = self.db.execute(
             "INSERT INTO review_decisions (record_id, user, at, action, changes, result, note) VALUES (?,?,?,?,?,?,?)",
-            (record_id, user, now(), action, json.dumps(changes, ensure_ascii=False), result, note),
+            (record_id, user, utc_now(), action, json.dumps(changes, ensure_ascii=False), result, note),
         )
         return int(cursor.lastrowid or 0)
