@@ -15,6 +15,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from capture import imaging
+from capture.ink import unread_marks
 from capture.ocr import Engine, TextBox, get_engine
 from capture.ocr.tokens import boxes_to_tokens
 from capture.pdf import open_pdf
@@ -54,13 +55,14 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
         page, boxes = _best_orientation(page, boxes, engine)
     ocr_done = time.perf_counter()
     scale = page.shape[1] / PAGE_UNITS_WIDE
+    unread = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in unread_marks(page, boxes)]
     timings = {
         "qr": qr_done - qr_started,
-        "clean": (qr_started - started) + (clean_done - qr_done),
+        "clean": (qr_started - started) + (clean_done - qr_done) + (time.perf_counter() - ocr_done),
         "ocr": ocr_done - clean_done,
     }
     tokens = boxes_to_tokens(boxes, scale)
-    return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings)
+    return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings, unread)
 
 
 def reading_score(boxes: list[TextBox]) -> float:

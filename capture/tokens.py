@@ -14,6 +14,10 @@ def clean_text(text: str) -> str:
     return text.translate(_CHAR_FIXES).strip()
 
 
+#: A rectangle on a page: x0, y0, x1, y1 (top-left origin).
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A word with its box (top-left origin, page units) and a confidence in [0, 1]."""
@@ -53,3 +57,5 @@ class Page:
     source_kind: str  # pdf_text | pdf_scan | image
     qr: list[QrPayload] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: On a scan: glyph-sized ink no OCR box covers (x0, y0, x1, y1; capture/ink.py).
+    unread: list[Box] = field(default_factory=list)

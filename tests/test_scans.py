@@ -132,3 +132,12 @@ def test_a_pdf_with_a_garbage_text_layer_is_ocred(tmp_path):
     record = process_file(path, path.name).records[0]
     assert record.source.kind == "pdf_scan"
     assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
+
+
+def test_a_character_the_detector_missed_sends_the_record_to_review():
+    # the name ends in 一 wrapped onto a line of its own: no OCR box holds it, its ink stays unread
+    record = process_file(SCANNED / "syn_20261128_0059_scan150.jpg", "scan.jpg").records[0]
+    (item,) = record.invoice.items
+    assert item.name.replace(" ", "") == "*计算机配套产品*绿联(UGREEN)USB3.0扩展坞四合"
+    assert record.status == "review"
+    assert any("a mark there that OCR could not read" in reason and "绿联" in reason for reason in record.reasons)

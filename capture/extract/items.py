@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from capture.amounts import parse_decimal, parse_money
 from capture.extract.lines import Line, build_lines, joined_text, spaced
-from capture.tokens import Token
+from capture.tokens import Box, Token
 
 COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
 
@@ -333,6 +333,20 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
     unread = [header for name, header in PRINTED_COLUMNS.items() if name not in columns.spans]
     if unread and items:
         doubts.append(f"the table header could not be read in full (no {'/'.join(unread)} column): check the line items with the paper")
+    return doubts
+
+
+def unread_doubts(items: list[dict], rows: list[list[RowCells]], marks: list[Box]) -> list[str]:
+    """Ink in the goods table that no OCR box covers (capture/ink.py) is text the detector missed,
+    most often a character of a wrapped name: a doubt on the line item the mark sits under."""
+    tops = [min((t.y0 for row in item_rows for cell in row.cells.values() for t in cell), default=0.0) for item_rows in rows]
+    doubts: list[str] = []
+    for _, y0, _, _ in sorted(marks, key=lambda mark: mark[1]):
+        above = [index for index, top in enumerate(tops) if top <= y0]
+        what = f"line item “{(items[above[-1]].get('name') or '?')[:24]}”" if above else "the goods table"
+        doubt = f"{what}: the scan shows a mark there that OCR could not read (a missed character?): compare the line with the paper"
+        if doubt not in doubts:
+            doubts.append(doubt)
     return doubts
 
 

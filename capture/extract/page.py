@@ -17,6 +17,7 @@ from capture.extract.items import (
     find_columns,
     read_items,
     scan_doubts,
+    unread_doubts,
     unstack_rows,
 )
 from capture.extract.lines import (
@@ -30,7 +31,7 @@ from capture.extract.lines import (
     value_after,
     value_below,
 )
-from capture.tokens import Page, Token
+from capture.tokens import Box, Page, Token
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
@@ -100,7 +101,7 @@ def extract_page(page: Page) -> Draft:
     read_title(lines, draft)
     read_header(lines, draft)
     read_parties(lines, page.tokens, draft)
-    table_end, columns = read_table(lines, draft)
+    table_end, columns = read_table(lines, draft, page.unread)
     read_totals(lines, table_end, columns, draft)
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
@@ -213,8 +214,9 @@ def _tax_id_in(value: str) -> str | None:
     return None
 
 
-def read_table(lines: list[Line], draft: Draft) -> tuple[int, Columns | None]:
-    """Items between the table header and 合计; returns the first line after them and the columns."""
+def read_table(lines: list[Line], draft: Draft, unread: list[Box] | None = None) -> tuple[int, Columns | None]:
+    """Items between the table header and 合计; returns the first line after them and the columns.
+    On a scan, `unread` marks (capture/ink.py) inside the table are doubts."""
     for index, line in enumerate(lines):
         if not HEADER.search(line.text):
             continue
@@ -231,11 +233,24 @@ def read_table(lines: list[Line], draft: Draft) -> tuple[int, Columns | None]:
         items, used, rows = read_items(table, columns, scanned)
         if scanned:
             draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns)]
+            bottom = lines[end].y0 if end < len(lines) else float("inf")
+            marks = _inside_table(unread or [], [line, *table], bottom)
+            draft.doubts += [("items", doubt) for doubt in unread_doubts(items, rows, marks)]
         draft.invoice["items"] = items
         draft.sources["items"] = used
         draft.confidence["items"] = min((t.confidence for t in used), default=1.0)
         return end, columns
     return 0, None
+
+
+def _inside_table(marks: list[Box], header_and_rows: list[Line], bottom: float) -> list[Box]:
+    """The marks below the header and above the line that ends the table, within half a text
+    height of the table's text on the left and right (not the page's edge or the frame)."""
+    tokens = [t for line in header_and_rows for t in line.tokens]
+    margin = sorted(t.height for t in tokens)[len(tokens) // 2] / 2
+    left, right = min(t.x0 for t in tokens) - margin, max(t.x1 for t in tokens) + margin
+    top = header_and_rows[0].y1
+    return [m for m in marks if m[1] > top and m[3] < bottom and m[0] >= left and m[2] <= right]
 
 
 def _ends_table(line: Line) -> bool:

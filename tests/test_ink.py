@@ -1,0 +1,71 @@
+"""Ink no OCR box covers (capture/ink.py) and the goods-table doubt it raises."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.extract.page import extract_page
+from capture.ink import unread_marks
+from capture.ocr import TextBox
+from capture.tokens import Page, Token
+
+WIDTH, HEIGHT = 1600, 1100
+
+
+def _box(x0: int, y0: int, x1: int, y1: int) -> TextBox:
+    return TextBox(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), "text", 0.99)
+
+
+def _page_with_a_lone_stroke() -> tuple[np.ndarray, list[TextBox]]:
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.rectangle(image, (40, 300), (1560, 800), (60, 60, 60), 2)  # the table frame
+    cv2.line(image, (40, 360), (1560, 360), (60, 60, 60), 2)  # a rule under the header
+    for x in range(60, 400, 30):  # a "word" the OCR read, inside its box
+        cv2.rectangle(image, (x, 380), (x + 18, 405), (20, 20, 20), 3)
+    cv2.line(image, (62, 452), (86, 452), (20, 20, 20), 3)  # a lone 一 below it, in no box
+    cv2.circle(image, (1200, 600), 120, (40, 40, 220), 6)  # a red seal
+    for x, y in ((700, 500), (900, 650), (1100, 450)):  # specks
+        cv2.rectangle(image, (x, y), (x + 2, y + 2), (30, 30, 30), -1)
+    return image, [_box(55, 372, 410, 412)]
+
+
+def test_only_the_stroke_no_box_covers_is_a_mark():
+    image, boxes = _page_with_a_lone_stroke()
+    marks = unread_marks(image, boxes)
+    assert len(marks) == 1
+    x0, y0, x1, y1 = marks[0]
+    assert 55 <= x0 <= 65 and 80 <= x1 <= 92 and 446 <= y0 <= y1 <= 458
+
+
+def test_a_box_over_the_stroke_leaves_no_mark():
+    image, boxes = _page_with_a_lone_stroke()
+    assert unread_marks(image, [*boxes, _box(55, 440, 95, 465)]) == []
+
+
+HEADER = [("货物或应税劳务名称", 40, 130), ("规格型号", 150, 190), ("单位", 210, 230), ("数量", 250, 270),
+          ("单价", 300, 320), ("金额", 360, 380), ("税率", 410, 430), ("税额", 470, 490)]
+
+
+def _scan(unread: list[tuple[float, float, float, float]]) -> Page:
+    tokens = [Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+    for y, name in ((120, "*文具*中性笔"), (135, "*纸制品*复印纸")):
+        # each its own OCR box: its own score (words of one box share theirs)
+        tokens += [Token(name, 20, y, 120, y + 10, 0.991), Token("2", 262, y, 270, y + 10, 0.992),
+                   Token("50.00", 300, y, 320, y + 10, 0.993), Token("100.00", 355, y, 380, y + 10, 0.994),
+                   Token("13%", 412, y, 430, y + 10, 0.995), Token("13.00", 470, y, 490, y + 10, 0.996)]
+    tokens += [Token("合计", 40, 200, 60, 210, 0.99), Token("¥200.00", 355, 200, 385, 210, 0.99),
+               Token("¥26.00", 465, 200, 490, 210, 0.99)]
+    return Page(1, 610, 400, tokens, "image", unread=unread)
+
+
+def test_a_mark_under_a_line_item_is_a_doubt_on_that_item():
+    draft = extract_page(_scan([(21, 149, 30, 151)]))
+    assert [item["name"] for item in draft.invoice["items"]] == ["*文具*中性笔", "*纸制品*复印纸"]
+    assert draft.doubts == [("items", "line item “*纸制品*复印纸”: the scan shows a mark there that OCR could not read (a missed character?): compare the line with the paper")]
+
+
+def test_marks_outside_the_goods_table_are_not_doubts():
+    # the page's edge left of the table, below 合计, and above the header
+    draft = extract_page(_scan([(0, 140, 4, 150), (100, 230, 110, 232), (300, 60, 310, 62)]))
+    assert len(draft.invoice["items"]) == 2 and draft.doubts == []
