@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from capture.memory import release_freed_memory
 from capture.ocr import EngineUnavailable, ModelFile, TextBox
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
@@ -77,7 +78,9 @@ class RapidEngine:
         )
 
     def read(self, image: np.ndarray) -> list[TextBox]:
+        release_freed_memory()  # what the clean-up freed, before the detector's peak
         result = self._ocr(image, use_cls=False)
+        release_freed_memory()
         if result.boxes is None or result.txts is None:
             return []
         return [
