@@ -62,10 +62,10 @@ def read_pdf_page(page: pdfium.PdfPage, number: int, fallback: PdfminerText) -> 
         chars = fallback.chars(number - 1)
     tokens = [t for t in group_words(chars) if t.y0 >= -1 and t.y1 <= height + 1]
     after_text = time.perf_counter()
-    qr = find_page_qr(page, width, height)
-    timings = {"text": after_text - started, "qr": time.perf_counter() - after_text}
     usable = sum(len(t.text) for t in tokens) >= MIN_TEXT_CHARS
     kind = "pdf_text" if usable else "pdf_scan"
+    qr = find_page_qr(page, width, height) if usable else []  # a scan's QR is found on its render
+    timings = {"text": after_text - started, "qr": time.perf_counter() - after_text}
     return Page(number, width, height, tokens if usable else [], kind, qr, timings)
 
 

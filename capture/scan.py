@@ -18,7 +18,7 @@ from capture import imaging
 from capture.ink import unread_marks
 from capture.ocr import Engine, TextBox, get_engine
 from capture.ocr.tokens import boxes_to_tokens
-from capture.pdf import open_pdf
+from capture.pdf import find_page_qr, open_pdf
 from capture.qr_image import QrFound, find_qr
 from capture.tokens import Page
 
@@ -115,9 +115,10 @@ def ocr_pdf_pages(path: Path, pages: list[Page]) -> Iterator[Page]:
     try:
         for page in pages:
             if text_layer_is_garbage(page):
-                scanned = read_scan_page(render_page(document[page.number - 1]), page.number, "pdf_scan")
-                if not scanned.qr:
-                    scanned.qr = page.qr
+                pdf_page = document[page.number - 1]
+                scanned = read_scan_page(render_page(pdf_page), page.number, "pdf_scan")
+                if not scanned.qr:  # the render hid it: the embedded image may still hold it
+                    scanned.qr = page.qr or find_page_qr(pdf_page, page.width, page.height)
                 yield scanned
             else:
                 yield page

@@ -141,3 +141,15 @@ def test_a_character_the_detector_missed_sends_the_record_to_review():
     assert item.name.replace(" ", "") == "*计算机配套产品*绿联(UGREEN)USB3.0扩展坞四合"
     assert record.status == "review"
     assert any("a mark there that OCR could not read" in reason and "绿联" in reason for reason in record.reasons)
+
+
+def test_a_scanned_pdf_page_has_its_qr_searched_on_the_render_only():
+    from capture.pdf import read_pdf_pages
+    from capture.scan import ocr_pdf_pages
+
+    path = SCANNED / "syn_21_0000_scan_pdf.pdf"
+    truth = json.loads(path.with_name("syn_21_0000_scan_pdf.truth.json").read_text(encoding="utf-8"))
+    (layer,) = read_pdf_pages(path)
+    assert layer.source_kind == "pdf_scan" and layer.qr == []  # no text: the QR waits for the render
+    (scanned,) = ocr_pdf_pages(path, [layer])
+    assert [p.raw for p in scanned.qr] == truth["invoices"][0]["qr"]
