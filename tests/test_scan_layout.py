@@ -8,7 +8,7 @@ import re
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
 from capture.extract.lines import build_lines, find_first, value_below
-from capture.extract.page import read_remarks
+from capture.extract.page import read_parties, read_remarks
 from capture.tokens import Token
 
 HEADER = [
@@ -165,3 +165,50 @@ def test_a_remarks_line_whose_box_reaches_under_the_remarks_label_is_read():
     draft = Draft(invoice=empty_invoice() | {"kind": "digital_normal"})
     read_remarks(build_lines(tokens), tokens, draft)
     assert draft.invoice["remarks"] == "项目名称：郑州二七区商业综合体改造工程项目地址：郑州市金水区学府路385号"
+
+
+def test_a_seller_value_ends_at_the_remarks_box_beside_it():
+    # OCR boxes (page units) of two 150/300 dpi scans of paper-style invoices: the seller block,
+    # the 备注 box on its right. Skew put the vertical label's 备 on the name's line, and a wrapped
+    # remarks line close enough to the address to read as the same column.
+    def invoice(seller_lines):
+        return [
+            Token("价税合计(大写)", 70, 265, 150, 279, 0.99),
+            Token("⊗陆仟陆佰叁拾叁圆捌角整", 190, 265, 320, 279, 0.99),
+            *seller_lines,
+            Token("注", 350, 329, 365, 344, 0.99),
+            Token("开户行及账号:", 48, 342, 112, 356, 0.99),
+            Token("光大银行杭州分行营业部514060500936", 118, 342, 300, 356, 0.99),
+            Token("收款人:", 40, 370, 75, 384, 0.99),
+        ]
+
+    def seller(tokens):
+        draft = Draft(invoice=empty_invoice() | {"kind": "vat_special"})
+        lines = build_lines(tokens)
+        read_parties(lines, tokens, draft)
+        read_remarks(lines, tokens, draft)
+        return draft.invoice["seller"], draft.invoice["remarks"]
+
+    name_with_label = invoice([
+        Token("名", 49, 296, 63, 310, 0.99),
+        Token("称：中国太平洋财产保险股份有限公司厦门中心支公司", 92, 294, 329, 310, 0.99),
+        Token("备", 348, 300, 362, 315, 0.99),
+        Token("销售方", 27, 300, 45, 348, 0.99),
+        Token("地址、电话：厦门市思明区新华路311号东方创业园20楼0592-4767089", 48, 323, 338, 339, 0.99),
+    ])
+    assert seller(name_with_label)[0]["name"] == "中国太平洋财产保险股份有限公司厦门中心支公司"
+
+    address_with_remarks = invoice([
+        Token("名称：", 50, 293, 76, 307, 0.99),
+        Token("杭州宏达建筑工程有限责任公司", 109, 293, 251, 306, 0.99),
+        Token("项目名称：杭州余杭区商业综合体改造工程项", 375, 290, 579, 303, 0.99),
+        Token("备", 350, 298, 364, 313, 0.99),
+        Token("目地址：杭州市上城区滨江大道187号致远国际", 376, 303, 580, 318, 0.99),
+        Token("销售方", 29, 298, 44, 344, 0.99),
+        Token("地址、电话：杭州市上城区长江路935号信达商务中心24楼0571-9761168", 48, 321, 341, 336, 0.99),
+        Token("大厦13楼", 374, 316, 417, 331, 0.99),
+    ])
+    values, remarks = seller(address_with_remarks)
+    assert values["name"] == "杭州宏达建筑工程有限责任公司"
+    assert values["address_phone"] == "杭州市上城区长江路935号信达商务中心24楼0571-9761168"
+    assert remarks == "项目名称：杭州余杭区商业综合体改造工程项目地址：杭州市上城区滨江大道187号致远国际大厦13楼"

@@ -154,8 +154,11 @@ def _moderate_gap(line: Line, offset: int) -> bool:
     return gap < VALUE_GAP * height
 
 
-def value_after(found: Found, stop: re.Pattern[str] | None = None) -> tuple[str, list[Token]]:
-    """The text after a label on its line, up to a column break or the next label."""
+def value_after(
+    found: Found, stop: re.Pattern[str] | None = None, right_edge: float | None = None
+) -> tuple[str, list[Token]]:
+    """The text after a label on its line, up to a column break, the next label or the first
+    word that starts at or right of `right_edge` (the edge of a box beside the value)."""
     line = found.line
     start = found.match.end()
     while start < len(line.text) and line.text[start] == " ":
@@ -168,6 +171,8 @@ def value_after(found: Found, stop: re.Pattern[str] | None = None) -> tuple[str,
         next_label = stop.search(line.text, start, end)
         if next_label:
             end = next_label.start()
+    if right_edge is not None:
+        end = next((o for o, t in zip(line.starts, line.tokens, strict=True) if start <= o < end and t.x0 >= right_edge), end)
     value = line.text[start:end].strip()
     if not value:
         return "", []

@@ -8,6 +8,7 @@ buyer/seller side of a label is decided by the 购/销 marker nearest to its lef
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from capture.amounts import money, parse_money
 from capture.extract.draft import Draft, empty_invoice
@@ -186,13 +187,17 @@ def _side_of(found: Found, markers: list[tuple[Token, str]], order: int) -> str:
 def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     """名称, 纳税人识别号, 地址电话, 开户行及账号 for buyer and seller."""
     markers = _party_markers(tokens)
+    remarks = find_remarks_box(lines, tokens, draft)
     for field, pattern in PARTY_LABELS.items():
         for order, found in enumerate(find_all(lines, pattern)):
             side = _side_of(found, markers, order)
             key = f"{side}.{field}"
             if draft.invoice[side][field] is not None:
                 continue
-            value, value_tokens = value_after(found, ANY_LABEL)
+            # the seller block of a paper-style invoice has the 备注 box on its right: a value
+            # there ends at the box's label (its 备 may share the line, a remarks line may too)
+            beside = remarks is not None and remarks.holds(found.line) and found.x1 < remarks.marker.x0
+            value, value_tokens = value_after(found, ANY_LABEL, remarks.marker.x0 if beside else None)
             if not value and draft.source_kind in SCANNED_KINDS:
                 value, value_tokens = value_below(lines, found, ANY_LABEL)
             value = REMARKS_LABEL_TAIL.sub("", CIPHER_TAIL.sub("", value)).strip().lstrip(LABEL_PUNCTUATION)
@@ -337,22 +342,43 @@ def read_people(lines: list[Line], draft: Draft) -> None:
             draft.put(field, value or None, tokens)
 
 
-def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
-    """备注: the text right of the 备注 marker, between 价税合计 and the signature line."""
+@dataclass
+class RemarksBox:
+    """The 备注 box: its marker (the 备 of a vertical label, or 备注: with text after it) and the
+    band of lines between the 价税合计 line and the signature line."""
+
+    marker: Token
+    top: float
+    bottom: float
+
+    def holds(self, line: Line) -> bool:
+        return self.top < line.cy < self.bottom
+
+
+def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> RemarksBox | None:
     marker = next((t for t in tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4 or t.text.startswith("备注")), None)
     total_line = find_first(lines, TOTAL_LINE)
     if marker is None or total_line is None:
-        return
+        return None
     bottom = min(
         (f.line.y0 for p in _people_printed(draft).values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
         default=float("inf"),
     )
+    return RemarksBox(marker, total_line.line.y1, bottom)
+
+
+def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
+    """备注: the text right of the 备注 marker, between 价税合计 and the signature line."""
+    box = find_remarks_box(lines, tokens, draft)
+    if box is None:
+        return
+    marker = box.marker
     inline = REMARKS_MARK.sub("", marker.text)
     # a lone 备注 label: its box's right half may overlap the OCR box of a remarks line beside it
     box_left = marker.x1 - 1 if inline else (marker.x0 + marker.x1) / 2
     picked_lines = []
     for line in lines:
-        if line.cy <= total_line.line.y1 or line.cy >= bottom:
+        if not box.holds(line):
             continue
         in_box = [t for t in line.tokens if t.x0 > box_left and t is not marker]
         if in_box:
