@@ -97,9 +97,10 @@ def test_scan_doubts_name_the_line_and_why():
 
 
 def test_a_speck_in_a_header_label_still_finds_the_column():
-    header = [(text.replace("单位", "单，位"), x0, x1) for text, x0, x1 in HEADER]
-    line = build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in header])[0]
-    assert "unit" in find_columns(line).spans
+    for speck in ("单，位", "单、位"):  # both measured on 300 dpi scans
+        header = [(text.replace("单位", speck), x0, x1) for text, x0, x1 in HEADER]
+        line = build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in header])[0]
+        assert "unit" in find_columns(line).spans, speck
 
 
 def test_one_ocr_box_across_two_cells_is_a_doubt():
@@ -107,6 +108,19 @@ def test_one_ocr_box_across_two_cells_is_a_doubt():
     spec = Token("53%vol", 92, 50, 120, 60, 0.96)  # same box: same top, bottom and score
     row = RowCells({"name": [name], "spec": [spec]})
     (doubt,) = scan_doubts([{"name": "*酒*贵州茅台酒", "spec": "53%vol", "unit": None, "quantity": None, "unit_price": None}], [[row]], COLUMNS)
+    assert "spans two columns" in doubt
+
+
+def test_one_ocr_box_across_unit_quantity_and_price_is_no_doubt():
+    # "次 1 264.150943396226" read as one box: a unit has no digits, and a wrong 数量|单价 split
+    # fails 数量 × 单价 = 金额, so only a box joining text cells leaves a guess
+    name = Token("*餐饮服务*餐饮服务", 15, 50, 99, 60, 0.998)
+    unit, quantity, price = (Token(t, x0, 50, x1, 60, 0.989) for t, x0, x1 in (("次", 212, 222), ("1", 262, 268), ("264.150943396226", 300, 340)))
+    item = {"name": "*餐饮服务*餐饮服务", "spec": None, "unit": "次", "quantity": "1", "unit_price": "264.150943396226"}
+    row = RowCells({"name": [name], "unit": [unit], "quantity": [quantity], "unit_price": [price]})
+    assert scan_doubts([item], [[row]], COLUMNS) == []
+    joined = RowCells({"name": [Token(name.text, 15, 50, 99, 60, 0.989)], "unit": [unit], "quantity": [quantity], "unit_price": [price]})
+    (doubt,) = scan_doubts([item], [[joined]], COLUMNS)
     assert "spans two columns" in doubt
 
 

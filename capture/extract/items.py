@@ -23,7 +23,7 @@ COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate
 def _header_label(label: str) -> str:
     """A column header whose characters may be spread apart, or on a scan have a speck read as
     punctuation between them (单，位)."""
-    return r"[\s，,.·:：]*".join(re.escape(char) for char in label)
+    return r"[\s，,.·:：、;；'`]*".join(re.escape(char) for char in label)
 
 
 _HEADER_LABELS = {
@@ -252,6 +252,9 @@ _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
 #: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
 NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
+#: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
+#: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/checks.py quantity_price).
+_PROVEN_BOUNDARIES = {("unit", "quantity"), ("quantity", "unit_price")}
 #: A 单位 is a short word (个, 台, 千克, 平方米): longer, or with digits, it swallowed a neighbour.
 _UNIT = re.compile(r"^[^\d\s]{1,4}$")
 
@@ -320,6 +323,7 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
         if any(_runs_into_spec(row, columns) for row in item_rows) or any(
             _same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
             for a, b in itertools.pairwise(present)
+            if (a, b) not in _PROVEN_BOUNDARIES
         ):
             doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
         elif item.get("unit") and not _UNIT.match(item["unit"]):
