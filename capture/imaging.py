@@ -19,6 +19,10 @@ MIN_PAPER_SHARE = 0.25
 SKEW_WIDTH = 1200
 #: Skews smaller than this (degrees) are left alone.
 MIN_SKEW = 0.3
+#: A detector box measures the skew when it is this many times longer than tall (a text line).
+TEXT_LINE_ASPECT = 4
+#: Fewer long boxes than this measure no skew.
+MIN_TEXT_LINES = 5
 
 
 def scale_to_width(image: np.ndarray, width: int = OCR_WIDTH) -> np.ndarray:
@@ -73,6 +77,32 @@ def line_skew(image: np.ndarray) -> float | None:
         if abs(angle) < 15:
             angles.append(angle)
     return float(np.median(angles)) if len(angles) >= 3 else None
+
+
+def text_skew(polygons: list[tuple[tuple[float, float], ...]]) -> float | None:
+    """The skew (degrees, counter-clockwise positive) of the text lines an OCR detector boxed
+    (polygons clockwise from top-left): the median slope of the long boxes' top and bottom
+    edges; None with too few. It measures what the table rules could not (a faint scan) or
+    left over (a QR's short edge is a coarse level)."""
+    angles = []
+    for polygon in polygons:
+        if len(polygon) != 4:
+            continue
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = polygon
+        if math.hypot(x1 - x0, y1 - y0) < TEXT_LINE_ASPECT * math.hypot(x3 - x0, y3 - y0):
+            continue
+        top = math.degrees(math.atan2(-(y1 - y0), x1 - x0))
+        bottom = math.degrees(math.atan2(-(y2 - y3), x2 - x3))
+        angles.append((top + bottom) / 2)
+    return float(np.median(angles)) if len(angles) >= MIN_TEXT_LINES else None
+
+
+def rotate_points(points: np.ndarray, degrees: float, size: tuple[int, int]) -> np.ndarray:
+    """Where points (N x 2) of an image of `size` (width, height) land when the image is turned
+    as `rotate_small` turns it."""
+    width, height = size
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.transform(np.asarray(points, dtype=np.float64).reshape(-1, 1, 2), matrix).reshape(-1, 2)
 
 
 def find_paper(image: np.ndarray) -> np.ndarray | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
 from capture.extract.lines import build_lines, find_first, value_below
@@ -226,3 +228,23 @@ def test_a_seller_value_ends_at_the_remarks_box_beside_it():
     assert values["name"] == "杭州宏达建筑工程有限责任公司"
     assert values["address_phone"] == "杭州市上城区长江路935号信达商务中心24楼0571-9761168"
     assert remarks == "项目名称：杭州余杭区商业综合体改造工程项目地址：杭州市上城区滨江大道187号致远国际大厦13楼"
+
+
+def test_an_item_without_a_name_on_a_scan_is_a_doubt():
+    row = RowCells({"amount": [Token("552.37", 360, 50, 380, 60, 0.99)]})
+    item = {"name": None, "spec": None, "unit": None, "quantity": None, "unit_price": None}
+    (doubt,) = scan_doubts([item], [[row]], COLUMNS)
+    assert "no 名称" in doubt
+
+
+def test_text_skew_is_measured_on_the_long_ocr_boxes_and_turned_away():
+    from capture.imaging import rotate_points, text_skew
+
+    size = (1600, 1100)
+    level = [((100.0, y), (700.0, y), (700.0, y + 28), (100.0, y + 28)) for y in range(100, 1000, 60)]
+    level.append(((800.0, 90.0), (830.0, 90.0), (830.0, 118.0), (800.0, 118.0)))  # one character
+    skewed = [tuple(map(tuple, rotate_points(np.array(p), 0.6, size).tolist())) for p in level]
+    assert abs(text_skew(skewed) - 0.6) < 0.01
+    back = rotate_points(np.array(skewed[0]), -0.6, size)
+    assert np.allclose(back, np.array(level[0]), atol=1e-6)
+    assert text_skew(level[:4]) is None  # too few lines to measure

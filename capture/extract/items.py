@@ -320,7 +320,9 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             continue
         cells = item_rows[0].cells
         present = [c for c in _TEXT_CELLS if cells.get(c)]
-        if any(_runs_into_spec(row, columns) for row in item_rows) or any(
+        if not item.get("name"):
+            doubts.append(f"{what}: no 名称 was read on its row: check the line with the paper")
+        elif any(_runs_into_spec(row, columns) for row in item_rows) or any(
             _same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
             for a, b in itertools.pairwise(present)
             if (a, b) not in _PROVEN_BOUNDARIES
