@@ -9,8 +9,8 @@ import numpy as np
 
 from capture.extract.draft import Draft, empty_invoice
 from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
-from capture.extract.lines import build_lines, find_first, value_below
-from capture.extract.page import read_parties, read_remarks
+from capture.extract.lines import build_lines, find_first, value_below, without_shared_glyphs
+from capture.extract.page import read_parties, read_remarks, read_title
 from capture.tokens import Token
 
 HEADER = [
@@ -248,3 +248,24 @@ def test_text_skew_is_measured_on_the_long_ocr_boxes_and_turned_away():
     back = rotate_points(np.array(skewed[0]), -0.6, size)
     assert np.allclose(back, np.array(level[0]), atol=1e-6)
     assert text_skew(level[:4]) is None  # too few lines to measure
+
+
+def test_a_glyph_two_overlapping_boxes_both_read_counts_once_in_the_title_and_a_tax_id():
+    # measured on phone photos: the label's box and the value's box overlap by one digit, and
+    # both read the 9; the title's two boxes both read a 票
+    tokens = [
+        Token("电子发票", 200, 20, 262, 38, 0.99),
+        Token("票（增值税专用发票）", 252, 20, 400, 38, 0.99),
+        Token("购买方信息", 10, 120, 24, 170, 0.99),
+        Token("名称：京东(上海)贸易有限公司", 29, 110, 181, 123, 0.99),
+        Token("统一社会信用代码/纳税人识别号：9", 29, 128, 181, 141, 0.989),
+        Token("91310111540301648X", 173, 128, 300, 142, 0.999),
+    ]
+    draft = Draft(invoice=empty_invoice(), source_kind="image")
+    lines = build_lines(tokens)
+    read_title(lines, draft)
+    read_parties(lines, tokens, draft)
+    assert draft.invoice["kind"] == "digital_special"
+    assert draft.invoice["buyer"]["tax_id"] == "91310111540301648X"
+    apart = [Token("纳税人识别号：9", 29, 128, 150, 141, 0.99), Token("91310111540301648X", 152, 128, 280, 142, 0.99)]
+    assert without_shared_glyphs(build_lines(apart)[0]).text == build_lines(apart)[0].text  # no overlap: both 9s stand

@@ -6,8 +6,9 @@ Labels are found with regular expressions over a line's text. Between two tokens
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from capture.tokens import Token
 
@@ -96,6 +97,23 @@ def make_line(tokens: list[Token]) -> Line:
         previous = token
     line.text = "".join(parts)
     return line
+
+
+#: Two OCR boxes overlapping by this many token heights may both have read the glyph between them.
+SHARED_GLYPH_OVERLAP = 0.25
+
+
+def without_shared_glyphs(line: Line) -> Line:
+    """The line with a glyph two overlapping OCR boxes both read kept once: the detector boxed
+    电子发票 and 票（增值税专用发票）, or 识别号：9 and 9134…, and each box read the 票 or the 9."""
+    tokens = list(line.tokens)
+    changed = False
+    for index, (left, right) in enumerate(itertools.pairwise(line.tokens)):
+        overlap = left.x1 - right.x0
+        if len(left.text) > 1 and left.text[-1] == right.text[:1] and overlap > SHARED_GLYPH_OVERLAP * min(left.height, right.height):
+            tokens[index] = replace(left, text=left.text[:-1], x1=right.x0)
+            changed = True
+    return make_line(tokens) if changed else line
 
 
 def joined_text(tokens: list[Token]) -> str:

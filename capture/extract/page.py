@@ -31,6 +31,7 @@ from capture.extract.lines import (
     spaced,
     value_after,
     value_below,
+    without_shared_glyphs,
 )
 from capture.tokens import Box, Page, Token
 
@@ -110,7 +111,7 @@ def extract_page(page: Page) -> Draft:
 
 
 def read_title(lines: list[Line], draft: Draft) -> None:
-    for line in lines:
+    for line in map(without_shared_glyphs, lines):
         compact = re.sub(r"\s+", "", line.text)
         if LIST_TITLE.search(compact):
             draft.is_list_page = True
@@ -189,7 +190,9 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     markers = _party_markers(tokens)
     remarks = find_remarks_box(lines, tokens, draft)
     for field, pattern in PARTY_LABELS.items():
-        for order, found in enumerate(find_all(lines, pattern)):
+        # a tax ID has its check digit to prove a glyph read twice was one glyph; a name has none
+        searched = list(map(without_shared_glyphs, lines)) if field == "tax_id" else lines
+        for order, found in enumerate(find_all(searched, pattern)):
             side = _side_of(found, markers, order)
             key = f"{side}.{field}"
             if draft.invoice[side][field] is not None:
@@ -199,7 +202,7 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
             beside = remarks is not None and remarks.holds(found.line) and found.x1 < remarks.marker.x0
             value, value_tokens = value_after(found, ANY_LABEL, remarks.marker.x0 if beside else None)
             if not value and draft.source_kind in SCANNED_KINDS:
-                value, value_tokens = value_below(lines, found, ANY_LABEL)
+                value, value_tokens = value_below(searched, found, ANY_LABEL)
             value = REMARKS_LABEL_TAIL.sub("", CIPHER_TAIL.sub("", value)).strip().lstrip(LABEL_PUNCTUATION)
             if field == "tax_id":
                 raw, value = value, _tax_id_in(value)
