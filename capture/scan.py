@@ -7,10 +7,12 @@ the quarter turn whose text reads with the most confidence wins.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
@@ -26,6 +28,12 @@ from capture.tokens import Box, Page
 PAGE_UNITS_WIDE = 610.0
 #: Resolution scanned PDF pages are rendered at.
 PDF_DPI = 200
+#: The first line of an item name: its 税收分类 prefix (*运输服务*…).
+ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
+#: White margin (pixels: top and bottom, left and right) round a line read a second time.
+REREAD_MARGIN = (6, 12)
+#: The confidence of a line whose two reads disagree: below any trusted score.
+DISAGREED_READS = 0.5
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
 MIN_TEXT_SKEW = 0.1
 #: A text layer without any of these words is not an invoice's (every page prints one).
@@ -55,6 +63,7 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
     boxes = engine.read(page)
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
+    boxes = _second_read_of_item_names(page, boxes, engine)
     ocr_done = time.perf_counter()
     marks = unread_marks(page, boxes)
     boxes, marks = _level_text(boxes, marks, (page.shape[1], page.shape[0]))
@@ -67,6 +76,46 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
     }
     tokens = boxes_to_tokens(boxes, scale)
     return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings, unread)
+
+
+def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
+    """Item names have no check, so the first line of each (it starts with its *税收分类* prefix)
+    is read again from its box with a white margin round it. The recogniser can drop a glyph
+    next to the prefix at full confidence (*JTW read *TW) from the tight crop it is given; a
+    second read with a character the first lacks, or another one in its place, marks the line
+    low-confidence, which sends the name to review."""
+    recognize = getattr(engine, "recognize", None)
+    if recognize is None:
+        return boxes
+    checked = list(boxes)
+    for index, box in enumerate(boxes):
+        if not ITEM_NAME_START.match(box.text):
+            continue
+        text, _ = recognize(_with_margin(page, box.polygon))
+        if not _holds_in_order(_compact(box.text), _compact(text)):
+            checked[index] = TextBox(box.polygon, box.text, min(box.confidence, DISAGREED_READS))
+    return checked
+
+
+def _holds_in_order(first: str, second: str) -> bool:
+    """Whether the first read holds every character of the second, in order: a second read
+    that only lacks something (its leading *) is no sign the first dropped a glyph."""
+    rest = iter(first)
+    return all(char in rest for char in second)
+
+
+def _with_margin(page: np.ndarray, polygon: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """The box's upright bounds cut from the page, on a white margin."""
+    points = np.array(polygon)
+    x0, y0 = np.floor(points.min(axis=0)).astype(int).clip(0)
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+    crop = page[y0 : min(y1, page.shape[0]), x0 : min(x1, page.shape[1])]
+    top, side = REREAD_MARGIN
+    return cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
 
 
 def _level_text(boxes: list[TextBox], marks: list[Box], size: tuple[int, int]) -> tuple[list[TextBox], list[Box]]:

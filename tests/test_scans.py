@@ -164,3 +164,22 @@ def test_a_photo_still_skewed_after_clean_up_is_read_along_its_text_lines():
     assert (item.name, item.unit, item.quantity) == ("*蔬菜*黄瓜", "公斤", "169.44")
     assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
     assert record.status == "ready"
+
+
+def test_an_item_name_the_recogniser_read_short_is_not_ready():
+    # the recogniser reads *JTW as *TW at full confidence from the tight crop of its box; a second
+    # read of the line on a white margin has the J, so the name is not trusted
+    path = SCANNED / "syn_20261130_0085_photo.jpg"
+    truth = json.loads(path.with_name("syn_20261130_0085_photo.truth.json").read_text(encoding="utf-8"))
+    (record,) = process_file(path, path.name).records
+    assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
+    assert record.status == "review"
+    assert any("公共安全设备" in reason and "low confidence" in reason for reason in record.reasons)
+
+
+def test_a_second_read_that_only_lacks_a_character_is_no_doubt():
+    from capture.scan import _holds_in_order
+
+    assert _holds_in_order("*信息技术服务*技术服务", "信息技术服务*技术服务")  # the second read lost the *
+    assert not _holds_in_order("*公共安全设备*TW-ZCD", "*公共安全设备*JTW-ZCD")  # the first lost the J
+    assert not _holds_in_order("*酒*贵州茅台酒", "*酒*贵州茅合酒")  # one character for another

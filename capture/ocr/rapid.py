@@ -77,9 +77,16 @@ class RapidEngine:
             }
         )
 
+    def recognize(self, line: np.ndarray) -> tuple[str, float]:
+        """Read one line image as it is (no detection): its text and score."""
+        result = self._ocr(line, use_det=False, use_cls=False, use_rec=True)
+        if not result.txts:
+            return "", 0.0
+        return str(result.txts[0]), float(result.scores[0])
+
     def read(self, image: np.ndarray) -> list[TextBox]:
         release_freed_memory()  # what the clean-up freed, before the detector's peak
-        result = self._ocr(image, use_cls=False)
+        result = self._ocr(image, use_det=True, use_cls=False, use_rec=True)  # the settings stick: see recognize
         release_freed_memory()
         if result.boxes is None or result.txts is None:
             return []
