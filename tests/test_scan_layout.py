@@ -269,3 +269,22 @@ def test_a_glyph_two_overlapping_boxes_both_read_counts_once_in_the_title_and_a_
     assert draft.invoice["buyer"]["tax_id"] == "91310111540301648X"
     apart = [Token("纳税人识别号：9", 29, 128, 150, 141, 0.99), Token("91310111540301648X", 152, 128, 280, 142, 0.99)]
     assert without_shared_glyphs(build_lines(apart)[0]).text == build_lines(apart)[0].text  # no overlap: both 9s stand
+
+
+def test_words_one_above_the_other_are_not_one_line():
+    # a 150 dpi scan's tight rows: the wrapped end of one name (服务) sits within reach of the
+    # next row, and read as one line the next item's name became *建筑服务*工程款服务
+    tokens = [
+        Token("*运输服务*国际货物运输", 17.2, 187.6, 109.8, 198.6, 1.000),
+        Token("票", 202.1, 186.1, 213.1, 197.5, 1.000),
+        Token("71947.20", 408.7, 184.5, 445.7, 196.3, 1.000),
+        Token("服务", 17.5, 196.3, 37.4, 209.3, 1.000),
+        Token("*建筑服务*工程款", 17.2, 205.1, 85.8, 216.9, 0.998),
+        Token("690000.00", 404.9, 203.2, 445.3, 213.5, 1.000),
+        Token("3%", 475.8, 202.4, 490.3, 213.9, 0.998),
+        Token("20700.00", 556.6, 202.1, 594.4, 213.5, 1.000),
+    ]
+    texts = [line.text.replace("\t", " ") for line in build_lines(tokens)]
+    assert texts == ["*运输服务*国际货物运输 票 71947.20", "服务", "*建筑服务*工程款 690000.00 3% 20700.00"]
+    bold = [Token("合计", 50, 100, 80, 112), Token("合计", 50.6, 100.3, 80.6, 112.3)]  # printed twice for bold
+    assert len(build_lines(bold)) == 1

@@ -75,7 +75,29 @@ def build_lines(tokens: list[Token]) -> list[Line]:
             lines.append([token])
         else:
             best.append(token)
-    return [make_line(sorted(group, key=lambda t: t.x0)) for group in lines]
+    split = [part for group in lines for part in _unstack(group)]
+    return [make_line(sorted(group, key=lambda t: t.x0)) for group in split]
+
+
+#: Two words of one line overlapping this share of the narrower one's width are stacked.
+STACKED_OVERLAP = 0.5
+#: ... when their centres differ by this many heights (a word printed twice for bold does not).
+STACKED_OFFSET = 0.3
+
+
+def _unstack(group: list[Token]) -> list[list[Token]]:
+    """A line cut in two where two of its words stand one above the other: on tight scanned rows
+    a wrapped name's last line (服务) and the next row (*建筑服务*工程款 690000.00) can fall within
+    one line's reach, and words of one line never share their x."""
+    for a, b in itertools.combinations(group, 2):
+        overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        narrower = min(a.width, b.width)
+        if narrower > 0 and overlap > STACKED_OVERLAP * narrower and abs(a.cy - b.cy) > STACKED_OFFSET * min(a.height, b.height):
+            middle = (a.cy + b.cy) / 2
+            upper = [t for t in group if t.cy <= middle]
+            lower = [t for t in group if t.cy > middle]
+            return [*_unstack(upper), *_unstack(lower)]
+    return [group]
 
 
 def make_line(tokens: list[Token]) -> Line:
