@@ -32,8 +32,6 @@ PDF_DPI = 200
 ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
 #: White margin (pixels: top and bottom, left and right) round a line read a second time.
 REREAD_MARGIN = (6, 12)
-#: The confidence of a line whose two reads disagree: below any trusted score.
-DISAGREED_READS = 0.5
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
 MIN_TEXT_SKEW = 0.1
 #: A text layer without any of these words is not an invoice's (every page prints one).
@@ -82,8 +80,8 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     """Item names have no check, so the first line of each (it starts with its *税收分类* prefix)
     is read again from its box with a white margin round it. The recogniser can drop a glyph
     next to the prefix at full confidence (*JTW read *TW) from the tight crop it is given; a
-    second read with a character the first lacks, or another one in its place, marks the line
-    low-confidence, which sends the name to review."""
+    second read with a character the first lacks, or another one in its place, is kept beside
+    the first, and the name goes to review showing both (capture/extract/items.py)."""
     recognize = getattr(engine, "recognize", None)
     if recognize is None:
         return boxes
@@ -93,7 +91,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
             continue
         text, _ = recognize(_with_margin(page, box.polygon))
         if not _holds_in_order(_compact(box.text), _compact(text)):
-            checked[index] = TextBox(box.polygon, box.text, min(box.confidence, DISAGREED_READS))
+            checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
     return checked
 
 

@@ -28,6 +28,8 @@ class Token:
     x1: float
     y1: float
     confidence: float = 1.0
+    #: The OCR line's second read where it disagrees with the first (capture/scan.py).
+    second_read: str = ""
 
     @property
     def height(self) -> float:

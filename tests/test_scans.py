@@ -168,13 +168,13 @@ def test_a_photo_still_skewed_after_clean_up_is_read_along_its_text_lines():
 
 def test_an_item_name_the_recogniser_read_short_is_not_ready():
     # the recogniser reads *JTW as *TW at full confidence from the tight crop of its box; a second
-    # read of the line on a white margin has the J, so the name is not trusted
+    # read of the line on a white margin has the J, so the name goes to review showing that read
     path = SCANNED / "syn_20261130_0085_photo.jpg"
     truth = json.loads(path.with_name("syn_20261130_0085_photo.truth.json").read_text(encoding="utf-8"))
     (record,) = process_file(path, path.name).records
     assert _key_fields_wrong(record, truth["invoices"][0]["invoice"]) == []
     assert record.status == "review"
-    assert any("公共安全设备" in reason and "low confidence" in reason for reason in record.reasons)
+    assert any("公共安全设备" in reason and "second read" in reason and "JTW" in reason for reason in record.reasons), record.reasons
 
 
 def test_a_second_read_that_only_lacks_a_character_is_no_doubt():

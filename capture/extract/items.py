@@ -322,6 +322,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
         present = [c for c in _TEXT_CELLS if cells.get(c)]
         if not item.get("name"):
             doubts.append(f"{what}: no 名称 was read on its row: check the line with the paper")
+        elif second := _second_read(item_rows):
+            doubts.append(f"{what}: a second read of its 名称 on the scan gives “{second}”: compare it with the paper")
         elif any(_runs_into_spec(row, columns) for row in item_rows) or any(
             _same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
             for a, b in itertools.pairwise(present)
@@ -354,6 +356,11 @@ def unread_doubts(items: list[dict], rows: list[list[RowCells]], marks: list[Box
         if doubt not in doubts:
             doubts.append(doubt)
     return doubts
+
+
+def _second_read(item_rows: list[RowCells]) -> str:
+    """A second read of the name's first line that disagrees with the first (capture/scan.py)."""
+    return next((t.second_read for row in item_rows for t in row.cells.get("name", []) if t.second_read), "")
 
 
 def _name_score(item_rows: list[RowCells]) -> float:

@@ -35,6 +35,8 @@ class TextBox:
     polygon: tuple[tuple[float, float], ...]
     text: str
     confidence: float
+    #: What a second read of the line found, where it disagrees with `text` (item names only).
+    second_read: str = ""
 
 
 @dataclass(frozen=True, slots=True)

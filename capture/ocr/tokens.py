@@ -32,7 +32,7 @@ def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
         width = sum(_char_width(c) for c in part) * unit
         word = MISREAD_YEN.sub("¥", clean_text(part))
         if word:
-            tokens.append(Token(word, position, y0, position + width, y1, box.confidence))
+            tokens.append(Token(word, position, y0, position + width, y1, box.confidence, box.second_read))
         position += width + _char_width(" ") * unit
     return tokens
 
