@@ -9,10 +9,9 @@ from pydantic import ValidationError
 from capture.checks import Witnesses, label, run_checks
 from capture.confidence import confidence_checks
 from capture.extract.draft import Draft
+from capture.extract.items import LIST_PLACEHOLDER
 from capture.records import Check, Invoice, Record, Source
 from capture.repair import repair
-
-LIST_PLACEHOLDER = ("(详见销货清单)", "（详见销货清单）", "详见销货清单")
 
 
 def group_pages(drafts: list[Draft]) -> list[Draft]:

@@ -17,7 +17,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from capture import imaging
-from capture.ink import unread_marks
+from capture.ink import line_against_rule, text_height, unread_marks
 from capture.ocr import Engine, TextBox, get_engine
 from capture.ocr.tokens import boxes_to_tokens
 from capture.pdf import find_page_qr, open_pdf
@@ -30,6 +30,8 @@ PAGE_UNITS_WIDE = 610.0
 PDF_DPI = 200
 #: The first line of an item name: its 税收分类 prefix (*运输服务*…).
 ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
+#: A wrapped line of an item name starts within this many of its first line's heights below it.
+NAME_WRAP_LINES = 3
 #: White margin (pixels: top and bottom, left and right) round a line read a second time.
 REREAD_MARGIN = (6, 12)
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
@@ -78,21 +80,44 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
 
 def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
     """Item names have no check, so the first line of each (it starts with its *税收分类* prefix)
-    is read again from its box with a white margin round it. The recogniser can drop a glyph
-    next to the prefix at full confidence (*JTW read *TW) from the tight crop it is given; a
-    second read with a character the first lacks, or another one in its place, is kept beside
-    the first, and the name goes to review showing both (capture/extract/items.py)."""
+    is read again on a white margin, and so is a wrapped line printed against the table's rule.
+    The recogniser can drop a glyph next to the prefix at full confidence (*JTW read *TW) from
+    the tight crop it is given, and the detector leaves out a glyph that touches a rule (l500ml
+    read 500ml): the second read sees the rule's side of the line with the rule erased. A second
+    read with a character the first lacks, or another one in its place, is kept beside the
+    first, and the name goes to review showing both (capture/extract/items.py)."""
     recognize = getattr(engine, "recognize", None)
     if recognize is None:
         return boxes
     checked = list(boxes)
-    for index, box in enumerate(boxes):
-        if not ITEM_NAME_START.match(box.text):
-            continue
-        text, _ = recognize(_with_margin(page, box.polygon))
+    for index in _item_name_lines(boxes, text_height(page)):
+        box = boxes[index]
+        bounds = _bounds(box.polygon)
+        line = line_against_rule(page, bounds)
+        if line is None:
+            if not ITEM_NAME_START.match(box.text):
+                continue  # a wrapped line away from the rules reads as well as the first
+            x0, y0, x1, y1 = bounds
+            line = page[max(y0, 0) : y1, max(x0, 0) : x1]
+        text, _ = recognize(_with_margin(line))
         if not _holds_in_order(_compact(box.text), _compact(text)):
             checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
     return checked
+
+
+def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
+    """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
+    that start where it starts, until the next first line or a gap of a line."""
+    firsts = [box for box in boxes if ITEM_NAME_START.match(box.text)]
+    found = []
+    for index, box in enumerate(boxes):
+        x0, y0, _, _ = _bounds(box.polygon)
+        for first in firsts:
+            fx0, fy0, _, fy1 = _bounds(first.polygon)
+            if box is first or (abs(x0 - fx0) < em and fy0 < y0 < fy1 + NAME_WRAP_LINES * (fy1 - fy0) and box.text[:1] != "*"):
+                found.append(index)
+                break
+    return found
 
 
 def _holds_in_order(first: str, second: str) -> bool:
@@ -102,14 +127,18 @@ def _holds_in_order(first: str, second: str) -> bool:
     return all(char in rest for char in second)
 
 
-def _with_margin(page: np.ndarray, polygon: tuple[tuple[float, float], ...]) -> np.ndarray:
-    """The box's upright bounds cut from the page, on a white margin."""
+def _bounds(polygon: tuple[tuple[float, float], ...]) -> tuple[int, int, int, int]:
+    """A box's upright bounds in whole pixels: x0, y0, x1, y1."""
     points = np.array(polygon)
-    x0, y0 = np.floor(points.min(axis=0)).astype(int).clip(0)
+    x0, y0 = np.floor(points.min(axis=0)).astype(int)
     x1, y1 = np.ceil(points.max(axis=0)).astype(int)
-    crop = page[y0 : min(y1, page.shape[0]), x0 : min(x1, page.shape[1])]
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _with_margin(line: np.ndarray) -> np.ndarray:
+    """A line's image on a white margin."""
     top, side = REREAD_MARGIN
-    return cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    return cv2.copyMakeBorder(line, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def _compact(text: str) -> str:

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from capture.extract.page import extract_page
-from capture.ink import unread_marks
+from capture.ink import line_against_rule, unread_marks
 from capture.ocr import TextBox
 from capture.tokens import Page, Token
 
@@ -69,3 +69,16 @@ def test_marks_outside_the_goods_table_are_not_doubts():
     # the page's edge left of the table, below 合计, and above the header
     draft = extract_page(_scan([(0, 140, 4, 150), (100, 230, 110, 232), (300, 60, 310, 62)]))
     assert len(draft.invoice["items"]) == 2 and draft.doubts == []
+
+
+def test_a_line_printed_against_a_rule_is_widened_to_it_and_the_rule_erased():
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.rectangle(image, (40, 300), (1560, 800), (60, 60, 60), 2)  # the table frame
+    cv2.line(image, (43, 380), (43, 405), (20, 20, 20), 3)  # an l printed against the left rule
+    for x in range(52, 300, 30):  # the rest of the line, in the detector's box
+        cv2.rectangle(image, (x, 380), (x + 18, 405), (20, 20, 20), 3)
+    line = line_against_rule(image, (50, 375, 300, 410))
+    assert line is not None and line.shape[0] == 35 and 259 <= line.shape[1] <= 262  # from the rule on
+    assert line[:, :3].min() > 200  # the rule is gone
+    assert line[15, 3:6].max() < 100  # the l is there
+    assert line_against_rule(image, (120, 375, 300, 410)) is None  # a line well clear of the rule

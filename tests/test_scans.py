@@ -16,6 +16,7 @@ from capture.confidence import confidence_checks
 from capture.evaluate import KEY_FIELDS, score_invoice
 from capture.images import read_image_pages
 from capture.imaging import find_paper, upright
+from capture.ocr import TextBox
 from capture.pipeline import process_file
 from capture.qr_image import find_qr
 from capture.records import Check
@@ -183,3 +184,23 @@ def test_a_second_read_that_only_lacks_a_character_is_no_doubt():
     assert _holds_in_order("*信息技术服务*技术服务", "信息技术服务*技术服务")  # the second read lost the *
     assert not _holds_in_order("*公共安全设备*TW-ZCD", "*公共安全设备*JTW-ZCD")  # the first lost the J
     assert not _holds_in_order("*酒*贵州茅台酒", "*酒*贵州茅合酒")  # one character for another
+
+
+def test_the_lines_of_item_names_are_the_first_lines_and_the_lines_wrapped_under_them():
+    from capture.scan import _item_name_lines
+
+    def box(text: str, x0: float, y0: float, x1: float) -> TextBox:
+        return TextBox(((x0, y0), (x1, y0), (x1, y0 + 30), (x0, y0 + 30)), text, 0.99)
+
+    boxes = [
+        box("项目名称", 100, 380, 200),
+        box("*酒*贵州茅台酒 53%vo", 34, 434, 274),
+        box("500ml", 300, 434, 370),  # 规格型号, beside the name
+        box("500ml", 38, 468, 109),  # wrapped under the name (its l lost against the rule)
+        box("*公共安全设备*JTY-GD", 32, 502, 282),
+        box("G3X点型光电感烟火灾", 36, 534, 282),
+        box("探测器", 32, 567, 111),
+        box("合", 150, 700, 180),
+        box("备注", 36, 800, 80),  # far below the last name
+    ]
+    assert _item_name_lines(boxes, em=28) == [1, 3, 4, 5, 6]

@@ -249,6 +249,8 @@ def read_items(
 TALL_ROWS = 1.8
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
+#: The one item name with no 税收分类 prefix: the line pointing to the 销货清单 (goods list).
+LIST_PLACEHOLDER = ("(详见销货清单)", "（详见销货清单）", "详见销货清单")
 #: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
 NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
@@ -369,9 +371,10 @@ def _name_score(item_rows: list[RowCells]) -> float:
 
 
 def _name_flaw(name: str) -> str | None:
-    """What a misread name shows: a 税收分类 prefix without its first or last *, or a bracket
-    that does not close."""
-    if "*" in name and not re.match(r"^\*[^*]+\*[^*]", name):
+    """What a misread name shows: no whole 税收分类 prefix (every item line prints its *简称*,
+    and the * against the table's rule is the glyph a scan loses first), or a bracket that does
+    not close."""
+    if name.strip() not in LIST_PLACEHOLDER and not re.match(r"^\*[^*]+\*[^*]", name):
         return "does not start with a whole *税收分类* prefix"
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return "has a bracket that does not close"
