@@ -86,9 +86,6 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     read 500ml): the second read sees the rule's side of the line with the rule erased. A second
     read with a character the first lacks, or another one in its place, is kept beside the
     first, and the name goes to review showing both (capture/extract/items.py)."""
-    recognize = getattr(engine, "recognize", None)
-    if recognize is None:
-        return boxes
     checked = list(boxes)
     for index in _item_name_lines(boxes, text_height(page)):
         box = boxes[index]
@@ -99,7 +96,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
                 continue  # a wrapped line away from the rules reads as well as the first
             x0, y0, x1, y1 = bounds
             line = page[max(y0, 0) : y1, max(x0, 0) : x1]
-        text, _ = recognize(_with_margin(line))
+        text, _ = engine.recognize(_with_margin(line))
         if not _holds_in_order(_compact(box.text), _compact(text)):
             checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
     return checked

@@ -70,6 +70,30 @@ def test_a_line_under_the_label_is_not_its_value():
     assert value_below(lines, found, re.compile("名称：")) == ("", [])
 
 
+def test_the_cipher_area_beside_an_empty_label_is_not_its_value():
+    # a paper-style invoice with no buyer address: the 密码区 line beside the label fell a line
+    # lower, and the tall vertical 买方 label on the label's line must not widen its reach
+    lines = build_lines([  # OCR boxes of a 300 dpi scan (seed 20261202), page units
+        Token("购", 28.2, 91.9, 40.0, 105.2, 0.99),
+        Token("名", 47.3, 85.8, 59.5, 98.4, 0.99),
+        Token("称：武汉市武昌区卓越商行", 92.3, 86.2, 191.0, 97.2, 0.99),
+        Token("密", 350.8, 89.6, 363.7, 101.4, 0.99),
+        Token(">3<2571840379709-36376544-98", 382.0, 88.1, 585.6, 99.1, 0.99),
+        Token("买方", 27.1, 102.9, 40.4, 135.3, 0.99),
+        Token("纳税人识别号:", 47.3, 99.9, 105.2, 112.9, 0.99),
+        Token("92420100MAUYC4Q4CU", 110.0, 99.9, 197.5, 112.9, 0.99),
+        Token(">106-92*48492359955176<65400", 382.0, 103.3, 584.8, 114.4, 0.99),
+        Token("码", 350.4, 107.9, 363.0, 120.5, 0.99),
+        Token("地址、电话：", 47.3, 115.5, 106.4, 127.0, 0.99),
+        Token("8616074795-1189978387707534+", 381.6, 117.4, 585.6, 130.0, 0.99),
+        Token("开户行及账号:", 47.7, 130.4, 101.4, 141.8, 0.99),
+        Token("区", 350.8, 128.5, 364.1, 140.7, 0.99),
+        Token("5374+>9842/72><801*641<8+951", 381.3, 132.3, 585.6, 144.5, 0.99),
+    ])
+    found = find_first(lines, re.compile("地址、电话："))
+    assert value_below(lines, found, re.compile("开户行")) == ("", [])
+
+
 def _cells(**texts: str) -> RowCells:
     row = RowCells()
     for x, (column, text) in enumerate(texts.items()):

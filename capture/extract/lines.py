@@ -228,7 +228,8 @@ def value_below(lines: list[Line], found: Found, stop: re.Pattern[str]) -> tuple
     if index is None or index + 1 >= len(lines):
         return "", []
     below = lines[index + 1]
-    height = found.line.y1 - found.line.y0
+    # the label's own height: a vertical 购买方 label on its line would make the line tall
+    height = max((t.height for t in found.group_tokens()), default=found.line.y1 - found.line.y0)
     if below.cy - found.line.cy > height or stop.search(below.text):
         return "", []
     if any(t.x1 > found.x0 and t.x0 < found.x1 - 0.5 * height for t in below.tokens):

@@ -64,6 +64,10 @@ class Engine(Protocol):
 
     def read(self, image: np.ndarray) -> list[TextBox]: ...
 
+    def recognize(self, line: np.ndarray) -> tuple[str, float]:
+        """Read one text line's image as it is (no detection): its text and score."""
+        ...
+
 
 class EngineUnavailable(InputError):
     """The engine cannot run here: a package or model file is missing (the message says which)."""

@@ -91,6 +91,9 @@ class PaddleEngine:
         from paddleocr import PaddleOCR
 
         det, rec = find_model(folder, "det"), find_model(folder, "rec")
+        self._rec_model = (model_name(rec), str(rec))
+        self._threads = threads
+        self._rec = None  # the recogniser alone, for second reads: loaded when first asked
         self._ocr = PaddleOCR(
             text_detection_model_dir=str(det),
             text_detection_model_name=model_name(det),
@@ -110,3 +113,14 @@ class PaddleEngine:
                 points = tuple((float(x), float(y)) for x, y in np.asarray(polygon).reshape(-1, 2))
                 boxes.append(TextBox(points, str(text), float(score)))
         return boxes
+
+    def recognize(self, line: np.ndarray) -> tuple[str, float]:
+        """Read one line image as it is (no detection): its text and score."""
+        if self._rec is None:
+            from paddleocr import TextRecognition
+
+            name, folder = self._rec_model
+            self._rec = TextRecognition(model_name=name, model_dir=folder, device="cpu", cpu_threads=self._threads)
+        for result in self._rec.predict(line):
+            return str(result["rec_text"]), float(result["rec_score"])
+        return "", 0.0
