@@ -193,6 +193,11 @@ def test_a_misread_item_name_is_a_doubt():
     assert "prefix" in doubt_for("公共安全设备JTY-GDG3X点型光电感烟火灾探测器")[0]
     assert doubt_for("(详见销货清单)") == []  # the one name without a prefix
     assert "bracket" in doubt_for("*机械设备*三一(SANYSY75C小型液压挖掘机")[0]
+    assert "名称 reads “*乳制品*伊利纯牛奶250m|*24盒”" in doubt_for("*乳制品*伊利纯牛奶250m|*24盒")[0]
+    # an l of the 规格型号 read as | (seed 20261202, a photo that went out ready)
+    milk = {"name": "*乳制品*伊利纯牛奶250ml*24盒", "spec": "250m|*24", "unit": "箱", "quantity": "5", "unit_price": "58.03"}
+    row = RowCells({"name": [Token(milk["name"], 20, 50, 120, 60, 0.99)], "spec": [Token("250m|*24", 150, 51, 190, 61, 0.98)]})
+    assert "规格型号 reads “250m|*24”" in scan_doubts([milk], [[row]], COLUMNS)[0]
     assert "low confidence (0.90)" in doubt_for("*机械设备*兰一(SANY)SY75C小型液压挖掘机", 0.90)[0]
 
 

@@ -251,6 +251,8 @@ TALL_ROWS = 1.8
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
 #: The one item name with no 税收分类 prefix: the line pointing to the 销货清单 (goods list).
 LIST_PLACEHOLDER = ("(详见销货清单)", "（详见销货清单）", "详见销货清单")
+#: What OCR reads an l, a 1 or a piece of a ruled line as; no name, 规格型号 or 单位 prints it.
+RULE_GLYPH = "|"
 #: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
 NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
@@ -338,6 +340,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
+        elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
+            doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
         elif (score := _name_score(item_rows)) < NAME_CONFIDENCE:
             doubts.append(f"{what}: the 名称 was read with low confidence ({score:.2f}): compare it with the paper")
     unread = [header for name, header in PRINTED_COLUMNS.items() if name not in columns.spans]
