@@ -35,10 +35,19 @@ def _same_or_unknown(previous: Draft, draft: Draft) -> bool:
 
 
 def _continues(previous: Draft, draft: Draft) -> bool:
-    number = draft.invoice["number"]
-    if number is None or number != previous.invoice["number"]:
+    number = _page_value(draft, "number")
+    if number is None or number != _page_value(previous, "number"):
         return False
-    return draft.invoice["code"] == previous.invoice["code"]
+    return _page_value(draft, "code") == _page_value(previous, "code")
+
+
+def _page_value(draft: Draft, name: str) -> str | None:
+    """The number or code a page printed, else the one its own QR code carries: a scan can
+    misread the number on one page of a two-page invoice, and its pages still belong together."""
+    if draft.invoice[name] is not None:
+        return draft.invoice[name]
+    values = {getattr(qr, name) for qr in draft.qr}
+    return values.pop() if len(values) == 1 else None
 
 
 def _attach_list(invoice: Draft, list_page: Draft) -> None:

@@ -74,3 +74,21 @@ def test_tax_not_repaired_when_the_items_disagree():
     items[0]["tax"] = "0.01"
     record = decide(DIGITAL, tax=None, items=items)
     assert record.status == "review" and record.invoice.tax is None
+
+
+def test_a_page_whose_number_was_misread_joins_its_invoice_by_its_qr():
+    # a photographed two-page invoice: page 1 has the items and a number OCR read two zeros
+    # short (so none), page 2 the number and the totals; both pages carry the invoice's QR
+    from capture.assemble import group_pages
+
+    def pages(qr: list[str]) -> list[Draft]:
+        first = copy.deepcopy(DIGITAL["invoice"]) | {"number": None, "amount": None, "tax": None, "total": None, "total_in_words": None}
+        second = copy.deepcopy(DIGITAL["invoice"]) | {"items": []}
+        payloads = [parse_qr(q) for q in qr]
+        return [Draft(invoice=first, qr=payloads, pages=[1]), Draft(invoice=second, qr=payloads, pages=[2])]
+
+    (invoice,) = group_pages(pages(DIGITAL["qr"]))
+    record = build_record(invoice, "x.pdf", "0" * 64, today=TODAY)
+    assert record.invoice.number == DIGITAL["invoice"]["number"] and len(record.invoice.items) == len(DIGITAL["invoice"]["items"])
+    assert any(c.rule == "repaired" and c.field == "number" for c in record.checks)
+    assert len(group_pages(pages([]))) == 2  # without a QR nothing says the pages are one invoice
