@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -150,7 +151,7 @@ def _level_text(boxes: list[TextBox], marks: list[Box], size: tuple[int, int]) -
     if skew is None or abs(skew) < MIN_TEXT_SKEW:
         return boxes, marks
     level = [
-        TextBox(tuple(map(tuple, imaging.rotate_points(np.array(box.polygon), -skew, size).tolist())), box.text, box.confidence)
+        replace(box, polygon=tuple(map(tuple, imaging.rotate_points(np.array(box.polygon), -skew, size).tolist())))
         for box in boxes
     ]
     level_marks = []

@@ -204,3 +204,17 @@ def test_the_lines_of_item_names_are_the_first_lines_and_the_lines_wrapped_under
         box("备注", 36, 800, 80),  # far below the last name
     ]
     assert _item_name_lines(boxes, em=28) == [1, 3, 4, 5, 6]
+
+
+def test_levelling_the_text_keeps_a_disagreeing_second_read():
+    # the second read comes before the levelling: turning the boxes must not drop what it found
+    from capture.imaging import rotate_points
+    from capture.scan import _level_text
+
+    size = (1600, 1100)
+    level = [((100.0, y), (700.0, y), (700.0, y + 28), (100.0, y + 28)) for y in range(100, 1000, 60)]
+    skewed = [TextBox(tuple(map(tuple, rotate_points(np.array(p), 0.6, size).tolist())), "*a*b", 0.99) for p in level]
+    skewed[0] = TextBox(skewed[0].polygon, "*公共安全设备*TW", 0.99, "*公共安全设备JTW")
+    boxes, _ = _level_text(skewed, [], size)
+    assert boxes[0].second_read == "*公共安全设备JTW"
+    assert abs(boxes[0].polygon[0][1] - boxes[0].polygon[1][1]) < 0.5  # and the box was levelled
