@@ -106,15 +106,16 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
 def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
     """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
     that start where it starts, until the next first line or a gap of a line."""
-    firsts = [box for box in boxes if ITEM_NAME_START.match(box.text)]
+    firsts = [_bounds(box.polygon) for box in boxes if ITEM_NAME_START.match(box.text)]
     found = []
     for index, box in enumerate(boxes):
+        if ITEM_NAME_START.match(box.text):
+            found.append(index)
+            continue
         x0, y0, _, _ = _bounds(box.polygon)
-        for first in firsts:
-            fx0, fy0, _, fy1 = _bounds(first.polygon)
-            if box is first or (abs(x0 - fx0) < em and fy0 < y0 < fy1 + NAME_WRAP_LINES * (fy1 - fy0) and box.text[:1] != "*"):
-                found.append(index)
-                break
+        wrapped = (abs(x0 - fx0) < em and fy0 < y0 < fy1 + NAME_WRAP_LINES * (fy1 - fy0) for fx0, fy0, _, fy1 in firsts)
+        if box.text[:1] != "*" and any(wrapped):
+            found.append(index)
     return found
 
 
