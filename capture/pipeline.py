@@ -14,22 +14,22 @@ from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capture.assemble import build_record, group_pages
-from capture.dedupe import apply_duplicates
-from capture.directory import apply_directory
-from capture.documents import collect_inputs, sniff
-from capture.einvoice_xml import read_xml_drafts
+from capture.contract.draft import Draft
+from capture.contract.record import Record
+from capture.emit import new_batch_id, write_import, write_json, write_jsonl
 from capture.errors import InputError
-from capture.extract.draft import Draft
+from capture.extract.join import build_record, group_pages
 from capture.extract.page import extract_page
-from capture.images import read_image_pages
-from capture.intake import check_image_header, check_regular_file, sha256_regular
-from capture.ledger import Ledger
-from capture.ofd import read_ofd_drafts
-from capture.output import new_batch_id, write_import, write_json, write_jsonl
-from capture.pdf import read_pdf_pages
-from capture.records import Record
-from capture.scan import ocr_pdf_pages, read_scan_page
+from capture.intake.files import check_image_header, check_regular_file, sha256_regular
+from capture.intake.sniff import collect_inputs, sniff
+from capture.read.einvoice_xml import read_xml_drafts
+from capture.read.images import read_image_pages
+from capture.read.ofd import read_ofd_drafts
+from capture.read.pdf import read_pdf_pages
+from capture.read.scan.page import ocr_pdf_pages, read_scan_page
+from capture.register.dedupe import apply_duplicates
+from capture.register.store import Ledger
+from capture.verify.suppliers import apply_directory
 from capture.workers import default_workers, make_pool
 
 NOT_YET: dict[str, str] = {}

@@ -3,7 +3,7 @@
 A module that needs per-process state registers an initializer by its dotted name:
 
     from capture.workers import register_worker_init
-    register_worker_init("capture.ocr.rapid:warm_up")
+    register_worker_init("capture.read.ocr.rapid:warm_up")
 
 Every worker of every pool calls each registered initializer once, when it starts. Names (not
 function objects) are passed, so this works with any start method (fork, spawn, forkserver).

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from capture.checks import Witnesses, run_checks
-from capture.ledger import Ledger, file_sha256
+from capture.contract.record import Record
 from capture.pipeline import run_batch, write_outputs
-from capture.records import Record
-from capture.register_import import RegisterReader
+from capture.register.imports import RegisterReader
+from capture.register.store import Ledger, file_sha256
+from capture.verify.checks import Witnesses, run_checks
 from tests.conftest import INBOX, REGISTER
 
 #: 02_legacy_e_normal.pdf's seller tax ID with Q read as O: a misread the check digit catches.

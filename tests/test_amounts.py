@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capture.amounts import amount_to_words, parse_decimal, parse_money, words_to_amount
+from capture.contract.money import amount_to_words, parse_decimal, parse_money, words_to_amount
 
 
 @pytest.mark.parametrize(

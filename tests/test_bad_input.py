@@ -6,8 +6,8 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-from capture.ledger import Ledger
 from capture.pipeline import process_file, run_batch
+from capture.register.store import Ledger
 from tests.conftest import REAL
 
 GOOD = REAL / "ljf_25322000000337005189.pdf"

@@ -22,9 +22,9 @@ from PIL import Image
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-from capture.documents import collect_inputs
-from capture.ledger import Ledger
+from capture.intake.sniff import collect_inputs
 from capture.pipeline import run_batch
+from capture.register.store import Ledger
 from tests.conftest import INBOX, REAL, ROOT
 
 GOOD = REAL / "ljf_25322000000337005189.pdf"

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from capture.checks import Witnesses, run_checks
-from capture.qr import parse_qr
-from capture.records import Invoice
+from capture.contract.qr import parse_qr
+from capture.contract.record import Invoice
+from capture.verify.checks import Witnesses, run_checks
 from tests.conftest import REAL, load_truth
 
 TODAY = dt.date(2026, 11, 28)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from capture.ledger import MIGRATIONS
+from capture.register.store import MIGRATIONS
 from tests.conftest import INBOX, REGISTER
 
 

@@ -4,10 +4,10 @@ import copy
 
 import pytest
 
-from capture.dedupe import apply_duplicates, near_miss
-from capture.ledger import Ledger
-from capture.records import Invoice, Record, Source
-from capture.register_import import RegisterEntry
+from capture.contract.record import Invoice, Record, Source
+from capture.register.dedupe import apply_duplicates, near_miss
+from capture.register.imports import RegisterEntry
+from capture.register.store import Ledger
 from tests.conftest import REAL, load_truth
 
 DIGITAL = load_truth(REAL / "ljf_25322000000337005189.truth.json")["invoices"][0]["invoice"]

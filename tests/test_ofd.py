@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from capture import safe_zip
-from capture.assemble import build_record, group_pages
+from capture.contract.record import Record
 from capture.errors import InputError
 from capture.evaluate import score_invoice
-from capture.ofd import SOURCES, _deltas, read_ofd_drafts
-from capture.records import Record
+from capture.extract.join import build_record, group_pages
+from capture.intake import safe_zip
+from capture.read.ofd import SOURCES, _deltas, read_ofd_drafts
 from fixtures.ofd_xml import generate, main, ofd_parts, zip_bytes
 from tests.conftest import REAL, load_truth
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capture.qr import make_qr_payload, parse_qr
+from capture.contract.qr import make_qr_payload, parse_qr
 
 REAL_PAYLOADS = [
     "01,20,052002100113,00008006,24519.05,20220505,18001801513030862041,88CD,",

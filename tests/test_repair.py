@@ -2,9 +2,9 @@
 
 import copy
 
-from capture.assemble import build_record
-from capture.extract.draft import Draft
-from capture.qr import parse_qr
+from capture.contract.draft import Draft
+from capture.contract.qr import parse_qr
+from capture.extract.join import build_record
 from tests.conftest import REAL, load_truth
 from tests.test_checks import TODAY
 
@@ -79,7 +79,7 @@ def test_tax_not_repaired_when_the_items_disagree():
 def test_a_page_whose_number_was_misread_joins_its_invoice_by_its_qr():
     # a photographed two-page invoice: page 1 has the items and a number OCR read two zeros
     # short (so none), page 2 the number and the totals; both pages carry the invoice's QR
-    from capture.assemble import group_pages
+    from capture.extract.join import group_pages
 
     def pages(qr: list[str]) -> list[Draft]:
         first = copy.deepcopy(DIGITAL["invoice"]) | {"number": None, "amount": None, "tax": None, "total": None, "total_in_words": None}

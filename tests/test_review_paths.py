@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.ledger import Ledger, file_sha256
+from capture.register.store import Ledger, file_sha256
 from capture.review.app import create_app
 from capture.review.files import SourceFiles
 from tests.review_support import prepare, running

@@ -7,11 +7,11 @@ import re
 
 import numpy as np
 
-from capture.extract.draft import Draft, empty_invoice
+from capture.contract.draft import Draft, empty_invoice
+from capture.contract.tokens import Token
 from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
 from capture.extract.lines import build_lines, find_first, value_below, without_shared_glyphs
 from capture.extract.page import read_parties, read_remarks, read_title
-from capture.tokens import Token
 
 HEADER = [
     ("货物或应税劳务名称", 40, 130), ("规格型号", 150, 190), ("单位", 210, 230), ("数量", 250, 270),
@@ -151,8 +151,8 @@ def test_one_ocr_box_across_unit_quantity_and_price_is_no_doubt():
 
 
 def test_ocr_reads_yen_as_y_and_the_sum_still_counts():
-    from capture.ocr import TextBox
-    from capture.ocr.tokens import box_tokens
+    from capture.read.ocr import TextBox
+    from capture.read.ocr.tokens import box_tokens
 
     box = TextBox(((0, 0), (60, 0), (60, 12), (0, 12)), "Y95.22 Yuan", 0.97)
     assert [t.text for t in box_tokens(box)] == ["¥95.22", "Yuan"]
@@ -270,7 +270,7 @@ def test_an_item_without_a_name_on_a_scan_is_a_doubt():
 
 
 def test_text_skew_is_measured_on_the_long_ocr_boxes_and_turned_away():
-    from capture.imaging import rotate_points, text_skew
+    from capture.read.scan.geometry import rotate_points, text_skew
 
     size = (1600, 1100)
     level = [((100.0, y), (700.0, y), (700.0, y + 28), (100.0, y + 28)) for y in range(100, 1000, 60)]

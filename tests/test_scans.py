@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from capture.confidence import confidence_checks
+from capture.contract.record import Check
 from capture.evaluate import KEY_FIELDS, score_invoice
-from capture.images import read_image_pages
-from capture.imaging import find_paper, upright
-from capture.ocr import TextBox
 from capture.pipeline import process_file
-from capture.qr_image import find_qr
-from capture.records import Check
+from capture.read.images import read_image_pages
+from capture.read.ocr import TextBox
+from capture.read.qr import find_qr
+from capture.read.scan.geometry import find_paper, upright
+from capture.verify.confidence import confidence_checks
 from tests.conftest import REAL
 
 SCANNED = Path(__file__).resolve().parents[1] / "fixtures" / "scanned"
@@ -145,8 +145,8 @@ def test_a_character_the_detector_missed_sends_the_record_to_review():
 
 
 def test_a_scanned_pdf_page_has_its_qr_searched_on_the_render_only():
-    from capture.pdf import read_pdf_pages
-    from capture.scan import ocr_pdf_pages
+    from capture.read.pdf import read_pdf_pages
+    from capture.read.scan.page import ocr_pdf_pages
 
     path = SCANNED / "syn_21_0000_scan_pdf.pdf"
     truth = json.loads(path.with_name("syn_21_0000_scan_pdf.truth.json").read_text(encoding="utf-8"))
@@ -179,7 +179,7 @@ def test_an_item_name_the_recogniser_read_short_is_not_ready():
 
 
 def test_a_second_read_that_only_lacks_a_character_is_no_doubt():
-    from capture.scan import _holds_in_order
+    from capture.read.scan.page import _holds_in_order
 
     assert _holds_in_order("*信息技术服务*技术服务", "信息技术服务*技术服务")  # the second read lost the *
     assert not _holds_in_order("*公共安全设备*TW-ZCD", "*公共安全设备*JTW-ZCD")  # the first lost the J
@@ -187,7 +187,7 @@ def test_a_second_read_that_only_lacks_a_character_is_no_doubt():
 
 
 def test_the_lines_of_item_names_are_the_first_lines_and_the_lines_wrapped_under_them():
-    from capture.scan import _item_name_lines
+    from capture.read.scan.page import _item_name_lines
 
     def box(text: str, x0: float, y0: float, x1: float) -> TextBox:
         return TextBox(((x0, y0), (x1, y0), (x1, y0 + 30), (x0, y0 + 30)), text, 0.99)
@@ -208,8 +208,8 @@ def test_the_lines_of_item_names_are_the_first_lines_and_the_lines_wrapped_under
 
 def test_levelling_the_text_keeps_a_disagreeing_second_read():
     # the second read comes before the levelling: turning the boxes must not drop what it found
-    from capture.imaging import rotate_points
-    from capture.scan import _level_text
+    from capture.read.scan.geometry import rotate_points
+    from capture.read.scan.page import _level_text
 
     size = (1600, 1100)
     level = [((100.0, y), (700.0, y), (700.0, y + 28), (100.0, y + 28)) for y in range(100, 1000, 60)]

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from capture import pipeline
-from capture.dropfolder import Layout, move_file
-from capture.journal import commit_batch, plan_moves
-from capture.ledger import Ledger
 from capture.pipeline import run_batch
-from capture.watch import CRASHED, SettledFiles, Watcher, WatchOptions
+from capture.register.store import Ledger
+from capture.watch.folders import Layout, move_file
+from capture.watch.journal import commit_batch, plan_moves
+from capture.watch.loop import CRASHED, SettledFiles, Watcher, WatchOptions
 from tests.conftest import INBOX, ROOT
 
 SAMPLE = INBOX / "02_legacy_e_normal.pdf"

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from capture.amounts import parse_decimal, parse_money
+from capture.contract.money import parse_decimal, parse_money
+from capture.contract.tokens import Box, Token
 from capture.extract.lines import Line, build_lines, joined_text, spaced
-from capture.tokens import Box, Token
 
 COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
 

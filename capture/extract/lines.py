@@ -10,7 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from capture.tokens import Token
+from capture.contract.tokens import Token
 
 #: A gap wider than this many token heights separates columns.
 WIDE_GAP = 2.5

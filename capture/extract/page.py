@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from capture.amounts import money, parse_money
-from capture.extract.draft import Draft, empty_invoice
+from capture.contract.draft import Draft, empty_invoice
+from capture.contract.money import money, parse_money
+from capture.contract.tokens import Box, Page, Token
 from capture.extract.items import (
     HEADER,
     Columns,
@@ -33,7 +34,6 @@ from capture.extract.lines import (
     value_below,
     without_shared_glyphs,
 )
-from capture.tokens import Box, Page, Token
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),

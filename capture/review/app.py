@@ -24,12 +24,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from capture.checks import label
-from capture.ledger import utc_now
+from capture.register.store import utc_now
 from capture.review import decide
 from capture.review.files import SourceFiles
 from capture.review.pages import PageViews
 from capture.review.store import ReviewStore
+from capture.verify.checks import label
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {

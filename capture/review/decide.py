@@ -9,12 +9,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from capture.assemble import validated_invoice
-from capture.checks import Witnesses, label, run_checks
-from capture.dedupe import BatchIndex, check_record
-from capture.ledger import Ledger
-from capture.qr import QrPayload
-from capture.records import Check, Invoice, Record
+from capture.contract.qr import QrPayload
+from capture.contract.record import Check, Invoice, Record
+from capture.extract.join import validated_invoice
+from capture.register.dedupe import BatchIndex, check_record
+from capture.register.store import Ledger
+from capture.verify.checks import Witnesses, label, run_checks
 
 PARTY_FIELDS = ("name", "tax_id", "address_phone", "bank_account")
 ITEM_FIELDS = ("name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax")

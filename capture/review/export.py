@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from capture.ledger import utc_now
-from capture.output import new_batch_id, write_import
+from capture.emit import new_batch_id, write_import
+from capture.register.store import utc_now
 from capture.review.store import ReviewStore
 
 

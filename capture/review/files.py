@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from capture.ledger import file_sha256
+from capture.register.store import file_sha256
 
 #: Folders deeper than this, or more files than this, are not searched by name.
 MAX_SEARCH = 20_000

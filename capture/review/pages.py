@@ -14,9 +14,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capture.documents import sniff
-from capture.qr import QrPayload
-from capture.records import Record
+from capture.contract.qr import QrPayload
+from capture.contract.record import Record
+from capture.intake.sniff import sniff
 from capture.review.files import SourceFiles
 
 RENDER_SCALE = 2.0
@@ -72,8 +72,8 @@ def _read(path: Path, page: int) -> PageView:
 
 def _pdf(path: Path, number: int) -> PageView:
     from capture.extract.page import extract_page
-    from capture.pdf import open_pdf, read_pdf_page
-    from capture.pdfminer_text import PdfminerText
+    from capture.read.pdf import open_pdf, read_pdf_page
+    from capture.read.pdfminer_text import PdfminerText
 
     document = open_pdf(path)
     fallback = PdfminerText(path)
@@ -101,8 +101,8 @@ def _pdf(path: Path, number: int) -> PageView:
 def _image(path: Path, number: int) -> PageView:
     from PIL import Image, ImageOps
 
-    from capture.images import to_bgr
-    from capture.qr_image import find_qr
+    from capture.read.images import to_bgr
+    from capture.read.qr import find_qr
 
     with Image.open(path) as image:
         image.seek(number - 1)
@@ -114,8 +114,8 @@ def _image(path: Path, number: int) -> PageView:
 
 
 def _structured(path: Path, kind: str) -> PageView:
-    from capture.einvoice_xml import read_xml_drafts
-    from capture.ofd import read_ofd_drafts
+    from capture.read.einvoice_xml import read_xml_drafts
+    from capture.read.ofd import read_ofd_drafts
 
     drafts = read_ofd_drafts(path) if kind == "ofd" else read_xml_drafts(path)
     return PageView(qr=drafts[0].qr if drafts else [], found=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 
-from capture.ledger import EMITTED_COLUMNS, Ledger, emitted_values, utc_now
-from capture.records import Record
+from capture.contract.record import Record
+from capture.register.store import EMITTED_COLUMNS, Ledger, emitted_values, utc_now
 
 #: The fields the desk shows beside a conflicting register row or record (register columns: `.` -> `_`).
 COUNTERPART_FIELDS = (

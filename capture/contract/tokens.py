@@ -1,0 +1,63 @@
+"""Token and Page: the one shape that text-layer words and OCR boxes both arrive in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from capture.contract.qr import QrPayload
+
+_CHAR_FIXES = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\x02": "-", "\u3000": " "})
+
+
+def clean_text(text: str) -> str:
+    """Fix characters text layers mangle (soft hyphens at line ends, ideographic spaces)."""
+    return text.translate(_CHAR_FIXES).strip()
+
+
+#: A rectangle on a page: x0, y0, x1, y1 (top-left origin).
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word with its box (top-left origin, page units) and a confidence in [0, 1]."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float = 1.0
+    #: The OCR line's second read where it disagrees with the first (capture/scan.py).
+    second_read: str = ""
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a document, read: its tokens and any QR payloads found on it."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    tokens: list[Token]
+    source_kind: str  # pdf_text | pdf_scan | image
+    qr: list[QrPayload] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    #: On a scan: glyph-sized ink no OCR box covers (x0, y0, x1, y1; capture/ink.py).
+    unread: list[Box] = field(default_factory=list)

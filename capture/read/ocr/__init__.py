@@ -1,0 +1,127 @@
+"""OCR engines behind one small interface: an image in, text boxes (polygon, text, confidence) out.
+
+Engines are chosen by name (`rapid`, the default, or `paddle`); the choice and the model folder
+travel to worker processes in the environment (CAPTURE_OCR_ENGINE, CAPTURE_MODELS), and each
+process builds its engine once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from capture.errors import InputError, UsageError
+from capture.workers import default_workers
+
+DEFAULT_ENGINE = "rapid"
+ENGINE_NAMES = ("rapid", "paddle")
+ENV_ENGINE = "CAPTURE_OCR_ENGINE"
+ENV_MODELS = "CAPTURE_MODELS"
+ENV_THREADS = "CAPTURE_OCR_THREADS"
+DEFAULT_MODELS = Path("models")
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    """One line of text the engine found: its polygon (pixels, clockwise from top-left)."""
+
+    polygon: tuple[tuple[float, float], ...]
+    text: str
+    confidence: float
+    #: What a second read of the line found, where it disagrees with `text` (item names only).
+    second_read: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    """A model file an engine uses, and whether it is there."""
+
+    role: str  # det | rec | cls | dict
+    path: Path
+    present: bool
+
+    def sha256(self) -> str | None:
+        if not self.present or not self.path.is_file():
+            return None
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+
+class Engine(Protocol):
+    """An OCR engine: text lines with polygons and confidences from a BGR/grey image."""
+
+    name: str
+
+    def read(self, image: np.ndarray) -> list[TextBox]: ...
+
+    def recognize(self, line: np.ndarray) -> tuple[str, float]:
+        """Read one text line's image as it is (no detection): its text and score."""
+        ...
+
+
+class EngineUnavailable(InputError):
+    """The engine cannot run here: a package or model file is missing (the message says which)."""
+
+
+def engine_threads() -> int:
+    """Threads per engine: CAPTURE_OCR_THREADS; else one in a pool worker (the pool has a worker
+    per core, so workers do not oversubscribe the cores) and all cores in a lone process."""
+    value = os.environ.get(ENV_THREADS, "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if multiprocessing.parent_process() is not None:
+        return 1
+    return default_workers()
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get(ENV_MODELS) or DEFAULT_MODELS)
+
+
+def configure(engine: str | None = None, models: Path | None = None, threads: int | None = None) -> None:
+    """Set the engine for this process and the workers it starts."""
+    if engine is not None:
+        if engine not in ENGINE_NAMES:
+            raise UsageError(f"unknown OCR engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}")
+        os.environ[ENV_ENGINE] = engine
+    if models is not None:
+        os.environ[ENV_MODELS] = str(models)
+    if threads is not None:
+        os.environ[ENV_THREADS] = str(threads)
+    get_engine.cache_clear()
+
+
+@cache
+def get_engine(name: str | None = None) -> Engine:
+    """The engine of this process, built once (construction loads the models)."""
+    name = name or os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE
+    if name == "rapid":
+        from capture.read.ocr.rapid import RapidEngine
+
+        return RapidEngine(threads=engine_threads())
+    if name == "paddle":
+        from capture.read.ocr.paddle import PaddleEngine
+
+        return PaddleEngine(models_dir(), threads=engine_threads())
+    raise EngineUnavailable(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+
+
+def engine_models(name: str) -> tuple[list[ModelFile], str | None]:
+    """The model files an engine uses and, when it cannot run, what is missing and how to add it."""
+    if name == "rapid":
+        from capture.read.ocr.rapid import rapid_models
+
+        return rapid_models()
+    from capture.read.ocr.paddle import paddle_models
+
+    return paddle_models(models_dir())

@@ -1,0 +1,223 @@
+"""Scans and photos to a `Page`: QR first, OpenCV clean-up, then OCR tokens in page units.
+
+A page image goes: flatten the paper (photos) -> find the QR -> upright (from the QR's corners)
+-> deskew (from the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
+the quarter turn whose text reads with the most confidence wins.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from capture.contract.tokens import Box, Page
+from capture.read.ocr import Engine, TextBox, get_engine
+from capture.read.ocr.tokens import boxes_to_tokens
+from capture.read.pdf import find_page_qr, open_pdf
+from capture.read.qr import QrFound, find_qr
+from capture.read.scan import geometry
+from capture.read.scan.ink import line_against_rule, text_height, unread_marks
+
+#: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
+PAGE_UNITS_WIDE = 610.0
+#: Resolution scanned PDF pages are rendered at.
+PDF_DPI = 200
+#: The first line of an item name: its 税收分类 prefix (*运输服务*…).
+ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
+#: A wrapped line of an item name starts within this many of its first line's heights below it.
+NAME_WRAP_LINES = 3
+#: White margin (pixels: top and bottom, left and right) round a line read a second time.
+REREAD_MARGIN = (6, 12)
+#: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
+MIN_TEXT_SKEW = 0.1
+#: A text layer without any of these words is not an invoice's (every page prints one).
+INVOICE_WORDS = ("发票", "合计", "税额", "金额", "清单")
+#: Words that show the page was read the right way up.
+UPRIGHT_WORDS = ("发票", "合计", "名称", "税额", "金额")
+
+
+def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Engine | None = None) -> Page:
+    """OCR one page image into a Page with tokens and QR payloads."""
+    engine = engine or get_engine()
+    started = time.perf_counter()
+    corners = geometry.find_paper(image)
+    flat = geometry.flatten(image, corners) if corners is not None else image
+    qr_started = time.perf_counter()
+    found = find_qr(flat)
+    if not found.payloads and flat is not image:
+        found = QrFound(find_qr(image).payloads)
+    qr_done = time.perf_counter()
+    angle = found.angle()
+    page = geometry.upright(flat, angle) if angle is not None else flat
+    page = geometry.scale_to_width(page)
+    skew = geometry.line_skew(page)  # the table rules are a finer level than a small QR's edge
+    if skew is not None:
+        page = geometry.rotate_small(page, -skew)
+    clean_done = time.perf_counter()
+    boxes = engine.read(page)
+    if angle is None:
+        page, boxes = _best_orientation(page, boxes, engine)
+    boxes = _second_read_of_item_names(page, boxes, engine)
+    ocr_done = time.perf_counter()
+    marks = unread_marks(page, boxes)
+    boxes, marks = _level_text(boxes, marks, (page.shape[1], page.shape[0]))
+    scale = page.shape[1] / PAGE_UNITS_WIDE
+    unread = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in marks]
+    timings = {
+        "qr": qr_done - qr_started,
+        "clean": (qr_started - started) + (clean_done - qr_done) + (time.perf_counter() - ocr_done),
+        "ocr": ocr_done - clean_done,
+    }
+    tokens = boxes_to_tokens(boxes, scale)
+    return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings, unread)
+
+
+def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
+    """Item names have no check, so the first line of each (it starts with its *税收分类* prefix)
+    is read again on a white margin, and so is a wrapped line printed against the table's rule.
+    The recogniser can drop a glyph next to the prefix at full confidence (*JTW read *TW) from
+    the tight crop it is given, and the detector leaves out a glyph that touches a rule (l500ml
+    read 500ml): the second read sees the rule's side of the line with the rule erased. A second
+    read with a character the first lacks, or another one in its place, is kept beside the
+    first, and the name goes to review showing both (capture/extract/items.py)."""
+    checked = list(boxes)
+    for index in _item_name_lines(boxes, text_height(page)):
+        box = boxes[index]
+        bounds = _bounds(box.polygon)
+        line = line_against_rule(page, bounds)
+        if line is None:
+            if not ITEM_NAME_START.match(box.text):
+                continue  # a wrapped line away from the rules reads as well as the first
+            x0, y0, x1, y1 = bounds
+            line = page[max(y0, 0) : y1, max(x0, 0) : x1]
+        text, _ = engine.recognize(_with_margin(line))
+        if not _holds_in_order(_compact(box.text), _compact(text)):
+            checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
+    return checked
+
+
+def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
+    """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
+    that start where it starts, until the next first line or a gap of a line."""
+    firsts = [_bounds(box.polygon) for box in boxes if ITEM_NAME_START.match(box.text)]
+    found = []
+    for index, box in enumerate(boxes):
+        if ITEM_NAME_START.match(box.text):
+            found.append(index)
+            continue
+        x0, y0, _, _ = _bounds(box.polygon)
+        wrapped = (abs(x0 - fx0) < em and fy0 < y0 < fy1 + NAME_WRAP_LINES * (fy1 - fy0) for fx0, fy0, _, fy1 in firsts)
+        if box.text[:1] != "*" and any(wrapped):
+            found.append(index)
+    return found
+
+
+def _holds_in_order(first: str, second: str) -> bool:
+    """Whether the first read holds every character of the second, in order: a second read
+    that only lacks something (its leading *) is no sign the first dropped a glyph."""
+    rest = iter(first)
+    return all(char in rest for char in second)
+
+
+def _bounds(polygon: tuple[tuple[float, float], ...]) -> tuple[int, int, int, int]:
+    """A box's upright bounds in whole pixels: x0, y0, x1, y1."""
+    points = np.array(polygon)
+    x0, y0 = np.floor(points.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _with_margin(line: np.ndarray) -> np.ndarray:
+    """A line's image on a white margin."""
+    top, side = REREAD_MARGIN
+    return cv2.copyMakeBorder(line, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _level_text(boxes: list[TextBox], marks: list[Box], size: tuple[int, int]) -> tuple[list[TextBox], list[Box]]:
+    """OCR boxes and unread marks turned so the text lines run level, when the page is still
+    skewed after the clean-up: on tight table rows half a degree puts a name beside the next
+    row's numbers. Turning the coordinates costs nothing; reading a turned image again would."""
+    skew = geometry.text_skew([box.polygon for box in boxes])
+    if skew is None or abs(skew) < MIN_TEXT_SKEW:
+        return boxes, marks
+    level = [
+        replace(box, polygon=tuple(map(tuple, geometry.rotate_points(np.array(box.polygon), -skew, size).tolist())))
+        for box in boxes
+    ]
+    level_marks = []
+    for x0, y0, x1, y1 in marks:
+        corners = geometry.rotate_points(np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]), -skew, size)
+        level_marks.append((*corners.min(axis=0).tolist(), *corners.max(axis=0).tolist()))
+    return level, level_marks
+
+
+def reading_score(boxes: list[TextBox]) -> float:
+    """How well a page read: confident characters, with a bonus for invoice words."""
+    text = "".join(b.text for b in boxes)
+    confident = sum(len(b.text) * b.confidence for b in boxes if b.confidence >= 0.8)
+    return confident * (2.0 if any(w in text for w in UPRIGHT_WORDS) else 1.0)
+
+
+def _looks_upright(boxes: list[TextBox]) -> bool:
+    text = "".join(b.text for b in boxes)
+    strong = [b for b in boxes if b.confidence >= 0.9]
+    return sum(w in text for w in UPRIGHT_WORDS) >= 3 and len(strong) >= 0.6 * max(len(boxes), 1)
+
+
+def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> tuple[np.ndarray, list[TextBox]]:
+    """Keep the reading as it is when it looks upright; else try the other quarter turns."""
+    if _looks_upright(boxes):
+        return page, boxes
+    best = (reading_score(boxes), page, boxes)
+    for quarters in (2, 1, 3):
+        turned = geometry.scale_to_width(geometry.rotate_quarter(page, quarters))
+        tried = engine.read(turned)
+        score = reading_score(tried)
+        if score > best[0]:
+            best = (score, turned, tried)
+        if _looks_upright(tried):
+            break
+    return best[1], best[2]
+
+
+def render_page(page: pdfium.PdfPage, dpi: int = PDF_DPI) -> np.ndarray:
+    """A PDF page as a BGR array (pdfium renders BGRA by default)."""
+    return np.ascontiguousarray(page.render(scale=dpi / 72).to_numpy()[:, :, :3])
+
+
+def text_layer_is_garbage(page: Page) -> bool:
+    """A text layer to distrust: too little text, or none of the words every invoice prints
+    (an OCR layer of another program, a layer of unmapped glyphs, a partial layer)."""
+    text = "".join(t.text for t in page.tokens).replace(" ", "")
+    return page.source_kind == "pdf_scan" or not any(word in text for word in INVOICE_WORDS)
+
+
+def ocr_pdf_pages(path: Path, pages: list[Page]) -> Iterator[Page]:
+    """The pages of a PDF, with every page whose text layer is missing or garbage OCRed."""
+    if not any(text_layer_is_garbage(page) for page in pages):
+        yield from pages
+        return
+    document = open_pdf(path)
+    try:
+        for page in pages:
+            if text_layer_is_garbage(page):
+                pdf_page = document[page.number - 1]
+                scanned = read_scan_page(render_page(pdf_page), page.number, "pdf_scan")
+                if not scanned.qr:  # the render hid it: the embedded image may still hold it
+                    scanned.qr = page.qr or find_page_qr(pdf_page, page.width, page.height)
+                yield scanned
+            else:
+                yield page
+    finally:
+        document.close()

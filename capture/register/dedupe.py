@@ -1,0 +1,147 @@
+"""Duplicate rules: is this invoice already in the books, earlier in this batch, or emitted by an
+earlier run? Each rule is a small comparator; `apply_duplicates` runs them in input order.
+
+- exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`
+- conflict: same key, different total/amount, date or seller -> `review`
+- near match: numbers one OCR-confusable or one transposed character apart, with the same
+  seller tax ID, date and total -> `review`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from capture.contract.record import Record
+from capture.register.store import Ledger, LedgerRow, invoice_key
+
+#: Characters OCR confuses, as groups; digits are compared after letters are mapped back.
+CONFUSABLE_GROUPS = ["0ODQ", "1lI7", "2Z", "5S6", "8B3"]
+_TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "Z": "2", "S": "5", "B": "8"})
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in CONFUSABLE_GROUPS)
+
+
+def near_miss(a: str, b: str) -> str | None:
+    """How two invoice numbers differ when one is a likely misreading of the other, else None."""
+    if a == b or len(a) != len(b):
+        return None
+    a_digits, b_digits = a.translate(_TO_DIGIT), b.translate(_TO_DIGIT)
+    diff = [i for i, (x, y) in enumerate(zip(a_digits, b_digits, strict=True)) if x != y]
+    if len(diff) == 1 and _confusable(a_digits[diff[0]], b_digits[diff[0]]):
+        return f"one character apart ({a_digits[diff[0]]}/{b_digits[diff[0]]}, a common misreading)"
+    if (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a_digits[diff[0]] == b_digits[diff[1]]
+        and a_digits[diff[1]] == b_digits[diff[0]]
+    ):
+        return "two neighbouring digits swapped"
+    return None
+
+
+def differences(record: Record, row: LedgerRow) -> list[str]:
+    """Facts on which a record and a row with the same key disagree."""
+    invoice = record.invoice
+    found = []
+    if row.total and invoice.total and row.total != invoice.total:
+        found.append(f"total {row.total} there, {invoice.total} on this invoice")
+    elif not row.total and row.amount and invoice.amount and row.amount != invoice.amount:
+        found.append(f"amount {row.amount} there, {invoice.amount} on this invoice")
+    if row.date and invoice.date and row.date != invoice.date:
+        found.append(f"date {row.date} there, {invoice.date} on this invoice")
+    if row.seller_tax_id and invoice.seller.tax_id and row.seller_tax_id != invoice.seller.tax_id:
+        found.append(f"seller {row.seller_tax_id} there, {invoice.seller.tax_id} on this invoice")
+    return found
+
+
+def _row_of(record: Record) -> LedgerRow:
+    invoice = record.invoice
+    key = invoice_key(invoice.code, invoice.number) or ""
+    return LedgerRow(
+        f"record:{record.id}", key, invoice.number or "", invoice.date, invoice.seller.tax_id,
+        invoice.seller.name, invoice.total, invoice.amount,
+    )
+
+
+@dataclass
+class BatchIndex:
+    """Records seen earlier in this batch, by key and by near-match block."""
+
+    by_key: dict[str, LedgerRow]
+    by_block: dict[tuple[str, str, str], list[LedgerRow]]
+
+    @classmethod
+    def empty(cls) -> BatchIndex:
+        return cls({}, {})
+
+    def add(self, record: Record) -> None:
+        row = _row_of(record)
+        self.by_key.setdefault(row.key, row)
+        block = _block(record)
+        if block:
+            self.by_block.setdefault(block, []).append(row)
+
+
+def _block(record: Record) -> tuple[str, str, str] | None:
+    invoice = record.invoice
+    if invoice.seller.tax_id and invoice.date and invoice.total:
+        return invoice.seller.tax_id, invoice.date, invoice.total
+    return None
+
+
+def _mark(record: Record, status: str, of: str, reason: str) -> None:
+    record.status = status  # type: ignore[assignment]
+    record.duplicate_of = of
+    record.reasons = [*record.reasons, reason]
+
+
+def check_record(record: Record, ledger: Ledger, batch: BatchIndex) -> None:
+    """Apply the duplicate rules to one record (register, this batch, earlier runs)."""
+    key = invoice_key(record.invoice.code, record.invoice.number)
+    if key is None:
+        return
+    sources = [
+        ("the register", ledger.register_by_key(key)),
+        ("this batch", batch.by_key.get(key)),
+        ("an earlier run", ledger.emitted_by_key(key)),
+    ]
+    for where, row in sources:
+        if row is None or row.ref == f"record:{record.id}":
+            continue
+        conflict = differences(record, row)
+        if conflict:
+            _mark(record, "review", row.ref, f"{where} holds invoice {record.invoice.number} with different facts ({row.ref}): " + "; ".join(conflict))
+        else:
+            _mark(record, "duplicate", row.ref, f"already in {where} ({row.ref})")
+        return
+    block = _block(record)
+    if block is None:
+        return
+    candidates = [
+        ("the register", ledger.register_block(*block)),
+        ("this batch", batch.by_block.get(block, [])),
+        ("an earlier run", ledger.emitted_block(*block)),
+    ]
+    for where, rows in candidates:
+        for row in rows:
+            how = near_miss(record.invoice.number or "", row.number)
+            if how:
+                _mark(
+                    record, "review", row.ref,
+                    f"possible duplicate: {where} holds invoice {row.number} from the same seller, date and total; "
+                    f"the numbers are {how} ({row.ref})",
+                )
+                return
+
+
+def apply_duplicates(records: list[Record], ledger: Ledger) -> None:
+    """Run the duplicate rules over a batch in input order."""
+    batch = BatchIndex.empty()
+    for record in records:
+        if record.status == "rejected":
+            continue
+        check_record(record, ledger, batch)
+        if record.status != "duplicate":
+            batch.add(record)

@@ -1,0 +1,321 @@
+"""The embedded ledger store (SQLite): the imported register, every record `capture` emitted, and
+the sha256 of every processed file. The schema is versioned; migrations run on open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Queue
+from threading import Thread
+
+from capture.errors import UsageError
+from capture.register.imports import RegisterEntry
+
+DEFAULT_STORE = Path("capture.db")
+STORE_SUFFIXES = {".db", ".sqlite", ".sqlite3"}
+
+MIGRATIONS: list[str] = [
+    # 1: register, emitted records, processed files, register imports
+    """
+    CREATE TABLE register (
+        key TEXT PRIMARY KEY,
+        code TEXT, number TEXT NOT NULL, date TEXT,
+        seller_name TEXT, seller_tax_id TEXT, buyer_name TEXT, buyer_tax_id TEXT,
+        amount TEXT, tax TEXT, total TEXT,
+        source TEXT NOT NULL, line INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX register_block ON register (seller_tax_id, date, total);
+    CREATE TABLE emitted (
+        record_id TEXT PRIMARY KEY,
+        key TEXT,
+        status TEXT NOT NULL,
+        seller_tax_id TEXT, date TEXT, total TEXT, amount TEXT, number TEXT,
+        run_id TEXT NOT NULL, emitted_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX emitted_key ON emitted (key);
+    CREATE INDEX emitted_number ON emitted (number);
+    CREATE INDEX emitted_block ON emitted (seller_tax_id, date, total);
+    CREATE TABLE processed_files (
+        sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, run_id TEXT NOT NULL, processed_at TEXT NOT NULL
+    );
+    CREATE TABLE imports (
+        sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, rows_added INTEGER NOT NULL,
+        rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
+    # 2: the watch journal: finished batches and the file moves still to do (capture/journal.py)
+    """
+    CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY, report TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pending_moves (
+        run_id TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT, destination TEXT NOT NULL,
+        PRIMARY KEY (run_id, source)
+    );
+    """,
+    # 3: the review desk: every decision (audit trail) and accepted records awaiting export (capture/review/)
+    """
+    CREATE TABLE review_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
+        changes TEXT NOT NULL, result TEXT NOT NULL, note TEXT
+    );
+    CREATE INDEX review_decisions_record ON review_decisions (record_id);
+    CREATE TABLE review_exports (
+        record_id TEXT PRIMARY KEY, decision_id INTEGER NOT NULL, accepted_at TEXT NOT NULL,
+        exported_at TEXT, export_file TEXT
+    );
+    """,
+]
+
+
+def invoice_key(code: str | None, number: str | None) -> str | None:
+    """The identity of an invoice: the 20-digit number, or code + number."""
+    if not number:
+        return None
+    return number if len(number) == 20 or not code else f"{code}-{number}"
+
+
+#: The columns of `emitted` derived from a record, in the order `emitted_values` gives them.
+EMITTED_COLUMNS = ("key", "status", "seller_tax_id", "date", "total", "amount", "number", "record")
+
+
+def emitted_values(record: dict) -> tuple:
+    """A record's `EMITTED_COLUMNS` values, from its JSON dict (`Record.to_json_dict`)."""
+    invoice = record["invoice"]
+    return (
+        invoice_key(invoice["code"], invoice["number"]), record["status"], invoice["seller"]["tax_id"],
+        invoice["date"], invoice["total"], invoice["amount"], invoice["number"], json.dumps(record, ensure_ascii=False),
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """A register row or an emitted record, as the duplicate rules see it."""
+
+    ref: str
+    key: str
+    number: str
+    date: str | None
+    seller_tax_id: str | None
+    seller_name: str | None
+    total: str | None
+    amount: str | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    already_present: int
+    bad_rows: list[tuple[int, str]]
+    skipped_file: bool = False
+
+
+def prefetch_batches(rows: Iterable[tuple], size: int = 5000, depth: int = 8) -> Iterator[list[tuple]]:
+    """Batches of rows produced by a background thread, so parsing overlaps SQLite's inserts
+    (sqlite3 releases the GIL while it writes). Errors in the producer surface here."""
+    queue: Queue = Queue(maxsize=depth)
+    done = object()
+
+    def produce() -> None:
+        try:
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= size:
+                    queue.put(batch)
+                    batch = []
+            if batch:
+                queue.put(batch)
+            queue.put(done)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer
+            queue.put(error)
+
+    Thread(target=produce, daemon=True).start()
+    while True:
+        item = queue.get()
+        if item is done:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def utc_now() -> str:
+    """The time of a write: UTC, ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Ledger:
+    """The SQLite store. Every write is one transaction."""
+
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self.path = path
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30)
+        except (sqlite3.Error, OSError) as error:
+            raise UsageError(f"cannot open the ledger store {path}: {error}") from error
+        self.db.execute("PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.db:
+                self.db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    # register -------------------------------------------------------------------------------
+
+    def import_register(self, entries: Iterable[RegisterEntry], source: str, file_sha256: str, bad_rows: list[tuple[int, str]]) -> ImportResult:
+        """Add register rows in one transaction; rows already present (same key) add nothing."""
+        if self.db.execute("SELECT 1 FROM imports WHERE sha256 = ?", (file_sha256,)).fetchone():
+            return ImportResult(0, 0, bad_rows, skipped_file=True)
+        before = self.db.total_changes
+        rows = (
+            (invoice_key(e.code, e.number), e.code, e.number, e.date, e.seller_name, e.seller_tax_id,
+             e.buyer_name, e.buyer_tax_id, e.amount, e.tax, e.total, source, e.line)
+            for e in entries
+        )
+        count = 0
+        with self.db:
+            for batch in prefetch_batches(rows):
+                count += len(batch)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO register (key, code, number, date, seller_name, seller_tax_id, "
+                    "buyer_name, buyer_tax_id, amount, tax, total, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    batch,
+                )
+            added = self.db.total_changes - before
+            self.db.execute(
+                "INSERT INTO imports (sha256, file, rows_added, rows_bad, imported_at) VALUES (?,?,?,?,?)",
+                (file_sha256, source, added, len(bad_rows), utc_now()),
+            )
+        return ImportResult(added, count - added, bad_rows)
+
+    def register_by_key(self, key: str) -> LedgerRow | None:
+        row = self.db.execute(
+            "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register WHERE key = ?",
+            (key,),
+        ).fetchone()
+        return _register_row(row) if row else None
+
+    def register_block(self, seller_tax_id: str, date: str, total: str) -> list[LedgerRow]:
+        """Register rows with the same seller, date and total (the near-match block)."""
+        rows = self.db.execute(
+            "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register "
+            "WHERE seller_tax_id = ? AND date = ? AND total = ?",
+            (seller_tax_id, date, total),
+        ).fetchall()
+        return [_register_row(r) for r in rows]
+
+    def supplier_names(self, tax_id: str) -> set[str]:
+        """Seller names the register holds for a tax ID (the supplier directory)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT seller_name FROM register WHERE seller_tax_id = ? AND seller_name IS NOT NULL", (tax_id,)
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    # emitted records and processed files ----------------------------------------------------
+
+    def emitted_by_key(self, key: str) -> LedgerRow | None:
+        row = self.db.execute(
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
+            "WHERE key = ? AND status IN ('ready', 'review') ORDER BY emitted_at LIMIT 1",
+            (key,),
+        ).fetchone()
+        return _emitted_row(row) if row else None
+
+    def emitted_block(self, seller_tax_id: str, date: str, total: str) -> list[LedgerRow]:
+        rows = self.db.execute(
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
+            "WHERE seller_tax_id = ? AND date = ? AND total = ? AND status IN ('ready', 'review')",
+            (seller_tax_id, date, total),
+        ).fetchall()
+        return [_emitted_row(r) for r in rows]
+
+    def is_processed(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM processed_files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def record_run(
+        self, run_id: str, records: list[dict], files: list[tuple[str, str]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Store a run's records and processed files in one transaction (with `also`'s writes)."""
+        now = utc_now()
+        with self.db:
+            if also is not None:
+                also(self.db)
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO emitted (record_id, {', '.join(EMITTED_COLUMNS)}, run_id, emitted_at) "
+                f"VALUES ({', '.join('?' * (len(EMITTED_COLUMNS) + 3))})",
+                [(r["id"], *emitted_values(r), run_id, now) for r in records],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO processed_files (sha256, file, run_id, processed_at) VALUES (?,?,?,?)",
+                [(sha, name, run_id, now) for sha, name in files],
+            )
+
+    # reporting ------------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "store": str(self.path),
+            "schema_version": self.schema_version,
+            "register_rows": one("SELECT COUNT(*) FROM register"),
+            "register_imports": one("SELECT COUNT(*) FROM imports"),
+            "suppliers": one("SELECT COUNT(DISTINCT seller_tax_id) FROM register"),
+            "emitted_records": dict(self.db.execute("SELECT status, COUNT(*) FROM emitted GROUP BY status").fetchall()),
+            "processed_files": one("SELECT COUNT(*) FROM processed_files"),
+        }
+
+    def register_rows(self) -> Iterator[tuple]:
+        yield from self.db.execute(
+            "SELECT code, number, date, seller_name, seller_tax_id, buyer_name, buyer_tax_id, amount, tax, total, source, line "
+            "FROM register ORDER BY source, line"
+        )
+
+
+def _register_row(row: tuple) -> LedgerRow:
+    source, line, key, number, date, tax_id, name, total, amount = row
+    return LedgerRow(f"register:{source}:{line}", key, number, date, tax_id, name, total, amount)
+
+
+def _emitted_row(row: tuple) -> LedgerRow:
+    record_id, key, number, date, tax_id, total, amount = row
+    return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

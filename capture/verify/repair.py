@@ -1,0 +1,123 @@
+"""Repairs, made only where two independent witnesses prove the value. Never back-compute a
+missing field just to make a check pass.
+
+- number, code, date, check code: the decoded QR code gives the value, the QR demonstrably
+  belongs to this invoice (the others of number, date and amount agree), and what was read is
+  missing or a near miss of it (a misreading, not another invoice);
+- 合计金额 from a QR that carries it, when the line items add up to it and amount + tax = total;
+- 价税合计 when the 大写 words and amount + tax both give the same figure (数电票: or the QR);
+- 合计税额 when the line items' taxes add up to the 大写 total less 合计金额 (itself the sum of
+  the line amounts).
+
+Each repair is recorded as a `repaired` check naming the field, what was read and why.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from capture.contract.money import parse_money, words_to_amount
+from capture.contract.qr import QrPayload
+from capture.contract.record import Check, Invoice
+from capture.verify.checks import label
+
+QR_FIELDS = ("number", "code", "date", "check_code")
+
+
+def _near(read: str | None, witnessed: str) -> bool:
+    """Missing, or a misreading: same length with at most two characters different, or one
+    character dropped or doubled."""
+    if read is None:
+        return True
+    if len(read) == len(witnessed):
+        return sum(a != b for a, b in zip(read, witnessed, strict=True)) <= 2
+    shorter, longer = sorted((read, witnessed), key=len)
+    if len(longer) - len(shorter) != 1:
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _money(value: str | None) -> Decimal | None:
+    return parse_money(value) if value is not None else None
+
+
+def _items_sum(invoice: Invoice, column: str) -> Decimal | None:
+    """The line items' column added up; None without items or when one is unread."""
+    values = [_money(getattr(item, column)) for item in invoice.items]
+    return sum(values, Decimal(0)) if values and None not in values else None
+
+
+def _qr_values(qr: QrPayload) -> dict[str, str | None]:
+    return {"number": qr.number, "code": qr.code, "date": qr.date, "check_code": qr.check_code}
+
+
+def _belongs(invoice: Invoice, qr: QrPayload, skip: str) -> bool:
+    """The QR is this invoice's: of number, date and amount, all but the field being repaired
+    agree with what was read."""
+    printed = invoice.total if qr.amount_is_total else invoice.amount
+    agree = {
+        "number": qr.number is not None and invoice.number == qr.number,
+        "date": qr.date is not None and invoice.date == qr.date,
+        "amount": qr.amount is not None and _money(printed) == qr.amount,
+    }
+    return all(ok for name, ok in agree.items() if name != skip)
+
+
+def _repaired(name: str, read: str | None, value: str, why: str) -> Check:
+    shown = "nothing" if read is None else read
+    return Check(
+        rule="repaired", field=name, ok=True, severity="warning",
+        message=f"{label(name)} repaired: read {shown}, {why} {value}",
+    )
+
+
+def repair_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check]]:
+    """Identity fields the QR proves (see module docstring)."""
+    changes: dict[str, str] = {}
+    checks = []
+    for name, witnessed in _qr_values(qr).items():
+        read = getattr(invoice, name)
+        if witnessed is None or read == witnessed or not _near(read, witnessed):
+            continue
+        if _belongs(invoice, qr, skip=name):
+            changes[name] = witnessed
+            checks.append(_repaired(name, read, witnessed, "the QR code gives"))
+    return (invoice.model_copy(update=changes) if changes else invoice), checks
+
+
+def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, list[Check]]:
+    """合计金额, 价税合计 and 合计税额 where two witnesses agree on the value."""
+    checks: list[Check] = []
+    amount, tax, total = _money(invoice.amount), _money(invoice.tax), _money(invoice.total)
+    items_sum = _items_sum(invoice, "amount")
+    witnessed = qr.amount if qr is not None and not qr.amount_is_total else None
+    proven = witnessed is not None and items_sum == witnessed and tax is not None and witnessed + tax == total
+    if proven and amount != witnessed:
+        checks.append(_repaired("amount", invoice.amount, str(witnessed), "the QR code and the line items give"))
+        invoice = invoice.model_copy(update={"amount": str(witnessed)})
+        amount = witnessed
+    try:
+        spelled = words_to_amount(invoice.total_in_words) if invoice.total_in_words else None
+    except ValueError:
+        spelled = None
+    if spelled is not None and total != spelled and amount is not None and tax is not None and amount + tax == spelled:
+        checks.append(_repaired("total", invoice.total, str(spelled), "the 大写 words and amount + tax both give"))
+        invoice = invoice.model_copy(update={"total": str(spelled)})
+    taxes_sum = _items_sum(invoice, "tax")
+    if (
+        taxes_sum is not None and tax != taxes_sum and spelled is not None and spelled == _money(invoice.total)
+        and amount is not None and amount == items_sum and spelled - amount == taxes_sum
+    ):
+        checks.append(_repaired("tax", invoice.tax, str(taxes_sum), "the line items and the 大写 total less the amount both give"))
+        invoice = invoice.model_copy(update={"tax": str(taxes_sum)})
+    return invoice, checks
+
+
+def repair(invoice: Invoice, qr: list[QrPayload]) -> tuple[Invoice, list[Check]]:
+    """Apply every provable repair; returns the invoice and the `repaired` checks."""
+    payload = qr[0] if qr else None
+    checks: list[Check] = []
+    if payload is not None:
+        invoice, checks = repair_from_qr(invoice, payload)
+    invoice, more = repair_amounts(invoice, payload)
+    return invoice, checks + more

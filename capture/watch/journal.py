@@ -1,0 +1,147 @@
+"""Crash-safe completion of a watch batch: commit, write outputs, move files, in that order.
+
+1. One SQLite transaction stores the batch's records, the sha256 of every file read, the batch's
+   report and a journal row per file move still to do (`pending_moves`).
+2. The batch's outputs are written from the store into `OUT/batches/.<run_id>.partial/` and that
+   folder is renamed to `OUT/batches/<run_id>/`: a batch folder is complete or absent.
+3. Each file is moved out of the inbox (`dropfolder.move_file`, repeatable).
+4. The journal rows are deleted and the run is marked finished.
+
+A crash before 1 leaves nothing: the files are still in the inbox and are read again. A crash
+anywhere after 1 is finished by `recover` on the next start, before the inbox is scanned; files
+whose sha256 is processed are never read twice. An integrator imports each
+`batches/<run_id>/import.json` once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from capture.console import log
+from capture.emit import write_import, write_json, write_jsonl
+from capture.intake.files import sha256_regular
+from capture.pipeline import BatchResult
+from capture.register.store import Ledger, utc_now
+from capture.watch.folders import Layout, destination_folder, free_name, fsync_folder, move_file
+
+
+@dataclass(frozen=True)
+class Move:
+    """One file to move: its name in the inbox, its sha256, its destination beside the inbox."""
+
+    source: str
+    sha256: str | None
+    destination: str
+
+
+def plan_moves(result: BatchResult, layout: Layout) -> list[Move]:
+    """Where each file of the batch goes; names already taken get ' (n)'. A file skipped for
+    content already read goes where its twin in this batch goes, else to processed/."""
+    statuses: dict[str, list[str]] = {}
+    for record in result.records:
+        statuses.setdefault(record.source.file, []).append(record.status)
+    planned = [(f.file, f.sha256, destination_folder(f.error, statuses.get(f.file, []))) for f in result.files]
+    by_sha = {sha: folder for _, sha, folder in planned if sha}
+    for name in result.skipped:
+        sha = _sha256(layout.inbox / name)
+        planned.append((name, sha, by_sha.get(sha, "processed")))
+    moves, taken = [], set()
+    for name, sha, folder in planned:
+        target = free_name(layout.folder(folder) / name, taken)
+        taken.add(target)
+        moves.append(Move(name, sha, target.relative_to(layout.inbox.parent).as_posix()))
+    return moves
+
+
+def commit_batch(ledger: Ledger, result: BatchResult, moves: list[Move]) -> dict:
+    """Step 1: records, processed files, report and pending moves in one transaction."""
+    rows = [record.to_json_dict() for record in result.records]
+    report = result.report() | {"moves": [{"file": m.source, "to": m.destination} for m in moves]}
+    done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
+    now = utc_now()
+
+    def journal(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO runs (run_id, report, finished, created_at) VALUES (?, ?, 0, ?)",
+            (result.run_id, json.dumps(report, ensure_ascii=False), now),
+        )
+        db.executemany(
+            "INSERT INTO pending_moves (run_id, source, sha256, destination) VALUES (?, ?, ?, ?)",
+            [(result.run_id, m.source, m.sha256, m.destination) for m in moves],
+        )
+
+    ledger.record_run(result.run_id, rows, done, also=journal)
+    return report
+
+
+def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, Path | None]]:
+    """Steps 2-4 for a committed run; safe to repeat. Returns (inbox name, new place) per move."""
+    write_batch_outputs(ledger, layout, run_id)
+    rows = ledger.db.execute(
+        "SELECT source, sha256, destination FROM pending_moves WHERE run_id = ? ORDER BY rowid", (run_id,)
+    ).fetchall()
+    moved, folders = [], set()
+    for source, sha, destination in rows:
+        path = layout.inbox / source
+        try:
+            place = move_file(path, layout.inbox.parent / destination, sha)
+        except OSError as error:  # e.g. no permission: the file stays; its records are committed
+            log("move_failed", f"cannot move {source} to {destination}: {error.strerror or error}",
+                file=source, to=destination, run_id=run_id)
+            place = None
+        moved.append((source, place))
+        if place is not None:
+            folders.update({path.parent, place.parent})
+    for folder in folders:
+        fsync_folder(folder)
+    with ledger.db:
+        ledger.db.execute("DELETE FROM pending_moves WHERE run_id = ?", (run_id,))
+        ledger.db.execute("UPDATE runs SET finished = 1 WHERE run_id = ?", (run_id,))
+    return moved
+
+
+def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
+    """records.jsonl, import.json and report.json of one run, from the store, appearing at once."""
+    final = layout.batches / run_id
+    if final.exists():
+        return final
+    partial = layout.batches / f".{run_id}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    rows = [
+        json.loads(text)
+        for (text,) in ledger.db.execute("SELECT record FROM emitted WHERE run_id = ? ORDER BY rowid", (run_id,))
+    ]
+    (report_text,) = ledger.db.execute("SELECT report FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    ready = [row for row in rows if row["status"] == "ready"]
+    write_jsonl(partial / "records.jsonl", rows)
+    write_import(partial / "import.json", run_id, ready)
+    write_json(partial / "report.json", json.loads(report_text))
+    os.rename(partial, final)
+    fsync_folder(layout.batches)
+    return final
+
+
+def recover(ledger: Ledger, layout: Layout) -> list[str]:
+    """On start: drop half-written batch folders, then finish every committed, unfinished run."""
+    if layout.batches.exists():
+        for leftover in layout.batches.glob(".*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+    runs = [r for (r,) in ledger.db.execute("SELECT run_id FROM runs WHERE finished = 0 ORDER BY run_id")]
+    for run_id in runs:
+        finish_run(ledger, layout, run_id)
+    return runs
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return sha256_regular(path)
+    except Exception:  # noqa: BLE001 - vanished or unreadable: moved without a content check
+        return None

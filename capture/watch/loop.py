@@ -1,0 +1,193 @@
+"""The drop-folder loop: wait for files to settle, read them in small batches, finish each batch
+crash-safely (capture/journal.py), and stop cleanly on Ctrl-C or SIGTERM after the current batch.
+
+Change events come from watchfiles (inotify/FSEvents/ReadDirectoryChanges through the Rust
+`notify` crate); `poll=True` uses its polling watcher instead, for network shares where events do
+not arrive. Events only wake the loop: every pass rescans the inbox, so a missed event costs
+at most one wait.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capture.console import log
+from capture.intake.sniff import collect_inputs
+from capture.pipeline import BatchResult, FileResult, run_batch
+from capture.register.store import Ledger
+from capture.watch.folders import Layout
+from capture.watch.journal import commit_batch, finish_run, plan_moves, recover
+from capture.workers import make_pool
+
+CRASHED = "the reader crashed on this file (killed, or out of memory)"
+
+
+@dataclass
+class WatchOptions:
+    settle: float = 2.0  # seconds a file must stay unchanged before it is read
+    batch_size: int = 1  # files per batch (one run id, one batches/<run_id>/ folder)
+    workers: int = 1
+    poll: bool = False
+    exit_when_idle: bool = False
+    idle_wait: float = 5.0  # longest wait between rescans
+
+
+@dataclass
+class WatchStats:
+    batches: int = 0
+    files: int = 0
+    failed: int = 0
+    recovered: list[str] = field(default_factory=list)
+
+
+class SettledFiles:
+    """Files of the inbox whose size and modification time have not changed for `settle` s."""
+
+    def __init__(self, inbox: Path, settle: float) -> None:
+        self.inbox, self.settle = inbox, settle
+        self.seen: dict[str, tuple[tuple[int, int], float]] = {}
+
+    def scan(self) -> tuple[list[tuple[Path, str]], int]:
+        """(files ready to read, how many are still changing)."""
+        now = time.monotonic()
+        ready, current = [], {}
+        for path, name in collect_inputs([self.inbox]):
+            signature = _signature(path)
+            if signature is None:
+                continue  # vanished since it was listed
+            previous = self.seen.get(name)
+            since = previous[1] if previous and previous[0] == signature else now
+            current[name] = (signature, since)
+            if now - since >= self.settle:
+                ready.append((path, name))
+        self.seen = current
+        return ready, len(current) - len(ready)
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """Size and modification time (of the link itself, for a link); None when it is gone."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+class Watcher:
+    """Watch one inbox until stopped (or idle, with exit_when_idle)."""
+
+    def __init__(self, layout: Layout, ledger: Ledger, options: WatchOptions) -> None:
+        self.layout, self.ledger, self.options = layout, ledger, options
+        self.stop = threading.Event()
+        self.stats = WatchStats()
+        self._pool: Executor | None = None
+        self._stuck: dict[str, tuple[int, int]] = {}  # files that could not be moved, until they change
+
+    def request_stop(self, signum: int, _frame: object = None) -> None:
+        if self.stop.is_set():
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now (still crash-safe)
+        log("stopping", f"{signal.Signals(signum).name}: stopping after the current batch", signal=signum)
+        self.stop.set()
+
+    def run(self) -> WatchStats:
+        for folder in ("processed", "review", "failed"):
+            self.layout.folder(folder).mkdir(parents=True, exist_ok=True)
+        self.stats.recovered = recover(self.ledger, self.layout)
+        if self.stats.recovered:
+            log("recovered", f"finished {len(self.stats.recovered)} interrupted batches", runs=self.stats.recovered)
+        settled = SettledFiles(self.layout.inbox, self.options.settle)
+        wake = self._wake_ups()
+        try:
+            while not self.stop.is_set():
+                ready, changing = settled.scan()
+                ready = [(path, name) for path, name in ready if self._stuck.get(name) != _signature(path)]
+                if ready:
+                    self._read(ready)
+                    continue
+                if changing == 0 and self.options.exit_when_idle:
+                    log("idle", "the inbox is empty: exiting")
+                    break
+                next(wake)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+        return self.stats
+
+    def _read(self, ready: list[tuple[Path, str]]) -> None:
+        size = max(1, self.options.batch_size)
+        for start in range(0, len(ready), size):
+            if self.stop.is_set():
+                return
+            self._batch(ready[start : start + size])
+
+    def _batch(self, files: list[tuple[Path, str]]) -> None:
+        try:
+            result = run_batch([], self.ledger, self.options.workers, files=files, pool=self._workers())
+        except BrokenProcessPool:  # a file killed its reader (crash, out of memory)
+            self._pool = None
+            result = self._isolate(files)
+        moves = plan_moves(result, self.layout)
+        commit_batch(self.ledger, result, moves)
+        for name, place in finish_run(self.ledger, self.layout, result.run_id):
+            if place is None and (signature := _signature(self.layout.inbox / name)) is not None:
+                self._stuck[name] = signature  # not read again until it changes
+        self.stats.batches += 1
+        self.stats.files += len(files)
+        errors = {f.file: f.error for f in result.files if f.error}
+        self.stats.failed += len(errors)
+        for move in moves:
+            if move.source in errors:
+                log("failed", f"failed {move.source}: {errors[move.source]}", file=move.source,
+                    error=errors[move.source], to=move.destination, run_id=result.run_id)
+            else:
+                statuses = [r.status for r in result.records if r.source.file == move.source]
+                log("file", f"{move.source}: {', '.join(statuses) or 'already processed'} -> {move.destination}",
+                    file=move.source, statuses=statuses, to=move.destination, run_id=result.run_id)
+
+    def _workers(self) -> Executor:
+        """The pool, started once: files are always read in worker processes, so a file that
+        crashes its reader cannot take the watcher down."""
+        if self._pool is None:
+            self._pool = make_pool(self.options.workers)
+        return self._pool
+
+    def _isolate(self, files: list[tuple[Path, str]]) -> BatchResult:
+        """After a worker died: read each file alone to find the one(s) that kill a reader; those
+        fail, the others are read as a batch."""
+        crashed = []
+        for path, name in files:
+            with make_pool(1) as alone:
+                try:
+                    run_batch([], self.ledger, 1, files=[(path, name)], pool=alone)
+                except BrokenProcessPool:
+                    crashed.append(name)
+        log("crashed", f"a reader crashed on {', '.join(crashed) or 'no file when read alone'}", files=crashed)
+        rest = [(path, name) for path, name in files if name not in crashed]
+        result = run_batch([], self.ledger, self.options.workers, files=rest, pool=self._workers())
+        result.files += [FileResult(file=name, error=CRASHED) for name in crashed]
+        return result
+
+    def _wake_ups(self) -> Iterator[object]:
+        """Yields when the inbox may have changed, or after a short wait."""
+        wait = min(self.options.idle_wait, max(0.05, self.options.settle / 2 or 0.05))
+        try:
+            from watchfiles import watch
+
+            yield from watch(
+                self.layout.inbox, stop_event=self.stop, rust_timeout=int(wait * 1000), yield_on_timeout=True,
+                debounce=200, step=50, force_polling=self.options.poll or None, poll_delay_ms=500,
+                raise_interrupt=False,
+            )
+        except (OSError, RuntimeError) as error:  # no change notifications here: poll
+            log("polling", f"watching for changes failed ({error}); polling every {wait:.1f} s")
+        while True:
+            self.stop.wait(wait)
+            yield None
