@@ -19,9 +19,10 @@ demo: $(STAMP)
 	  code=$$?; test $$code -le 1 || exit $$code
 	@echo "records: demo-out/records.jsonl  import batch: demo-out/import.json  report: demo-out/report.json"
 
-## test: install, lint, run the test suite
+## test: install, lint (ruff; lint-imports: the stage layering in pyproject.toml), run the test suite
 test: $(STAMP)
 	$(BIN)/ruff check capture tests fixtures benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## bench: throughput and where the time goes (not a test): every script in benchmarks/

@@ -1,5 +1,5 @@
 """Mixed-batch throughput, as a drop folder sees it: text-layer PDFs plus, when the OCR engine is
-installed (`capture.ocr`), scanned PDFs, scans and phone photos of generated invoices. Files per
+installed (`capture.read.ocr`), scanned PDFs, scans and phone photos of generated invoices. Files per
 second and invoices per second with 1 and 2 workers, time per file kind, and peak memory
 (not a test)."""
 

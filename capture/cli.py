@@ -11,8 +11,9 @@ import typer
 
 from capture.contract.record import record_json_schema
 from capture.errors import UsageError
+from capture.intake.files import file_sha256
 from capture.register.imports import RegisterReader, parse_map_option
-from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger, file_sha256
+from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger
 
 app = typer.Typer(
     help="Read invoices (发票) from files and folders into verified back-entry records.",
@@ -139,7 +140,7 @@ def watch(
     options = WatchOptions(settle=settle, batch_size=batch_size or workers, workers=workers, poll=poll,
                            exit_when_idle=exit_when_idle)
     with _open_store(ledger, store) as book:
-        book.db.execute("PRAGMA synchronous=FULL")  # a committed batch survives a power cut too
+        book.sync_fully()  # a committed batch survives a power cut too
         watcher = Watcher(layout, book, options)
         signal.signal(signal.SIGINT, watcher.request_stop)
         signal.signal(signal.SIGTERM, watcher.request_stop)
@@ -172,7 +173,7 @@ def _open_store(ledger: Path | None, store: Path | None) -> Ledger:
 
 def _import_register(book: Ledger, path: Path, overrides: dict[str, str]) -> None:
     reader = RegisterReader(path, overrides)
-    result = book.import_register(reader, path.name, file_sha256(path), reader.errors)
+    result = book.import_register(reader, path.name, file_sha256(path, follow_links=True), reader.errors)
     if result.skipped_file:
         typer.echo(f"register {path.name}: already imported, nothing added", err=True)
         return
@@ -307,8 +308,8 @@ def export(
 ) -> None:
     """Write the records accepted at the review desk and not yet exported as an import batch;
     each accepted record is exported exactly once."""
+    from capture.register.desk import ReviewStore
     from capture.review.export import export_pending
-    from capture.review.store import ReviewStore
 
     store = store or DEFAULT_STORE
     if not store.exists():

@@ -1,5 +1,5 @@
-"""Atomic writers: a crash leaves the old file or the new one, never half of one. And the shape
-of the import batch (import.json) an integrator reads."""
+"""Atomic writers: a crash leaves the old file or the new one, never half of one. The shape
+of the import batch (import.json) an integrator reads, and the one writer of a batch's outputs."""
 
 from __future__ import annotations
 
@@ -50,3 +50,12 @@ def new_batch_id(prefix: str = "") -> str:
 def write_import(path: Path, batch_id: str, records: list[dict]) -> None:
     """An import batch: the records an integrator imports once, under the batch's id."""
     write_json(path, {"schema": IMPORT_SCHEMA, "run_id": batch_id, "count": len(records), "records": records})
+
+
+def write_batch(folder: Path, run_id: str, rows: list[dict], report: dict) -> None:
+    """A batch's outputs, each written atomically: records.jsonl (every record), import.json (the
+    ready ones, under `run_id`) and report.json. The one writer of these three files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_jsonl(folder / "records.jsonl", rows)
+    write_import(folder / "import.json", run_id, [row for row in rows if row["status"] == "ready"])
+    write_json(folder / "report.json", report)

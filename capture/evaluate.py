@@ -15,6 +15,8 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from capture.contract.fields import field_value
+
 SCALAR_FIELDS = [
     "kind", "code", "number", "date", "check_code", "machine_number",
     "buyer.name", "buyer.tax_id", "buyer.address_phone", "buyer.bank_account",
@@ -26,13 +28,6 @@ KEY_FIELDS = [
     "seller.name", "seller.tax_id", "amount", "tax", "total",
 ]
 NUMERIC_ITEM_FIELDS = {"quantity", "unit_price"}
-
-
-def _get(invoice: dict, name: str):
-    value = invoice
-    for part in name.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
 
 
 def _folded(text: str) -> str:
@@ -68,7 +63,7 @@ def items_match(got: list[dict], want: list[dict], skip: set[str]) -> bool:
 def score_invoice(got: dict, want: dict, skip: set[str]) -> dict[str, bool]:
     """Per-field correctness of one invoice."""
     result = {
-        name: same_value(name, _get(got, name), _get(want, name))
+        name: same_value(name, field_value(got, name), field_value(want, name))
         for name in SCALAR_FIELDS
         if name not in skip
     }

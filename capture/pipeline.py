@@ -1,7 +1,8 @@
 """The stage order, and the batch runner. The only module that knows the order of the stages.
 
-file -> sha256 -> sniff -> pages -> extract (per page) -> group pages -> verify/decide (per
-invoice) -> duplicates (whole batch, in input order) -> outputs.
+file -> sha256 -> sniff -> read (pages; OFD/XML structured data) -> extract (per page) -> join
+pages of one invoice -> verify and decide (per invoice) -> duplicates and supplier directory
+(whole batch, in input order) -> emit (records.jsonl, import.json, report.json) and the store.
 """
 
 from __future__ import annotations
@@ -9,30 +10,30 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from capture.contract.draft import Draft
 from capture.contract.record import Record
-from capture.emit import new_batch_id, write_import, write_json, write_jsonl
+from capture.decide import build_record, decide_batch
+from capture.emit import new_batch_id, write_batch
 from capture.errors import InputError
-from capture.extract.join import build_record, group_pages
+from capture.extract.join import group_pages
 from capture.extract.page import extract_page
-from capture.intake.files import check_image_header, check_regular_file, sha256_regular
+from capture.extract.structured import document_drafts, xml_draft
+from capture.intake.files import check_regular_file, file_sha256
 from capture.intake.sniff import collect_inputs, sniff
-from capture.read.einvoice_xml import read_xml_drafts
+from capture.read.einvoice_xml import read_invoice_xml
 from capture.read.images import read_image_pages
-from capture.read.ofd import read_ofd_drafts
+from capture.read.ofd import SOURCES as OFD_SOURCES
+from capture.read.ofd import read_ofd
 from capture.read.pdf import read_pdf_pages
 from capture.read.scan.page import ocr_pdf_pages, read_scan_page
-from capture.register.dedupe import apply_duplicates
 from capture.register.store import Ledger
-from capture.verify.suppliers import apply_directory
 from capture.workers import default_workers, make_pool
 
-NOT_YET: dict[str, str] = {}
 #: Empty files are each reported, never skipped as "same content already read".
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -49,29 +50,20 @@ class FileResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def sha256_of(path: Path) -> str:
-    """sha256 of a regular file (links and pipes are refused with an InputError)."""
-    return sha256_regular(path)
-
-
 def process_file(path: Path, name: str, today: dt.date | None = None, digest: str | None = None) -> FileResult:
     """Read one file into records; every failure a user can cause becomes a per-file error."""
     result = FileResult(file=name)
     started = time.perf_counter()
     try:
         check_regular_file(path)
-        digest = digest or sha256_regular(path)
+        digest = digest or file_sha256(path)
         result.sha256 = digest
         result.kind = sniff(path)
         if result.kind == "empty":
             raise InputError("the file is empty")
-        if result.kind == "image":
-            check_image_header(path)
-        if result.kind in NOT_YET:
-            raise InputError(NOT_YET[result.kind])
-        drafts = read_drafts(path, result)
+        invoices = read_invoices(path, result)
         extract_done = time.perf_counter()
-        result.records = [build_record(d, name, digest, today) for d in group_pages(drafts)]
+        result.records = [build_record(draft, name, digest, today) for draft in invoices]
         result.timings["verify"] = time.perf_counter() - extract_done
     except InputError as error:
         result.error = str(error)
@@ -86,9 +78,10 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     return result
 
 
-def read_drafts(path: Path, result: FileResult) -> list[Draft]:
-    """Page drafts of a sniffed file: PDF text layers, and OCR of scans and images, through the
-    layout rules; OFD and 数电 XML from their structured data."""
+def read_invoices(path: Path, result: FileResult) -> list[Draft]:
+    """The invoice drafts of a sniffed file, each page read, through the layout rules and joined
+    to its invoice once: PDF text layers and OCR of scans and images; OFD and 数电 XML with their
+    structured data."""
     if result.kind == "ofd":
         return read_ofd_drafts(path)
     if result.kind == "xml":
@@ -104,7 +97,7 @@ def read_drafts(path: Path, result: FileResult) -> list[Draft]:
     if not any(page.tokens for page in pages):
         where = "in the image" if result.kind == "image" else "on the PDF, which has no text layer"
         raise InputError(f"OCR found no text {where} (a blank page?); scan the invoice again")
-    drafts = [extract_page(page) for page in pages]
+    drafts = group_pages([extract_page(page) for page in pages])
     result.timings.update(
         text=sum(p.timings.get("text", 0.0) for p in pages),
         qr=sum(p.timings.get("qr", 0.0) for p in pages),
@@ -113,6 +106,21 @@ def read_drafts(path: Path, result: FileResult) -> list[Draft]:
         read=read_done - started,
     )
     return drafts
+
+
+def read_ofd_drafts(path: Path, sources: Collection[str] = OFD_SOURCES) -> list[Draft]:
+    """Drafts of the invoices in an OFD: per document, its pages through the layout rules, then
+    joined and overlaid with its structured data. `sources` limits the data read (tests force a
+    single route)."""
+    drafts: list[Draft] = []
+    for document in read_ofd(path, sources):
+        drafts += document_drafts(document, [extract_page(page) for page in document.pages])
+    return drafts
+
+
+def read_xml_drafts(path: Path) -> list[Draft]:
+    """The draft of an invoice XML file (数电票 or 电子发票 data)."""
+    return [xml_draft(*read_invoice_xml(path))]
 
 
 def _process_job(job: tuple[Path, str, dt.date | None, str | None]) -> FileResult:
@@ -169,7 +177,7 @@ def run_batch(
     jobs, skipped, seen = [], [], set()
     for path, name in collect_inputs(inputs) if files is None else files:
         try:
-            digest = sha256_of(path)
+            digest = file_sha256(path)
         except (OSError, InputError):
             digest = None  # reported by process_file
         if digest not in (None, EMPTY_SHA256) and (digest in seen or ledger.is_processed(digest)):
@@ -190,8 +198,7 @@ def run_batch(
         with make_pool(min(workers, len(jobs))) as own_pool:
             results = _run_jobs(own_pool, jobs, on_file)
     records = [record for file in results for record in file.records]
-    apply_duplicates(records, ledger)
-    apply_directory(records, ledger)
+    decide_batch(records, ledger)
     return BatchResult(records, results, time.perf_counter() - started, skipped, run_id)
 
 
@@ -209,13 +216,9 @@ def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] 
 def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
     """records.jsonl (all), import.json (ready only), report.json, each written atomically; then
     the run's records and processed files go into the ledger in one transaction."""
-    out.mkdir(parents=True, exist_ok=True)
     rows = [record.to_json_dict() for record in result.records]
-    ready = [row for row in rows if row["status"] == "ready"]
-    write_jsonl(out / "records.jsonl", rows)
-    write_import(out / "import.json", result.run_id, ready)
     report = result.report()
-    write_json(out / "report.json", report)
+    write_batch(out, result.run_id, rows, report)
     done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
     ledger.record_run(result.run_id, rows, done)
     return report

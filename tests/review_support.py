@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capture.contract.record import Record
+from capture.intake.files import file_sha256
 from capture.pipeline import run_batch, write_outputs
 from capture.register.imports import RegisterReader
-from capture.register.store import Ledger, file_sha256
+from capture.register.store import Ledger
 from capture.verify.checks import Witnesses, run_checks
 from tests.conftest import INBOX, REGISTER
 

@@ -5,7 +5,8 @@ import copy
 import pytest
 
 from capture.contract.record import Invoice, Record, Source
-from capture.register.dedupe import apply_duplicates, near_miss
+from capture.decide import apply_duplicates
+from capture.register.dedupe import near_miss
 from capture.register.imports import RegisterEntry
 from capture.register.store import Ledger
 from tests.conftest import REAL, load_truth

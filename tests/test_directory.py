@@ -3,9 +3,9 @@
 import copy
 
 from capture.contract.record import Invoice, Record, Source
+from capture.decide import apply_directory
 from capture.register.imports import RegisterEntry
 from capture.register.store import Ledger
-from capture.verify.suppliers import apply_directory
 from tests.conftest import REAL, load_truth
 
 INVOICE = load_truth(REAL / "ljf_25322000000337005189.truth.json")["invoices"][0]["invoice"]

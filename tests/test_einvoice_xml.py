@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from capture.contract import structured as norm
+from capture.contract import values as norm
+from capture.decide import build_record
 from capture.errors import InputError
 from capture.evaluate import score_invoice
-from capture.extract.join import build_record, group_pages
-from capture.read.einvoice_xml import read_xml_drafts
+from capture.extract.join import group_pages
+from capture.pipeline import read_xml_drafts
 from fixtures.ofd_xml import generate
 from tests.conftest import REAL, ROOT, load_truth
 

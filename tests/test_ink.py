@@ -1,4 +1,4 @@
-"""Ink no OCR box covers (capture/ink.py) and the goods-table doubt it raises."""
+"""Ink no OCR box covers (capture/read/scan/ink.py) and the goods-table doubt it raises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Freed heap memory goes back to the system between OCR calls (capture/memory.py)."""
+"""Freed heap memory goes back to the system between OCR calls (capture/read/ocr/memory.py)."""
 
 from capture.read.ocr.memory import release_freed_memory
 

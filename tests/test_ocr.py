@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from capture.cli import app
 from capture.read.ocr import TextBox, get_engine
 from capture.read.ocr.rapid import RapidEngine, rapid_models
-from capture.read.ocr.tokens import box_tokens
+from capture.read.words import box_tokens
 from tests.conftest import REAL
 
 PHOTO = REAL / "gsc_044031800104_41108527_photo.jpg"

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 
 from capture.contract.record import Record
+from capture.decide import build_record
 from capture.errors import InputError
 from capture.evaluate import score_invoice
-from capture.extract.join import build_record, group_pages
+from capture.extract.join import group_pages
 from capture.intake import safe_zip
-from capture.read.ofd import SOURCES, _deltas, read_ofd_drafts
+from capture.pipeline import read_ofd_drafts
+from capture.read.ofd import SOURCES
+from capture.read.ofd.content import _deltas
 from fixtures.ofd_xml import generate, main, ofd_parts, zip_bytes
 from tests.conftest import REAL, load_truth
 

@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
+from capture.contract.values import date as normal_date
 from capture.errors import UsageError
-from capture.register.imports import normal_date, read_register_file
-from capture.register.store import Ledger, file_sha256
+from capture.intake.files import file_sha256
+from capture.register.imports import read_register_file
+from capture.register.store import Ledger
 
 CHINESE = "发票代码,发票号码,开票日期,销售方名称,销售方纳税人识别号,金额,税额,价税合计\n"
 ROWS = (

@@ -4,7 +4,7 @@ import copy
 
 from capture.contract.draft import Draft
 from capture.contract.qr import parse_qr
-from capture.extract.join import build_record
+from capture.decide import build_record
 from tests.conftest import REAL, load_truth
 from tests.test_checks import TODAY
 

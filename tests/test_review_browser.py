@@ -20,9 +20,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as until
 from selenium.webdriver.support.ui import WebDriverWait
 
+from capture.register.desk import ReviewStore
 from capture.review.app import create_app
 from capture.review.export import export_pending
-from capture.review.store import ReviewStore
 from tests.review_support import MISREAD_TAX_ID, TRUE_TAX_ID, misread, prepare, running
 
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")

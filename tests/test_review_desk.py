@@ -11,10 +11,10 @@ import sys
 import pytest
 from starlette.testclient import TestClient
 
-from capture.review import decide
+from capture import decide
+from capture.register.desk import ReviewStore
 from capture.review.app import create_app
 from capture.review.export import export_pending
-from capture.review.store import ReviewStore
 from tests.review_support import MISREAD_TAX_ID, TRUE_TAX_ID, misread, prepare
 
 

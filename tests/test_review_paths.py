@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.register.store import Ledger, file_sha256
+from capture.intake.files import file_sha256
+from capture.register.store import Ledger
 from capture.review.app import create_app
 from capture.review.files import SourceFiles
 from tests.review_support import prepare, running

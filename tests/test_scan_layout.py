@@ -9,9 +9,10 @@ import numpy as np
 
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.tokens import Token
-from capture.extract.items import RowCells, find_columns, scan_doubts, unstack_rows
+from capture.extract.items import RowCells, find_columns
 from capture.extract.lines import build_lines, find_first, value_below, without_shared_glyphs
 from capture.extract.page import read_parties, read_remarks, read_title
+from capture.extract.scan_table import scan_doubts, unstack_rows
 
 HEADER = [
     ("货物或应税劳务名称", 40, 130), ("规格型号", 150, 190), ("单位", 210, 230), ("数量", 250, 270),
@@ -152,7 +153,7 @@ def test_one_ocr_box_across_unit_quantity_and_price_is_no_doubt():
 
 def test_ocr_reads_yen_as_y_and_the_sum_still_counts():
     from capture.read.ocr import TextBox
-    from capture.read.ocr.tokens import box_tokens
+    from capture.read.words import box_tokens
 
     box = TextBox(((0, 0), (60, 0), (60, 12), (0, 12)), "Y95.22 Yuan", 0.97)
     assert [t.text for t in box_tokens(box)] == ["¥95.22", "Yuan"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from capture.contract.fields import set_field
 from capture.contract.qr import QrPayload
 from capture.contract.tokens import Token
 
@@ -29,11 +30,7 @@ class Draft:
         """Set a field by dotted name with the confidence of the tokens it came from."""
         if value is None or value == "":
             return
-        target = self.invoice
-        *parents, leaf = name.split(".")
-        for parent in parents:
-            target = target[parent]
-        target[leaf] = value
+        set_field(self.invoice, name, value)
         self.confidence[name] = min((t.confidence for t in tokens), default=1.0)
         self.sources[name] = tokens
 

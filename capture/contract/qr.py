@@ -1,4 +1,5 @@
-"""The invoice QR code: decode it from pixels, parse its fields, check its CRC.
+"""The invoice QR code's payload: its fields, parsed, and its CRC (decoding pixels is
+capture/read/qr.py).
 
 Payload: ``ver,type,code,number,amount,YYYYMMDD,check,CRC,`` e.g.
 ``01,32,,24312000000136634917,0.01,20240514,,1DD6``. Types 01/04/10/20 carry the amount
@@ -95,15 +96,6 @@ def parse_qr(raw: str) -> QrPayload | None:
         check_code=_blank(fields[6]),
         crc=_blank(fields[7]) if len(fields) > 7 else None,
     )
-
-
-def decode_qr_payloads(image) -> list[QrPayload]:
-    """Decode every invoice QR in a PIL image or numpy array (zxing-cpp)."""
-    import zxingcpp
-
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    payloads = [parse_qr(result.text) for result in results]
-    return [payload for payload in payloads if payload is not None]
 
 
 def make_qr_payload(

@@ -28,7 +28,7 @@ class Token:
     x1: float
     y1: float
     confidence: float = 1.0
-    #: The OCR line's second read where it disagrees with the first (capture/scan.py).
+    #: The OCR line's second read where it disagrees with the first (capture/read/scan/page.py).
     second_read: str = ""
 
     @property
@@ -59,5 +59,5 @@ class Page:
     source_kind: str  # pdf_text | pdf_scan | image
     qr: list[QrPayload] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    #: On a scan: glyph-sized ink no OCR box covers (x0, y0, x1, y1; capture/ink.py).
+    #: On a scan: glyph-sized ink no OCR box covers (x0, y0, x1, y1; capture/read/scan/ink.py).
     unread: list[Box] = field(default_factory=list)

@@ -1,17 +1,9 @@
-"""From page drafts to records: join pages of one invoice, validate, verify, decide the status."""
+"""Joining pages: continuation pages and 销货清单 list pages become part of their invoice."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from pydantic import ValidationError
-
 from capture.contract.draft import Draft
-from capture.contract.record import Check, Invoice, Record, Source
 from capture.extract.items import LIST_PLACEHOLDER
-from capture.verify.checks import Witnesses, label, run_checks
-from capture.verify.confidence import confidence_checks
-from capture.verify.repair import repair
 
 
 def group_pages(drafts: list[Draft]) -> list[Draft]:
@@ -69,66 +61,3 @@ def _attach_continuation(invoice: Draft, page: Draft) -> None:
     invoice.doubts.extend(page.doubts)
     invoice.pages.extend(page.pages)
     invoice.has_totals = invoice.has_totals or page.has_totals
-
-
-def is_invoice(draft: Draft) -> bool:
-    """A page is an invoice when it has a title, a number or an invoice QR code."""
-    return bool(draft.invoice["kind"] or draft.invoice["number"] or draft.qr or draft.is_list_page)
-
-
-def validated_invoice(data: dict) -> tuple[Invoice, list[Check]]:
-    """Validate the draft fields; a value that breaks the contract is nulled, with a failed
-    `field_valid` check naming it."""
-    problems: list[Check] = []
-    for _ in range(50):
-        try:
-            return Invoice.model_validate(data), problems
-        except ValidationError as error:
-            for problem in error.errors():
-                location = problem["loc"]
-                target = data
-                for part in location[:-1]:
-                    target = target[part]
-                name = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in location).replace(".[", "[")
-                message = f"{label(name)} could not be read: {target[location[-1]]!r} is not valid"
-                problems.append(Check(rule="field_valid", field=name, ok=False, message=message))
-                target[location[-1]] = None
-    raise RuntimeError("draft could not be validated")
-
-
-def record_id(sha256: str, page: int) -> str:
-    """Stable id: the same file and page give the same id."""
-    return f"{sha256[:16]}-p{page}"
-
-
-def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = None) -> Record:
-    """Validate, verify and decide one invoice draft."""
-    page = draft.pages[0] if draft.pages else 1
-    source = Source(file=file, sha256=sha256, page=page, kind=draft.source_kind)
-    if not is_invoice(draft):
-        return Record(
-            id=record_id(sha256, page),
-            source=source,
-            invoice=Invoice(),
-            status="rejected",
-            reasons=["not an invoice: no invoice title, number or QR code was found on this page"],
-        )
-    if draft.invoice["kind"] is None and draft.qr and draft.qr[0].kind:
-        draft.invoice["kind"] = draft.qr[0].kind
-    invoice, problems = validated_invoice(draft.invoice)
-    invoice, repairs = repair(invoice, draft.qr)
-    repaired = {c.field for c in repairs}
-    witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
-    checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
-    checks += confidence_checks(draft.confidence, checks)
-    checks += [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]
-    reasons = [c.message for c in checks if not c.ok and c.severity == "error"]
-    return Record(
-        id=record_id(sha256, page),
-        source=source,
-        invoice=invoice,
-        confidence={k: round(v, 4) for k, v in sorted(draft.confidence.items())},
-        checks=checks,
-        status="review" if reasons else "ready",
-        reasons=reasons,
-    )

@@ -18,9 +18,6 @@ from capture.extract.items import (
     Columns,
     find_columns,
     read_items,
-    scan_doubts,
-    unread_doubts,
-    unstack_rows,
 )
 from capture.extract.lines import (
     Found,
@@ -34,6 +31,7 @@ from capture.extract.lines import (
     value_below,
     without_shared_glyphs,
 )
+from capture.extract.scan_table import scan_doubts, unread_doubts, unstack_rows
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
@@ -224,7 +222,7 @@ def _tax_id_in(value: str) -> str | None:
 
 def read_table(lines: list[Line], draft: Draft, unread: list[Box] | None = None) -> tuple[int, Columns | None]:
     """Items between the table header and 合计; returns the first line after them and the columns.
-    On a scan, `unread` marks (capture/ink.py) inside the table are doubts."""
+    On a scan, `unread` marks (capture/read/scan/ink.py) inside the table are doubts."""
     for index, line in enumerate(lines):
         if not HEADER.search(line.text):
             continue

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from capture.contract import structured as norm
-from capture.contract.draft import Draft, empty_invoice
+from capture.contract import values as norm
 from capture.contract.structured import InvoiceData
+from capture.contract.values import Normaliser
 from capture.errors import InputError
 from capture.intake.safe_xml import MAX_XML_BYTES, parse_xml, text_of
 
@@ -21,8 +21,8 @@ DIGITAL_ROOT = "EInvoice"
 LEGACY_ROOT = "eInvoice"
 
 
-def read_xml_drafts(path: Path) -> list[Draft]:
-    """One draft for an invoice XML file (source kind "xml"); InputError when it is not one."""
+def read_invoice_xml(path: Path) -> tuple[InvoiceData, str | None]:
+    """The invoice data and kind of an invoice XML file; InputError when it is not one."""
     size = path.stat().st_size
     if size > MAX_XML_BYTES:
         raise InputError(
@@ -35,11 +35,7 @@ def read_xml_drafts(path: Path) -> list[Draft]:
             f"not an invoice XML: the root element is <{root.tag}>, expected <{DIGITAL_ROOT}> (数电票) "
             f"or <{LEGACY_ROOT}> (电子发票 data)"
         )
-    draft = Draft(invoice=empty_invoice(), pages=[1], source_kind="xml")
-    norm.apply(draft, data, authoritative=True)
-    if kind is not None:
-        draft.put("kind", kind, [])
-    return [draft]
+    return data, kind
 
 
 def invoice_from_xml(root: Element) -> tuple[InvoiceData | None, str | None]:
@@ -145,21 +141,22 @@ def _digital_item(entry: Element) -> dict:
 
 # --- 2019 电子发票 data (original_invoice.xml) -----------------------------------------------
 
-#: element path -> (SPEC field, normaliser)
-LEGACY_FIELDS = {
+#: The 电子发票 data tags (elements of original_invoice.xml, CustomTag keys of OFDs) -> (SPEC
+#: field, normaliser).
+TAG_FIELDS: dict[str, tuple[str, Normaliser]] = {
     "InvoiceCode": ("code", norm.code),
     "InvoiceNo": ("number", norm.code),
     "IssueDate": ("date", norm.date),
     "InvoiceCheckCode": ("check_code", norm.code),
     "MachineNo": ("machine_number", norm.code),
-    "Buyer/BuyerName": ("buyer.name", norm.text),
-    "Buyer/BuyerTaxID": ("buyer.tax_id", norm.code),
-    "Buyer/BuyerAddrTel": ("buyer.address_phone", norm.text),
-    "Buyer/BuyerFinancialAccount": ("buyer.bank_account", norm.text),
-    "Seller/SellerName": ("seller.name", norm.text),
-    "Seller/SellerTaxID": ("seller.tax_id", norm.code),
-    "Seller/SellerAddrTel": ("seller.address_phone", norm.text),
-    "Seller/SellerFinancialAccount": ("seller.bank_account", norm.text),
+    "BuyerName": ("buyer.name", norm.text),
+    "BuyerTaxID": ("buyer.tax_id", norm.code),
+    "BuyerAddrTel": ("buyer.address_phone", norm.text),
+    "BuyerFinancialAccount": ("buyer.bank_account", norm.text),
+    "SellerName": ("seller.name", norm.text),
+    "SellerTaxID": ("seller.tax_id", norm.code),
+    "SellerAddrTel": ("seller.address_phone", norm.text),
+    "SellerFinancialAccount": ("seller.bank_account", norm.text),
     "TaxExclusiveTotalAmount": ("amount", norm.amount),
     "TaxTotalAmount": ("tax", norm.amount),
     "TaxInclusiveTotalAmount": ("total", norm.amount),
@@ -168,6 +165,28 @@ LEGACY_FIELDS = {
     "Checker": ("reviewer", norm.text),
     "Note": ("remarks", norm.text),
 }
+#: The item tags (in GoodsInfo) -> the argument of `norm.item` they fill.
+TAG_ITEM_FIELDS = {
+    "Item": "name",
+    "Specification": "spec",
+    "MeasurementDimension": "unit",
+    "Quantity": "quantity",
+    "Price": "unit_price",
+    "Amount": "amount_",
+    "TaxScheme": "tax_rate",
+    "TaxAmount": "tax",
+}
+PARTIES = ("Buyer", "Seller")
+
+
+def _data_path(tag: str) -> str:
+    """Where a tag sits in the data XML: a party's tags inside its element (Buyer/BuyerName)."""
+    party = next((p for p in PARTIES if tag.startswith(p)), None)
+    return f"{party}/{tag}" if party else tag
+
+
+#: element path -> (SPEC field, normaliser)
+LEGACY_FIELDS = {_data_path(tag): target for tag, target in TAG_FIELDS.items()}
 
 
 def legacy_invoice(root: Element) -> InvoiceData:
@@ -184,16 +203,4 @@ def legacy_invoice(root: Element) -> InvoiceData:
 
 
 def _legacy_item(entry: Element) -> dict:
-    def get(name: str) -> str | None:
-        return text_of(entry.find(name))
-
-    return norm.item(
-        name=get("Item"),
-        spec=get("Specification"),
-        unit=get("MeasurementDimension"),
-        quantity=get("Quantity"),
-        unit_price=get("Price"),
-        amount_=get("Amount"),
-        tax_rate=get("TaxScheme"),
-        tax=get("TaxAmount"),
-    )
+    return norm.item(**{name: text_of(entry.find(tag)) for tag, name in TAG_ITEM_FIELDS.items()})

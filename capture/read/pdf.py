@@ -3,7 +3,8 @@
 pypdfium2 reads the text layer (about six times faster than pdfplumber on these pages, which
 matters for the batch throughput target) and renders pages. Where pdfium cannot map a font's
 glyphs to text (seen on real 增值税电子普通发票 with KaiTi_GB2312 / SimSun labels), that page
-is read with pdfminer instead, which decodes them (capture/pdfminer_text.py).
+is read with pdfminer instead, which decodes them (capture/read/pdfminer_text.py). Characters
+become words by the rules of `PDF_WORDS` (capture/read/words.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from capture.contract.qr import QrPayload, decode_qr_payloads
-from capture.contract.tokens import Page, Token, clean_text
+from capture.contract.qr import QrPayload
+from capture.contract.tokens import Page
 from capture.errors import InputError
 from capture.read.pdfminer_text import Char, PdfminerText
+from capture.read.qr import CORNERS, decode_qr_payloads
+from capture.read.words import PDF_WORDS, group_words
 
 #: A page needs this many non-blank characters before its text layer counts as usable.
 MIN_TEXT_CHARS = 20
-#: Where invoices print the QR: the top-left part of the page (fractions of width, height).
-QR_REGION = (0.0, 0.0, 0.35, 0.45)
 QR_RENDER_SCALE = 3.0
 MAX_PAGES = 200
 
@@ -60,7 +61,7 @@ def read_pdf_page(page: pdfium.PdfPage, number: int, fallback: PdfminerText) -> 
     chars = pdfium_chars(page, height)
     if chars is None:  # pdfium could not map some glyphs to text: pdfminer can
         chars = fallback.chars(number - 1)
-    tokens = [t for t in group_words(chars) if t.y0 >= -1 and t.y1 <= height + 1]
+    tokens = [t for t in group_words(chars, PDF_WORDS) if t.y0 >= -1 and t.y1 <= height + 1]
     after_text = time.perf_counter()
     usable = sum(len(t.text) for t in tokens) >= MIN_TEXT_CHARS
     kind = "pdf_text" if usable else "pdf_scan"
@@ -94,41 +95,6 @@ def _has_unmapped_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> bo
     return False
 
 
-def group_words(chars: list[Char]) -> list[Token]:
-    """Group characters into words: split at spaces, gaps and line changes."""
-    tokens: list[Token] = []
-    word = ""
-    box: list[float] = []
-    for char, left, top, right, bottom in chars:
-        if not char or char.isspace():
-            if word:
-                tokens.append(_token(word, box))
-            word, box = "", []
-            continue
-        if word and _starts_new_word(box, left, top, right, bottom):
-            tokens.append(_token(word, box))
-            word, box = "", []
-        if word:
-            box = [box[0], min(box[1], top), max(box[2], right), max(box[3], bottom)]
-        else:
-            box = [left, top, right, bottom]
-        word += char
-    if word:
-        tokens.append(_token(word, box))
-    return tokens
-
-
-def _starts_new_word(box: list[float], left: float, top: float, right: float, bottom: float) -> bool:
-    size = max(box[3] - box[1], bottom - top, 1.0)
-    gap = left - box[2]
-    same_line = abs((top + bottom) / 2 - (box[1] + box[3]) / 2) < size * 0.5
-    return not same_line or gap > size * 0.3 or gap < -size * 0.5
-
-
-def _token(word: str, box: list[float]) -> Token:
-    return Token(clean_text(word), *box)
-
-
 def find_page_qr(page: pdfium.PdfPage, width: float, height: float) -> list[QrPayload]:
     """Decode the invoice QR: first from embedded images, then from a render of its corner."""
     for image in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
@@ -141,7 +107,7 @@ def find_page_qr(page: pdfium.PdfPage, width: float, height: float) -> list[QrPa
         payloads = decode_qr_payloads(pil)
         if payloads:
             return payloads
-    x0, y0, x1, y1 = QR_REGION
+    x0, y0, x1, y1 = CORNERS[0]  # invoices print it top left
     crop = (width * x0, height * (1 - y1), width * (1 - x1), height * y0)
     bitmap = page.render(scale=QR_RENDER_SCALE, crop=crop, grayscale=True)
     return decode_qr_payloads(bitmap.to_pil())

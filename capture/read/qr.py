@@ -1,8 +1,9 @@
-"""QR first: find the invoice QR on a page image before OCR. Where it decodes it witnesses
-number, date, amount and check code, and its corners tell the page's rotation.
+"""The one QR decoder: invoice QR payloads from pixels (zxing-cpp), for every reader.
 
-zxing-cpp on the whole image first; then on the corners where invoices print it, cropped,
-upscaled and thresholded (a phone photo's QR often decodes only then); OpenCV last.
+On a scan or photo the QR is found before OCR: where it decodes it witnesses number, date,
+amount and check code, and its corners tell the page's rotation. zxing-cpp on the whole image
+first; then on the corners where invoices print it, cropped, upscaled and thresholded (a phone
+photo's QR often decodes only then); OpenCV last.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from capture.contract.qr import QrPayload, parse_qr
 
-#: Regions tried after the whole image: fractions (x0, y0, x1, y1) of the page.
+#: Where invoices print the QR, first the top-left: fractions (x0, y0, x1, y1) of the page.
 CORNERS = (
     (0.0, 0.0, 0.4, 0.5),
     (0.6, 0.0, 1.0, 0.5),
@@ -42,7 +43,13 @@ class QrFound:
         return math.degrees(math.atan2(-(y1 - y0), x1 - x0))
 
 
-def _zxing(image: np.ndarray) -> tuple[list[QrPayload], np.ndarray | None]:
+def decode_qr_payloads(image: object) -> list[QrPayload]:
+    """Every invoice QR payload in an image (a numpy array or a PIL image)."""
+    return _zxing(image)[0]
+
+
+def _zxing(image: object) -> tuple[list[QrPayload], np.ndarray | None]:
+    """Invoice QR payloads and the first one's corners (TL, TR, BR, BL) in image pixels."""
     import zxingcpp
 
     results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)

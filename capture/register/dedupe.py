@@ -1,5 +1,6 @@
 """Duplicate rules: is this invoice already in the books, earlier in this batch, or emitted by an
-earlier run? Each rule is a small comparator; `apply_duplicates` runs them in input order.
+earlier run? Each rule is a small comparator; `find_duplicate` runs them for one record and
+capture/decide.py applies what it finds, in input order.
 
 - exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`
 - conflict: same key, different total/amount, date or seller -> `review`
@@ -91,17 +92,22 @@ def _block(record: Record) -> tuple[str, str, str] | None:
     return None
 
 
-def _mark(record: Record, status: str, of: str, reason: str) -> None:
-    record.status = status  # type: ignore[assignment]
-    record.duplicate_of = of
-    record.reasons = [*record.reasons, reason]
+@dataclass(frozen=True)
+class Duplicate:
+    """What the duplicate rules found: the status it calls for (`duplicate`, or `review` for a
+    conflict or a near match), the register row or record it concerns, and why."""
+
+    status: str
+    of: str
+    reason: str
 
 
-def check_record(record: Record, ledger: Ledger, batch: BatchIndex) -> None:
-    """Apply the duplicate rules to one record (register, this batch, earlier runs)."""
+def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplicate | None:
+    """The duplicate rules for one record (register, this batch, earlier runs); None when it is
+    no duplicate of anything."""
     key = invoice_key(record.invoice.code, record.invoice.number)
     if key is None:
-        return
+        return None
     sources = [
         ("the register", ledger.register_by_key(key)),
         ("this batch", batch.by_key.get(key)),
@@ -112,13 +118,11 @@ def check_record(record: Record, ledger: Ledger, batch: BatchIndex) -> None:
             continue
         conflict = differences(record, row)
         if conflict:
-            _mark(record, "review", row.ref, f"{where} holds invoice {record.invoice.number} with different facts ({row.ref}): " + "; ".join(conflict))
-        else:
-            _mark(record, "duplicate", row.ref, f"already in {where} ({row.ref})")
-        return
+            return Duplicate("review", row.ref, f"{where} holds invoice {record.invoice.number} with different facts ({row.ref}): " + "; ".join(conflict))
+        return Duplicate("duplicate", row.ref, f"already in {where} ({row.ref})")
     block = _block(record)
     if block is None:
-        return
+        return None
     candidates = [
         ("the register", ledger.register_block(*block)),
         ("this batch", batch.by_block.get(block, [])),
@@ -128,20 +132,9 @@ def check_record(record: Record, ledger: Ledger, batch: BatchIndex) -> None:
         for row in rows:
             how = near_miss(record.invoice.number or "", row.number)
             if how:
-                _mark(
-                    record, "review", row.ref,
+                return Duplicate(
+                    "review", row.ref,
                     f"possible duplicate: {where} holds invoice {row.number} from the same seller, date and total; "
                     f"the numbers are {how} ({row.ref})",
                 )
-                return
-
-
-def apply_duplicates(records: list[Record], ledger: Ledger) -> None:
-    """Run the duplicate rules over a batch in input order."""
-    batch = BatchIndex.empty()
-    for record in records:
-        if record.status == "rejected":
-            continue
-        check_record(record, ledger, batch)
-        if record.status != "duplicate":
-            batch.add(record)
+    return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from capture.contract.money import parse_money
+from capture.contract.values import date as normal_date
 from capture.errors import UsageError
 
 #: Canonical column -> header names as exported by common systems (compared normalised).
@@ -34,10 +34,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("number",)
 _PLAIN_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{6})?$"),
-]
 
 
 class RegisterEntry(NamedTuple):
@@ -100,31 +96,6 @@ def parse_map_option(text: str | None) -> dict[str, str]:
             raise UsageError(f"--map expects HEADER=column pairs, got {part!r}")
         pairs[header.strip()] = column.strip()
     return pairs
-
-
-def normal_date(value: object) -> str | None:
-    """2024-11-20, 2024/11/20, 2024年11月20日, 20241120, or a spreadsheet date -> YYYY-MM-DD."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
-        try:  # the common case, fast
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            return None
-    text = unicodedata.normalize("NFKC", text)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups())).isoformat()
-            except ValueError:
-                return None
-    return None
 
 
 def normal_digits(value: object, widths: tuple[int, ...]) -> str | None:

@@ -5,7 +5,6 @@ the sha256 of every processed file. The schema is versioned; migrations run on o
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -50,7 +49,7 @@ MIGRATIONS: list[str] = [
         rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
     );
     """,
-    # 2: the watch journal: finished batches and the file moves still to do (capture/journal.py)
+    # 2: the watch journal: finished batches and the file moves still to do (register/journal.py)
     """
     CREATE TABLE runs (
         run_id TEXT PRIMARY KEY, report TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
@@ -61,7 +60,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, source)
     );
     """,
-    # 3: the review desk: every decision (audit trail) and accepted records awaiting export (capture/review/)
+    # 3: the review desk: every decision (audit trail) and accepted records awaiting export (register/desk.py)
     """
     CREATE TABLE review_decisions (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -172,6 +171,10 @@ class Ledger:
 
     def close(self) -> None:
         self.db.close()
+
+    def sync_fully(self) -> None:
+        """Make every commit durable on disk before it returns, not only in the WAL (power cuts)."""
+        self.db.execute("PRAGMA synchronous=FULL")
 
     def __enter__(self) -> Ledger:
         return self
@@ -311,11 +314,3 @@ def _register_row(row: tuple) -> LedgerRow:
 def _emitted_row(row: tuple) -> LedgerRow:
     record_id, key, number, date, tax_id, total, amount = row
     return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -24,12 +24,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from capture import decide
+from capture.contract.fields import label
+from capture.register.desk import ReviewStore
 from capture.register.store import utc_now
-from capture.review import decide
 from capture.review.files import SourceFiles
+from capture.review.form import changes_from_form, field_values
 from capture.review.pages import PageViews
-from capture.review.store import ReviewStore
-from capture.verify.checks import label
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -39,7 +40,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 ACTIONS = ("accept", "duplicate", "reject")
-#: Words for the fields the checks never name (capture.checks.LABELS has the others).
+#: Words for the fields the checks never name (capture.contract.fields.LABELS has the others).
 MORE_LABELS = {
     "machine_number": "machine number (机器编号)", "address_phone": "address, phone (地址、电话)",
     "bank_account": "bank and account (开户行及账号)", "payee": "payee (收款人)", "reviewer": "reviewer (复核)",
@@ -102,7 +103,7 @@ def create_app(store: Path, inboxes: list[Path], user: str, hosts: list[str] | N
             trail = book.decisions(record_id)
             next_id = book.next_in_queue(record_id)
         view = await run_in_threadpool(desk.views.view, record)
-        values = decide.field_values(record.invoice)
+        values = field_values(record.invoice)
         context = {
             "record": record, "run_id": run_id, "emitted_at": emitted_at, "fields": _fields(record, values, view.boxes, form),
             "failed": [c for c in record.checks if not c.ok], "counterpart": _side_by_side(values, counterpart),
@@ -140,7 +141,7 @@ def create_app(store: Path, inboxes: list[Path], user: str, hosts: list[str] | N
                 return _problem(f"Record {record_id} was already decided ({record.status}).", 409)
             at = utc_now()
             submitted = {k[2:]: v for k, v in form.items() if k.startswith("f:")}
-            changes = decide.changes_from_form(record.invoice, submitted)
+            changes = changes_from_form(record.invoice, submitted)
             if action == "accept":
                 view = await run_in_threadpool(desk.views.view, record)
                 outcome = decide.accept(record, changes, desk.user, at, book.ledger, view.qr)

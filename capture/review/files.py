@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from capture.register.store import file_sha256
+from capture.errors import InputError
+from capture.intake.files import file_sha256
 
 #: Folders deeper than this, or more files than this, are not searched by name.
 MAX_SEARCH = 20_000
@@ -55,8 +56,8 @@ class SourceFiles:
         if not any(path.is_relative_to(root) for root in self.roots):
             return False
         try:
-            return path.is_file() and file_sha256(path) == sha256
-        except OSError:
+            return path.is_file() and file_sha256(path, follow_links=True) == sha256
+        except (OSError, InputError):
             return False
 
     def _same_name(self, root: Path, base: str):

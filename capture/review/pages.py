@@ -99,23 +99,19 @@ def _pdf(path: Path, number: int) -> PageView:
 
 
 def _image(path: Path, number: int) -> PageView:
-    from PIL import Image, ImageOps
+    from PIL import Image
 
-    from capture.read.images import to_bgr
+    from capture.read.images import read_image_pages
     from capture.read.qr import find_qr
 
-    with Image.open(path) as image:
-        image.seek(number - 1)
-        frame = ImageOps.exif_transpose(image) if number == 1 else image.copy()
-        frame = frame.convert("RGB")
+    (frame,) = read_image_pages(path, only=number)  # within the pipeline's bounds
     buffer = io.BytesIO()
-    frame.save(buffer, format="PNG")
-    return PageView(png=buffer.getvalue(), qr=find_qr(to_bgr(frame)).payloads, found=True)
+    Image.fromarray(frame[:, :, ::-1]).save(buffer, format="PNG")
+    return PageView(png=buffer.getvalue(), qr=find_qr(frame).payloads, found=True)
 
 
 def _structured(path: Path, kind: str) -> PageView:
-    from capture.read.einvoice_xml import read_xml_drafts
-    from capture.read.ofd import read_ofd_drafts
+    from capture.pipeline import read_ofd_drafts, read_xml_drafts
 
     drafts = read_ofd_drafts(path) if kind == "ofd" else read_xml_drafts(path)
     return PageView(qr=drafts[0].qr if drafts else [], found=True)

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from capture.contract.fields import field_value, label
 from capture.contract.money import parse_decimal, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
+from capture.contract.values import NO_TAX_RATES
 from capture.verify.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 
 DIGITAL_KINDS = {"digital_special", "digital_normal"}
@@ -21,29 +23,10 @@ LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_elec
 SPECIAL_KINDS = {"digital_special", "vat_special", "vat_electronic_special"}
 CHECK_CODE_KINDS = {"vat_normal", "vat_electronic_normal", "vat_electronic_special"}
 RATES = {Decimal(r) for r in ("0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0", "0.17", "0.16", "0.11", "0.10")}
-NO_TAX_RATES = {"免税", "不征税"}
 LINE_TAX_TOLERANCE = Decimal("0.06")
 INVOICE_TAX_TOLERANCE = Decimal("1.27")
 PRICE_TOLERANCE = Decimal("0.01")
 EARLIEST_DATE = dt.date(2000, 1, 1)
-
-LABELS = {
-    "kind": "invoice type (发票种类)",
-    "code": "invoice code (发票代码)",
-    "number": "invoice number (发票号码)",
-    "date": "issue date (开票日期)",
-    "check_code": "check code (校验码)",
-    "buyer.name": "buyer name (购买方名称)",
-    "buyer.tax_id": "buyer tax ID (购买方纳税人识别号)",
-    "seller.name": "seller name (销售方名称)",
-    "seller.tax_id": "seller tax ID (销售方纳税人识别号)",
-    "amount": "amount before tax (合计金额)",
-    "tax": "total tax (合计税额)",
-    "total": "total with tax (价税合计)",
-    "total_in_words": "total in words (价税合计大写)",
-    "items": "line items (货物或应税劳务明细)",
-}
-
 
 @dataclass
 class Witnesses:
@@ -56,23 +39,8 @@ class Witnesses:
 Rule = Callable[[Invoice, Witnesses], list[Check]]
 
 
-def label(name: str) -> str:
-    """A field name in words an accountant recognises."""
-    if name.startswith("items["):
-        index, _, leaf = name[6:].partition("].")
-        return f"line {int(index) + 1} {leaf.replace('_', ' ')}"
-    return LABELS.get(name, name)
-
-
 def _check(rule: str, field_name: str, ok: bool, message: str, severity: str = "error") -> Check:
     return Check(rule=rule, field=field_name, ok=ok, message=message, severity=severity)
-
-
-def _get(invoice: Invoice, name: str):
-    value = invoice
-    for part in name.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
@@ -87,7 +55,7 @@ def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
     checks = [
         _check("field_present", name, False, f"{label(name)} could not be read")
         for name in needed
-        if _get(invoice, name) is None
+        if field_value(invoice, name) is None
     ]
     if not invoice.items:
         checks.append(_check("field_present", "items", False, "no line items could be read"))
@@ -101,7 +69,7 @@ def tax_id_check_digit(invoice: Invoice, _: Witnesses) -> list[Check]:
     checks = []
     for side in ("buyer", "seller"):
         name = f"{side}.tax_id"
-        tax_id = _get(invoice, name)
+        tax_id = field_value(invoice, name)
         if tax_id is None:
             continue
         if len(tax_id) == 18:

@@ -7,8 +7,8 @@ speaks for scans and photos.
 
 from __future__ import annotations
 
+from capture.contract.fields import label
 from capture.contract.record import Check
-from capture.verify.checks import label
 
 #: Below this OCR confidence a field needs a proof to be `ready`.
 LOW_CONFIDENCE = 0.85

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from capture.contract.fields import label
 from capture.contract.money import parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
-from capture.verify.checks import label
 
 QR_FIELDS = ("number", "code", "date", "check_code")
 

@@ -1,7 +1,8 @@
 """The supplier directory: seller names the register holds for each tax ID, as a witness.
 
 A seller name that matches the register's name for its tax ID is proven; a different name is a
-reason for review (a misread name, a misread tax ID, or a supplier that renamed itself).
+reason for review (a misread name, a misread tax ID, or a supplier that renamed itself). The
+names are handed in (capture/decide.py asks the store for them).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 import unicodedata
 
 from capture.contract.record import Check, Record
-from capture.register.store import Ledger
 
 
 def normal_name(name: str) -> str:
@@ -29,19 +29,3 @@ def supplier_check(record: Record, known: set[str]) -> Check:
         else f"the register knows seller {seller.tax_id} as {listed}, but this invoice reads {seller.name}"
     )
     return Check(rule="supplier_directory", field="seller.name", ok=ok, message=message)
-
-
-def apply_directory(records: list[Record], ledger: Ledger) -> None:
-    """Add the supplier-directory check to each invoice whose seller the register knows."""
-    for record in records:
-        tax_id = record.invoice.seller.tax_id
-        if record.status in ("rejected", "duplicate") or not tax_id:
-            continue
-        known = ledger.supplier_names(tax_id)
-        if not known:
-            continue
-        check = supplier_check(record, known)
-        record.checks = [*record.checks, check]
-        if not check.ok:
-            record.reasons = [*record.reasons, check.message]
-            record.status = "review"

@@ -18,7 +18,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from capture.intake.files import sha256_regular
+from capture.intake.files import sha256_or_none
 
 FOLDERS = ("processed", "review", "failed")
 
@@ -68,10 +68,10 @@ def move_file(source: Path, target: Path, sha256: str | None) -> Path | None:
     except FileNotFoundError:
         return None
     regular = stat.S_ISREG(info.st_mode)
-    if regular and sha256 and _sha256(source) != sha256:
+    if regular and sha256 and sha256_or_none(source) != sha256:
         return None  # a new file took the name since it was read
     if os.path.lexists(target):
-        if regular and sha256 and _sha256(target) == sha256:
+        if regular and sha256 and sha256_or_none(target) == sha256:
             source.unlink()  # a move interrupted after the link: finish it
             return target
         target = free_name(target)
@@ -97,13 +97,6 @@ def _copy_across(source: Path, target: Path) -> None:
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
     os.rename(temporary, target)
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return sha256_regular(path)
-    except Exception:  # noqa: BLE001 - unreadable or vanished: not the same file
-        return None
 
 
 def fsync_folder(folder: Path) -> None:

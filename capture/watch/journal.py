@@ -15,18 +15,17 @@ whose sha256 is processed are never read twice. An integrator imports each
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from capture.console import log
-from capture.emit import write_import, write_json, write_jsonl
-from capture.intake.files import sha256_regular
+from capture.emit import write_batch
+from capture.intake.files import sha256_or_none
 from capture.pipeline import BatchResult
-from capture.register.store import Ledger, utc_now
+from capture.register import journal
+from capture.register.store import Ledger
 from capture.watch.folders import Layout, destination_folder, free_name, fsync_folder, move_file
 
 
@@ -48,7 +47,7 @@ def plan_moves(result: BatchResult, layout: Layout) -> list[Move]:
     planned = [(f.file, f.sha256, destination_folder(f.error, statuses.get(f.file, []))) for f in result.files]
     by_sha = {sha: folder for _, sha, folder in planned if sha}
     for name in result.skipped:
-        sha = _sha256(layout.inbox / name)
+        sha = sha256_or_none(layout.inbox / name)
         planned.append((name, sha, by_sha.get(sha, "processed")))
     moves, taken = [], set()
     for name, sha, folder in planned:
@@ -63,30 +62,15 @@ def commit_batch(ledger: Ledger, result: BatchResult, moves: list[Move]) -> dict
     rows = [record.to_json_dict() for record in result.records]
     report = result.report() | {"moves": [{"file": m.source, "to": m.destination} for m in moves]}
     done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-    now = utc_now()
-
-    def journal(db: sqlite3.Connection) -> None:
-        db.execute(
-            "INSERT INTO runs (run_id, report, finished, created_at) VALUES (?, ?, 0, ?)",
-            (result.run_id, json.dumps(report, ensure_ascii=False), now),
-        )
-        db.executemany(
-            "INSERT INTO pending_moves (run_id, source, sha256, destination) VALUES (?, ?, ?, ?)",
-            [(result.run_id, m.source, m.sha256, m.destination) for m in moves],
-        )
-
-    ledger.record_run(result.run_id, rows, done, also=journal)
+    journal.commit_run(ledger, result.run_id, rows, done, report, [(m.source, m.sha256, m.destination) for m in moves])
     return report
 
 
 def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, Path | None]]:
     """Steps 2-4 for a committed run; safe to repeat. Returns (inbox name, new place) per move."""
     write_batch_outputs(ledger, layout, run_id)
-    rows = ledger.db.execute(
-        "SELECT source, sha256, destination FROM pending_moves WHERE run_id = ? ORDER BY rowid", (run_id,)
-    ).fetchall()
     moved, folders = [], set()
-    for source, sha, destination in rows:
+    for source, sha, destination in journal.pending_moves(ledger, run_id):
         path = layout.inbox / source
         try:
             place = move_file(path, layout.inbox.parent / destination, sha)
@@ -99,9 +83,7 @@ def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, P
             folders.update({path.parent, place.parent})
     for folder in folders:
         fsync_folder(folder)
-    with ledger.db:
-        ledger.db.execute("DELETE FROM pending_moves WHERE run_id = ?", (run_id,))
-        ledger.db.execute("UPDATE runs SET finished = 1 WHERE run_id = ?", (run_id,))
+    journal.mark_finished(ledger, run_id)
     return moved
 
 
@@ -112,15 +94,8 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
         return final
     partial = layout.batches / f".{run_id}.partial"
     shutil.rmtree(partial, ignore_errors=True)
-    rows = [
-        json.loads(text)
-        for (text,) in ledger.db.execute("SELECT record FROM emitted WHERE run_id = ? ORDER BY rowid", (run_id,))
-    ]
-    (report_text,) = ledger.db.execute("SELECT report FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    ready = [row for row in rows if row["status"] == "ready"]
-    write_jsonl(partial / "records.jsonl", rows)
-    write_import(partial / "import.json", run_id, ready)
-    write_json(partial / "report.json", json.loads(report_text))
+    rows, report = journal.run_outputs(ledger, run_id)
+    write_batch(partial, run_id, rows, report)
     os.rename(partial, final)
     fsync_folder(layout.batches)
     return final
@@ -134,14 +109,8 @@ def recover(ledger: Ledger, layout: Layout) -> list[str]:
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
-    runs = [r for (r,) in ledger.db.execute("SELECT run_id FROM runs WHERE finished = 0 ORDER BY run_id")]
+    runs = journal.unfinished_runs(ledger)
     for run_id in runs:
         finish_run(ledger, layout, run_id)
     return runs
 
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return sha256_regular(path)
-    except Exception:  # noqa: BLE001 - vanished or unreadable: moved without a content check
-        return None

@@ -1,5 +1,5 @@
 """The drop-folder loop: wait for files to settle, read them in small batches, finish each batch
-crash-safely (capture/journal.py), and stop cleanly on Ctrl-C or SIGTERM after the current batch.
+crash-safely (capture/watch/journal.py), and stop cleanly on Ctrl-C or SIGTERM after the current batch.
 
 Change events come from watchfiles (inotify/FSEvents/ReadDirectoryChanges through the Rust
 `notify` crate); `poll=True` uses its polling watcher instead, for network shares where events do

@@ -7,7 +7,6 @@ process builds its engine once.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from capture.errors import InputError, UsageError
+from capture.intake.files import file_sha256
 from capture.workers import default_workers
 
 DEFAULT_ENGINE = "rapid"
@@ -50,11 +50,7 @@ class ModelFile:
     def sha256(self) -> str | None:
         if not self.present or not self.path.is_file():
             return None
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_sha256(self.path, follow_links=True)
 
 
 class Engine(Protocol):

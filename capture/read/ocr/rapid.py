@@ -63,7 +63,7 @@ class RapidEngine:
         self._ocr = RapidOCR(
             params={
                 "Global.log_level": "error",
-                "Global.use_cls": False,  # page orientation is fixed before OCR (capture/imaging.py)
+                "Global.use_cls": False,  # page orientation is fixed before OCR (capture/read/scan/geometry.py)
                 "Global.max_side_len": 4000,
                 "Det.model_path": paths["det"],
                 "Det.limit_side_len": det_limit,

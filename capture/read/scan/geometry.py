@@ -1,7 +1,7 @@
 """OpenCV clean-up of a page image before OCR: flatten a photographed invoice (perspective),
 turn it upright (0/90/180/270) and deskew it, and scale it to the width the models read best.
 
-Each step is a plain function over a BGR array; `capture/scan.py` decides which run.
+Each step is a plain function over a BGR array; `capture/read/scan/page.py` decides which run.
 """
 
 from __future__ import annotations

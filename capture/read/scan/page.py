@@ -19,11 +19,11 @@ import pypdfium2 as pdfium
 
 from capture.contract.tokens import Box, Page
 from capture.read.ocr import Engine, TextBox, get_engine
-from capture.read.ocr.tokens import boxes_to_tokens
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
 from capture.read.scan.ink import line_against_rule, text_height, unread_marks
+from capture.read.words import boxes_to_tokens
 
 #: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
 PAGE_UNITS_WIDE = 610.0

@@ -1,15 +1,16 @@
 """The review desk's view of the ledger store: the `review` queue, the register row a record
 conflicts with, the audit trail of decisions, and accepted records waiting for export.
 
-Tables (migration 3 of capture/ledger.py): `review_decisions` (one row per decision, refused
-fixes included) and `review_exports` (accepted records; `exported_at` is set by the export that
-carried them, so each goes out exactly once).
+Tables (migration 3 of capture/register/store.py): `review_decisions` (one row per decision,
+refused fixes included) and `review_exports` (accepted records; `exported_at` is set by the export
+that carried them, so each goes out exactly once).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -196,3 +197,27 @@ class ReviewStore:
             (record_id, user, utc_now(), action, json.dumps(changes, ensure_ascii=False), result, note),
         )
         return int(cursor.lastrowid or 0)
+
+    # exporting -------------------------------------------------------------------------------
+
+    def export_accepted(self, write: Callable[[list[dict]], None], export_file: str) -> int:
+        """Run `write` on the accepted, not yet exported records (oldest decision first) and mark
+        them exported to `export_file`, in one transaction: when `write` fails nothing is marked,
+        so each record goes out exactly once. Returns how many went out."""
+        self.db.execute("BEGIN IMMEDIATE")  # no decision slips in between reading and marking
+        try:
+            rows = self.db.execute(
+                "SELECT x.record_id, e.record FROM review_exports x JOIN emitted e ON e.record_id = x.record_id "
+                "WHERE x.exported_at IS NULL AND e.status = 'ready' ORDER BY x.decision_id"
+            ).fetchall()
+            records = [json.loads(text) for _, text in rows]
+            write(records)
+            self.db.executemany(
+                "UPDATE review_exports SET exported_at = ?, export_file = ? WHERE record_id = ?",
+                [(utc_now(), export_file, record_id) for record_id, _ in rows],
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(records)

@@ -1,0 +1,164 @@
+"""The one place a record's status is set: `ready`, `review`, `duplicate` or `rejected`, with the
+reasons a person reads.
+
+- a page that is no invoice: `rejected`;
+- an invoice with a failed error check (capture/verify/): `review`, each failure a reason;
+- the duplicate rules (capture/register/dedupe.py): `duplicate`, or `review` for a conflict or a
+  near match, naming what it duplicates;
+- the supplier directory (capture/verify/suppliers.py): `review` when the register knows the
+  seller's tax ID under another name;
+- a reviewer's decision at the desk (capture/review/): `ready` once the fixed record passes
+  every check again, or `duplicate` / `rejected`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from capture.contract.draft import Draft
+from capture.contract.fields import label, set_field
+from capture.contract.qr import QrPayload
+from capture.contract.record import Check, Invoice, Record, Source
+from capture.register.dedupe import BatchIndex, find_duplicate
+from capture.register.store import Ledger
+from capture.verify.checks import Witnesses, run_checks
+from capture.verify.invoice import validated_invoice, verify_draft
+from capture.verify.suppliers import supplier_check
+
+NOT_AN_INVOICE = "not an invoice: no invoice title, number or QR code was found on this page"
+
+
+def is_invoice(draft: Draft) -> bool:
+    """A page is an invoice when it has a title, a number or an invoice QR code."""
+    return bool(draft.invoice["kind"] or draft.invoice["number"] or draft.qr or draft.is_list_page)
+
+
+def record_id(sha256: str, page: int) -> str:
+    """Stable id: the same file and page give the same id."""
+    return f"{sha256[:16]}-p{page}"
+
+
+def failures(checks: list[Check]) -> list[str]:
+    """The messages of the failed error checks: the reasons a record waits for a person."""
+    return [c.message for c in checks if not c.ok and c.severity == "error"]
+
+
+def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = None) -> Record:
+    """The record of one invoice draft: verified, and `ready` when no error check fails."""
+    page = draft.pages[0] if draft.pages else 1
+    source = Source(file=file, sha256=sha256, page=page, kind=draft.source_kind)
+    if not is_invoice(draft):
+        return Record(
+            id=record_id(sha256, page), source=source, invoice=Invoice(), status="rejected", reasons=[NOT_AN_INVOICE]
+        )
+    invoice, checks = verify_draft(draft, today)
+    reasons = failures(checks)
+    return Record(
+        id=record_id(sha256, page),
+        source=source,
+        invoice=invoice,
+        confidence={k: round(v, 4) for k, v in sorted(draft.confidence.items())},
+        checks=checks,
+        status="review" if reasons else "ready",
+        reasons=reasons,
+    )
+
+
+def apply_duplicates(records: list[Record], ledger: Ledger) -> None:
+    """Run the duplicate rules over a batch in input order: a record is checked against the
+    register, the records before it in the batch and earlier runs."""
+    batch = BatchIndex.empty()
+    for record in records:
+        if record.status == "rejected":
+            continue
+        found = find_duplicate(record, ledger, batch)
+        if found is not None:
+            record.status = found.status  # type: ignore[assignment]
+            record.duplicate_of = found.of
+            record.reasons = [*record.reasons, found.reason]
+        if record.status != "duplicate":
+            batch.add(record)
+
+
+def apply_directory(records: list[Record], ledger: Ledger) -> None:
+    """Add the supplier-directory check to each invoice whose seller the register knows."""
+    for record in records:
+        tax_id = record.invoice.seller.tax_id
+        if record.status in ("rejected", "duplicate") or not tax_id:
+            continue
+        known = ledger.supplier_names(tax_id)
+        if not known:
+            continue
+        check = supplier_check(record, known)
+        record.checks = [*record.checks, check]
+        if not check.ok:
+            record.reasons = [*record.reasons, check.message]
+            record.status = "review"
+
+
+def decide_batch(records: list[Record], ledger: Ledger) -> None:
+    """The batch-wide decisions, in input order: duplicates, then the supplier directory."""
+    apply_duplicates(records, ledger)
+    apply_directory(records, ledger)
+
+
+@dataclass
+class Outcome:
+    """A reviewer's decision: the decided record, or the reasons it was refused."""
+
+    record: Record | None
+    refused: list[str]
+
+
+def accept(
+    record: Record, changes: list[dict], user: str, at: str, ledger: Ledger,
+    qr: list[QrPayload] | None = None, today: dt.date | None = None,
+) -> Outcome:
+    """A reviewer accepts a record, with fixes: the changes are applied, the checks (formats,
+    check digits, arithmetic, 大写, QR) and the duplicate rules run again; the record becomes
+    `ready` only when no error check fails, otherwise it is refused with the reasons."""
+    data = record.invoice.model_dump(mode="json")
+    for change in changes:
+        set_field(data, change["field"], change["new"])
+    invoice, problems = validated_invoice(data)
+    checks = run_checks(invoice, Witnesses(qr=list(qr or []), today=today or dt.date.today()))
+    refused = failures(problems) + failures(checks)
+    if refused:
+        return Outcome(None, refused)
+    changed = {c["field"] for c in changes}
+    kept = [c for c in record.checks if c.rule == "repaired" and c.field not in changed]
+    corrections = [
+        Check(rule="manual_correction", field=c["field"], ok=True, severity="warning",
+              message=f"{label(c['field'])} corrected by {user} at {at}: {c['old']} → {c['new']}")
+        for c in changes
+    ]
+    cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
+    if changes:
+        found = find_duplicate(record.model_copy(deep=True, update=cleared), ledger, BatchIndex.empty())
+        if found is not None and (found.status == "duplicate" or found.of != record.duplicate_of):
+            return Outcome(None, [f"after the fix: {found.reason}"])
+    reviewed = Check(rule="reviewed", field="*", ok=True, severity="warning",
+                     message=f"accepted by {user} at {at}" + _set_aside(record, checks))
+    decided = record.model_copy(deep=True, update={**cleared, "checks": [*kept, *checks, *corrections, reviewed]})
+    return Outcome(decided, [])
+
+
+def _set_aside(record: Record, checks: list[Check]) -> str:
+    """The reasons the reviewer overruled (a conflict, a near match, the supplier directory), as
+    opposed to failed checks that now pass."""
+    passing = {(c.rule, c.field) for c in checks if c.ok}
+    resolved = {c.message for c in record.checks if not c.ok and (c.rule, c.field) in passing}
+    kept = [r for r in record.reasons if r not in resolved]
+    return f"; the reviewer set aside: {' / '.join(kept)}" if kept else ""
+
+
+def close(record: Record, status: str, user: str, at: str, note: str | None) -> Record:
+    """A reviewer marks a record `duplicate` (of what it was matched with) or `rejected`."""
+    words = "a duplicate" if status == "duplicate" else "rejected"
+    reason = f"marked {words} by {user} at {at}" + (f": {note}" if note else "")
+    return record.model_copy(
+        deep=True,
+        update={"status": status, "reasons": [*record.reasons, reason],
+                "checks": [*record.checks, Check(rule="reviewed", field="*", ok=True, severity="warning", message=reason)]},
+    )
