@@ -61,3 +61,5 @@ class Page:
     timings: dict[str, float] = field(default_factory=dict)
     #: On a scan: glyph-sized ink no OCR box covers (x0, y0, x1, y1; capture/read/scan/ink.py).
     unread: list[Box] = field(default_factory=list)
+    #: On a text-layer PDF: the form's ruled lines, horizontal or vertical (x0, y0, x1, y1).
+    rules: list[Box] = field(default_factory=list)

@@ -46,6 +46,8 @@ HEADER = re.compile(
     )
 )
 SEQUENCE = re.compile(spaced("序号"))
+#: The span of a column whose header was not found (a name column is always there).
+NO_HEADER = (0.0, 0.0)
 #: The widest gap (in text heights) between two words of one name.
 NAME_GAP = 0.4
 #: How far left of its header (in header widths) the 规格型号 column starts.
@@ -61,18 +63,44 @@ class Columns:
 
     spans: dict[str, tuple[float, float]]
     sequence_right: float | None = None  # right end of a 序号 header (清单 pages number their lines)
+    #: x of the vertical rules that cross the header line: the cells' edges, where the page draws them.
+    rules: tuple[float, ...] = ()
 
     def _present(self) -> list[str]:
         return [c for c in COLUMNS if c in self.spans]
 
+    def ruled_edge(self, column: str) -> float | None:
+        """The rule printed between a column's header and the header before it: the left edge
+        of the column's cells. None where the page draws none there (数电 tables, scans)."""
+        present = self._present()
+        index = present.index(column)
+        before = present[index - 1] if index else None
+        if before is None or self.spans[before] == NO_HEADER:
+            return None
+        between = [x for x in self.rules if self.spans[before][1] - 1 <= x <= self.spans[column][0] + 1]
+        return between[-1] if between else None
+
+    def name_edge(self) -> float | None:
+        """The rule that ends the 名称 cells on the right: the first drawn between the 名称 header
+        and the next header this table knows; None where the page draws none there."""
+        present = self._present()
+        if self.spans["name"] == NO_HEADER or len(present) < 2:
+            return None
+        right, following = self.spans["name"][1], self.spans[present[1]][0]
+        return next((x for x in self.rules if right - 1 <= x <= following + 1), None)
+
     def text_boundary(self, column: str) -> float:
-        """Left edge of a column for text. 规格型号 values are left-aligned a little left of their
-        centred header, and names fill their column up to it; other columns start midway between
-        their header and the one before it."""
+        """Left edge of a column for text: the rule before it where one is drawn. Otherwise
+        规格型号 values are left-aligned a little left of their centred header, and names fill
+        their column up to it; other columns start midway between their header and the one
+        before it."""
         present = self._present()
         index = present.index(column)
         if index == 0:
             return float("-inf")
+        edge = self.ruled_edge(column)
+        if edge is not None:
+            return edge
         left, right = self.spans[column]
         if column == "spec":
             return left - SPEC_INDENT * (right - left)
@@ -113,7 +141,7 @@ def find_columns(line: Line) -> Columns | None:
             spans[column] = (line.x_at(match.start()), line.x_at(match.end(), right=True))
     if "amount" not in spans or "tax" not in spans:
         return None
-    spans.setdefault("name", (0.0, 0.0))
+    spans.setdefault("name", NO_HEADER)
     sequence = SEQUENCE.search(line.text)
     right_of_sequence = line.x_at(sequence.end(), right=True) if sequence else None
     return Columns(spans, right_of_sequence)
@@ -145,6 +173,8 @@ def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
         column = columns.of(token)
         if anchor is not None and column in ("amount", "tax_rate", "tax"):
             column = "unit_price"
+        if column == "name" and columns.name_edge() is not None:
+            continue  # a ruled cell under a header this table does not know (车牌号, 通行日期起, …)
         if column == "name" and "spec" in columns.spans:
             column = "spec"  # set apart from the name cell: a 规格型号 starting left of its usual place
         row.cells.setdefault(column, []).append(token)
@@ -161,8 +191,12 @@ def _name_cell(tokens: list[Token], columns: Columns, scanned: bool = False) -> 
     each other at word spacing. A wider gap, or any gap once a token reaches the next column's
     header, starts the next cell (规格型号). On a scan, a separate OCR box that starts where
     规格型号 values start is that cell, however close (OCR boxes are padded: a name filling its
-    column overlaps the box beside it)."""
+    column overlaps the box beside it). Where the page draws the rule between 名称 and the next
+    column, the name is what lies left of it: a person reads the cell, not the gaps."""
     name_left, name_right = columns.spans["name"]
+    edge = columns.name_edge()
+    if edge is not None:  # the page draws the cell: what lies inside it is the name, gaps or not
+        tokens = [t for t in tokens if t.cx < edge]
     left, right = columns.spans.get("spec", columns.spans.get("unit", (float("inf"), float("inf"))))
     near_next = left - 0.25 * (right - left)
     cell: list[Token] = []
@@ -172,7 +206,7 @@ def _name_cell(tokens: list[Token], columns: Columns, scanned: bool = False) -> 
         if not cell:
             if token.x0 > (name_left + name_right) / 2 or columns.of(token) != "name":
                 return []
-        else:
+        elif edge is None:
             gap = token.x0 - cell[-1].x1
             if token.x0 >= left or gap > NAME_GAP * token.height or (token.x0 >= near_next and gap > 0.15 * token.height):
                 break

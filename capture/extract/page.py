@@ -101,7 +101,7 @@ def extract_page(page: Page) -> Draft:
     read_title(lines, draft)
     read_header(lines, draft)
     read_parties(lines, page.tokens, draft)
-    table_end, columns = read_table(lines, draft, page.unread)
+    table_end, columns = read_table(lines, draft, page.unread, page.rules)
     read_totals(lines, table_end, columns, draft)
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
@@ -220,15 +220,19 @@ def _tax_id_in(value: str) -> str | None:
     return None
 
 
-def read_table(lines: list[Line], draft: Draft, unread: list[Box] | None = None) -> tuple[int, Columns | None]:
+def read_table(
+    lines: list[Line], draft: Draft, unread: list[Box] | None = None, rules: list[Box] | None = None
+) -> tuple[int, Columns | None]:
     """Items between the table header and 合计; returns the first line after them and the columns.
-    On a scan, `unread` marks (capture/read/scan/ink.py) inside the table are doubts."""
+    On a scan, `unread` marks (capture/read/scan/ink.py) inside the table are doubts; on a PDF
+    that draws its table's rules, the vertical ones crossing the header are the cells' edges."""
     for index, line in enumerate(lines):
         if not HEADER.search(line.text):
             continue
         columns = find_columns(line)
         if columns is None:
             continue
+        columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
         end = index + 1
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1

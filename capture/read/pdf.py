@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_raw
 from capture.contract.qr import QrPayload
 from capture.contract.tokens import Page
 from capture.errors import InputError
+from capture.read.pdf_rules import ruled_lines
 from capture.read.pdfminer_text import Char, PdfminerText
 from capture.read.qr import CORNERS, decode_qr_payloads
 from capture.read.words import PDF_WORDS, group_words
@@ -55,19 +56,20 @@ def read_pdf_pages(path: Path) -> Iterator[Page]:
 
 
 def read_pdf_page(page: pdfium.PdfPage, number: int, fallback: PdfminerText) -> Page:
-    """Read one PDF page: tokens from the text layer, then the QR."""
+    """Read one PDF page: tokens from the text layer, the ruled lines, then the QR."""
     started = time.perf_counter()
     width, height = page.get_size()
     chars = pdfium_chars(page, height)
     if chars is None:  # pdfium could not map some glyphs to text: pdfminer can
         chars = fallback.chars(number - 1)
     tokens = [t for t in group_words(chars, PDF_WORDS) if t.y0 >= -1 and t.y1 <= height + 1]
-    after_text = time.perf_counter()
     usable = sum(len(t.text) for t in tokens) >= MIN_TEXT_CHARS
     kind = "pdf_text" if usable else "pdf_scan"
+    rules = ruled_lines(page, height) if usable else []
+    after_rules = time.perf_counter()
     qr = find_page_qr(page, width, height) if usable else []  # a scan's QR is found on its render
-    timings = {"text": after_text - started, "qr": time.perf_counter() - after_text}
-    return Page(number, width, height, tokens if usable else [], kind, qr, timings)
+    timings = {"text": after_rules - started, "qr": time.perf_counter() - after_rules}
+    return Page(number, width, height, tokens if usable else [], kind, qr, timings, rules=rules)
 
 
 def pdfium_chars(page: pdfium.PdfPage, page_height: float) -> list[Char] | None:
