@@ -250,6 +250,37 @@ def models(models: ModelsOption = None) -> None:
 
 
 @app.command()
+def show(
+    file: Annotated[Path, typer.Argument(help="A PDF or image invoice file.")],
+    out: Annotated[Path, typer.Option("--out", help="The PNG to write.")],
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page (1-based).")] = 1,
+    engine: EngineOption = "rapid",
+    models: ModelsOption = None,
+) -> None:
+    """Draw what was read where: the page (a scan upright and level), its ruled grid (blue),
+    every word (grey), the words of each field, labelled (green), and doubts (red)."""
+    from capture.emit import write_atomic
+    from capture.errors import InputError
+    from capture.review.overlay import overlay_png, read_page
+
+    _use_engine(engine, models)
+    if not file.is_file():
+        _fail(f"no such file: {file}", EXIT_USAGE)
+    try:
+        reading = read_page(file, page)
+    except InputError as error:
+        _fail(f"{file}: {error}", EXIT_FILES_FAILED)
+    write_atomic(out, overlay_png(reading))
+    fields = sorted(name for name, tokens in reading.draft.sources.items() if tokens)
+    typer.echo(
+        f"wrote {out}: {len(reading.page.tokens)} words, {len(fields)} fields, "
+        f"{len(reading.page.rules)} ruled lines, {reading.table_cells()} goods-table cells"
+    )
+    for name, why in reading.draft.doubts:
+        typer.echo(f"  doubt ({name}): {why}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a record."""
     typer.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))

@@ -20,6 +20,15 @@ LABELS = {
     "total": "total with tax (价税合计)",
     "total_in_words": "total in words (价税合计大写)",
     "items": "line items (货物或应税劳务明细)",
+    "machine_number": "machine number (机器编号)",
+    "buyer.address_phone": "buyer address, phone (地址、电话)",
+    "buyer.bank_account": "buyer bank and account (开户行及账号)",
+    "seller.address_phone": "seller address, phone (地址、电话)",
+    "seller.bank_account": "seller bank and account (开户行及账号)",
+    "remarks": "remarks (备注)",
+    "payee": "payee (收款人)",
+    "reviewer": "reviewer (复核)",
+    "drawer": "drawer (开票人)",
 }
 _ITEM = re.compile(r"^items\[(\d+)\]$")
 

@@ -131,11 +131,17 @@ def without_shared_glyphs(line: Line) -> Line:
     tokens = list(line.tokens)
     changed = False
     for index, (left, right) in enumerate(itertools.pairwise(line.tokens)):
-        overlap = left.x1 - right.x0
-        if len(left.text) > 1 and left.text[-1] == right.text[:1] and overlap > SHARED_GLYPH_OVERLAP * min(left.height, right.height):
+        if len(left.text) > 1 and shares_glyph(left, right):
             tokens[index] = replace(left, text=left.text[:-1], x1=right.x0)
             changed = True
     return make_line(tokens) if changed else line
+
+
+def shares_glyph(left: Token, right: Token) -> bool:
+    """Whether two neighbouring OCR boxes overlap where both read the same glyph (the last of
+    the left one, the first of the right one): the glyph is likely printed once, read twice."""
+    overlap = left.x1 - right.x0
+    return bool(left.text) and left.text[-1] == right.text[:1] and overlap > SHARED_GLYPH_OVERLAP * min(left.height, right.height)
 
 
 def joined_text(tokens: list[Token]) -> str:

@@ -31,6 +31,7 @@ from capture.extract.lines import (
     value_below,
     without_shared_glyphs,
 )
+from capture.extract.overlaps import shared_glyph_doubts
 from capture.extract.scan_table import scan_doubts, unread_doubts, unstack_rows
 
 TITLE_KINDS = [
@@ -105,6 +106,8 @@ def extract_page(page: Page) -> Draft:
     read_totals(lines, table_end, columns, draft)
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
+    if draft.source_kind in SCANNED_KINDS:
+        draft.doubts += shared_glyph_doubts(draft)
     return draft
 
 
@@ -224,20 +227,21 @@ def read_table(
     lines: list[Line], draft: Draft, unread: list[Box] | None = None, rules: list[Box] | None = None
 ) -> tuple[int, Columns | None]:
     """Items between the table header and 合计; returns the first line after them and the columns.
-    On a scan, `unread` marks (capture/read/scan/ink.py) inside the table are doubts; on a PDF
-    that draws its table's rules, the vertical ones crossing the header are the cells' edges."""
+    On a scan, `unread` marks inside the table are doubts; on a text-layer PDF, the vertical
+    `rules` crossing the header are the cells' edges."""
     for index, line in enumerate(lines):
         if not HEADER.search(line.text):
             continue
         columns = find_columns(line)
         if columns is None:
             continue
-        columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
+        scanned = draft.source_kind in SCANNED_KINDS
+        if not scanned:  # a scan's rules are drawn (capture show) but not yet trusted for its cells
+            columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
         end = index + 1
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1
         table = lines[index + 1 : end]
-        scanned = draft.source_kind in SCANNED_KINDS
         if scanned:
             table = unstack_rows(table, columns)
         items, used, rows = read_items(table, columns, scanned)

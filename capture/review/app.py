@@ -40,23 +40,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 ACTIONS = ("accept", "duplicate", "reject")
-#: Words for the fields the checks never name (capture.contract.fields.LABELS has the others).
-MORE_LABELS = {
-    "machine_number": "machine number (机器编号)", "address_phone": "address, phone (地址、电话)",
-    "bank_account": "bank and account (开户行及账号)", "payee": "payee (收款人)", "reviewer": "reviewer (复核)",
-    "drawer": "drawer (开票人)", "remarks": "remarks (备注)",
-}
-
-
-def field_label(name: str) -> str:
-    """A field name in words, for the form and the audit trail."""
-    words = label(name)
-    if words != name:
-        return words
-    side, _, leaf = name.rpartition(".")
-    return f"{side} {MORE_LABELS[leaf]}".strip() if leaf in MORE_LABELS else name
-
-
 @dataclass
 class Desk:
     """What every request needs: the store path, the files and page views, who decides."""
@@ -75,7 +58,7 @@ def create_app(store: Path, inboxes: list[Path], user: str, hosts: list[str] | N
     ReviewStore(store).close()  # create or migrate the store before the first request
     desk = Desk(store, PageViews(SourceFiles(inboxes)), user, secrets.token_urlsafe(24))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(label=field_label, desk=desk)
+    templates.env.globals.update(label=label, desk=desk)
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> Response:
         response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -208,7 +191,7 @@ def _fields(record, values: dict, boxes: dict, form: dict) -> list[dict]:
         if value is None and not failing.get(name) and name not in form and _optional(name):
             continue
         rows.append({
-            "name": name, "label": field_label(name), "value": shown, "confidence": confidence,
+            "name": name, "label": label(name), "value": shown, "confidence": confidence,
             "problems": failing.get(name, []), "box": box if box in boxes else None, "item": name.startswith("items["),
         })
     return rows
@@ -223,7 +206,7 @@ def _side_by_side(values: dict, counterpart: dict | None) -> dict | None:
     if counterpart is None:
         return None
     rows = [
-        {"name": name, "label": field_label(name), "ours": values.get(name), "theirs": theirs,
+        {"name": name, "label": label(name), "ours": values.get(name), "theirs": theirs,
          "differs": (values.get(name) or "") != (theirs or "") and theirs is not None}
         for name, theirs in counterpart["fields"].items()
     ]

@@ -44,9 +44,15 @@ def rotate_quarter(image: np.ndarray, quarters: int) -> np.ndarray:
 
 
 def rotate_small(image: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate by a small angle (counter-clockwise positive) about the centre, white fill."""
+    """Rotate by a small angle (counter-clockwise positive) about the centre, white fill; an
+    angle under MIN_SKEW is left alone."""
     if abs(degrees) < MIN_SKEW:
         return image
+    return turn(image, degrees)
+
+
+def turn(image: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate by any small angle (counter-clockwise positive) about the centre, white fill."""
     height, width = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
     return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))

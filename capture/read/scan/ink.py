@@ -10,6 +10,7 @@ matter (capture/extract/items.py: marks inside the goods table are a doubt).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -25,6 +26,8 @@ INK_CONTRAST = 30
 RULE_RUN = 2.5
 #: A vertical rule this many text heights left of a line's box, or nearer, is one it is printed against.
 RULE_REACH = 0.6
+#: A rule is at most this many text heights thick (a slightly turned one a little more).
+RULE_THICKNESS = 0.5
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
 
@@ -68,29 +71,58 @@ def line_against_rule(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np
     return line
 
 
-def unread_marks(image: np.ndarray, boxes: Sequence[TextBox]) -> list[Box]:
+@dataclass
+class PageInk:
+    """A page image's dark ink (red seal ink left out) and its straight runs across and upright:
+    found once, for the ruled grid and for the ink no OCR box covers."""
+
+    em: float
+    ink: np.ndarray
+    across: np.ndarray
+    upright: np.ndarray
+
+    @classmethod
+    def of(cls, image: np.ndarray) -> PageInk:
+        em = text_height(image)
+        ink = dark_ink(image, em)
+        if image.ndim == 3:
+            ink[cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[:, :, 1] > SEAL_SATURATION] = 0
+        run = cv2.getStructuringElement(cv2.MORPH_RECT, (int(em * RULE_RUN), 1))
+        return cls(em, ink, cv2.morphologyEx(ink, cv2.MORPH_OPEN, run), vertical_rules(ink, em))
+
+
+def ruled_lines(image: np.ndarray, ink: PageInk | None = None) -> list[Box]:
+    """The page's printed rules, horizontal or vertical, as (x0, y0, x1, y1) pixels with x0 == x1
+    or y0 == y1: straight runs of dark ink several text heights long and thinner than a stroke
+    of text is tall (red seal rings and text are not rules). Found on a local threshold, so a
+    shadow across the sheet does not hide them."""
+    ink = ink or PageInk.of(image)
+    run, thickness = int(ink.em * RULE_RUN), RULE_THICKNESS * ink.em
+    found: list[Box] = []
+    for mask, upright in ((ink.upright, True), (ink.across, False)):
+        _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, w, h, _ in stats[1:]:
+            if upright and h >= run and w <= thickness:
+                found.append((x + w / 2, float(y), x + w / 2, float(y + h)))
+            elif not upright and w >= run and h <= thickness:
+                found.append((float(x), y + h / 2, float(x + w), y + h / 2))
+    return found
+
+
+def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | None = None) -> list[Box]:
     """Glyph-sized marks of dark ink (x0, y0, x1, y1 in pixels) that no OCR box covers."""
-    em = text_height(image)
-    ink = dark_ink(image, em)
-    if image.ndim == 3:
-        ink[cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[:, :, 1] > SEAL_SATURATION] = 0
-    ink[_rules(ink, em) > 0] = 0
-    covered = np.zeros_like(ink)
+    ink = ink or PageInk.of(image)
+    em = ink.em
+    marks = ink.ink.copy()
+    marks[cv2.dilate(ink.across | ink.upright, np.ones((3, 3), np.uint8)) > 0] = 0  # the rules, slightly widened
+    covered = np.zeros_like(marks)
     for box in boxes:
         cv2.fillPoly(covered, [np.array(box.polygon, dtype=np.int32)], 255)
     covered = cv2.dilate(covered, np.ones((int(em * 0.3) | 1,) * 2, np.uint8))
-    ink[covered > 0] = 0
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    marks[covered > 0] = 0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
     return [
         (float(x), float(y), float(x + w), float(y + h))
         for x, y, w, h, area in stats[1:]
         if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em
     ]
-
-
-def _rules(ink: np.ndarray, em: float) -> np.ndarray:
-    """The table's ruled lines (runs longer than a few characters), slightly widened."""
-    run = int(em * RULE_RUN)
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    rules |= vertical_rules(ink, em)
-    return cv2.dilate(rules, np.ones((3, 3), np.uint8))

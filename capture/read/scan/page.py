@@ -22,7 +22,7 @@ from capture.read.ocr import Engine, TextBox, get_engine
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
-from capture.read.scan.ink import line_against_rule, text_height, unread_marks
+from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
 from capture.read.words import boxes_to_tokens
 
 #: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
@@ -45,6 +45,16 @@ UPRIGHT_WORDS = ("发票", "合计", "名称", "税额", "金额")
 
 def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Engine | None = None) -> Page:
     """OCR one page image into a Page with tokens and QR payloads."""
+    return scan_page(image, number, source_kind, engine)[0]
+
+
+def scan_page(
+    image: np.ndarray, number: int, source_kind: str, engine: Engine | None = None, *, level_image: bool = False
+) -> tuple[Page, np.ndarray]:
+    """OCR one page image: the Page (tokens, QR payloads, unread marks and ruled lines, in page
+    units) and the cleaned-up image they were read from (upright, at OCR scale; with
+    `level_image` also turned as the text was levelled, so the Page's coordinates fit it: a
+    picture for people, which the reading itself does not need)."""
     engine = engine or get_engine()
     started = time.perf_counter()
     corners = geometry.find_paper(image)
@@ -66,17 +76,25 @@ def read_scan_page(image: np.ndarray, number: int, source_kind: str, engine: Eng
         page, boxes = _best_orientation(page, boxes, engine)
     boxes = _second_read_of_item_names(page, boxes, engine)
     ocr_done = time.perf_counter()
-    marks = unread_marks(page, boxes)
-    boxes, marks = _level_text(boxes, marks, (page.shape[1], page.shape[0]))
+    ink = PageInk.of(page)
+    marks = unread_marks(page, boxes, ink)
+    size = (page.shape[1], page.shape[0])
+    skew = _residual_skew(boxes)
+    rules = _level_rules(ruled_lines(page, ink), skew, size)
+    boxes, marks = _level_text(boxes, marks, size)
     scale = page.shape[1] / PAGE_UNITS_WIDE
     unread = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in marks]
+    ruled = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in rules]
     timings = {
         "qr": qr_done - qr_started,
         "clean": (qr_started - started) + (clean_done - qr_done) + (time.perf_counter() - ocr_done),
         "ocr": ocr_done - clean_done,
     }
     tokens = boxes_to_tokens(boxes, scale)
-    return Page(number, PAGE_UNITS_WIDE, page.shape[0] / scale, tokens, source_kind, found.payloads, timings, unread)
+    height = page.shape[0] / scale
+    if level_image and skew is not None:
+        page = geometry.turn(page, -skew)
+    return Page(number, PAGE_UNITS_WIDE, height, tokens, source_kind, found.payloads, timings, unread, ruled), page
 
 
 def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
@@ -98,7 +116,8 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
             x0, y0, x1, y1 = bounds
             line = page[max(y0, 0) : y1, max(x0, 0) : x1]
         text, _ = engine.recognize(_with_margin(line))
-        if not _holds_in_order(_compact(box.text), _compact(text)):
+        first, second = _compact(box.text), _compact(text)
+        if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
             checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
     return checked
 
@@ -117,6 +136,12 @@ def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
         if box.text[:1] != "*" and any(wrapped):
             found.append(index)
     return found
+
+
+def _doubles_a_glyph(first: str, second: str) -> bool:
+    """Whether the first read doubles a glyph (飞飞科) that the second reads once (飞科): the
+    recogniser now and then repeats a glyph at full confidence."""
+    return any(first[i] == first[i + 1] and first[:i] + first[i + 1 :] == second for i in range(len(first) - 1))
 
 
 def _holds_in_order(first: str, second: str) -> bool:
@@ -144,12 +169,18 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
+def _residual_skew(boxes: list[TextBox]) -> float | None:
+    """The skew (degrees) the OCR'd text lines still show, when it is worth levelling."""
+    skew = geometry.text_skew([box.polygon for box in boxes])
+    return None if skew is None or abs(skew) < MIN_TEXT_SKEW else skew
+
+
 def _level_text(boxes: list[TextBox], marks: list[Box], size: tuple[int, int]) -> tuple[list[TextBox], list[Box]]:
     """OCR boxes and unread marks turned so the text lines run level, when the page is still
     skewed after the clean-up: on tight table rows half a degree puts a name beside the next
     row's numbers. Turning the coordinates costs nothing; reading a turned image again would."""
-    skew = geometry.text_skew([box.polygon for box in boxes])
-    if skew is None or abs(skew) < MIN_TEXT_SKEW:
+    skew = _residual_skew(boxes)
+    if skew is None:
         return boxes, marks
     level = [
         replace(box, polygon=tuple(map(tuple, geometry.rotate_points(np.array(box.polygon), -skew, size).tolist())))
@@ -160,6 +191,19 @@ def _level_text(boxes: list[TextBox], marks: list[Box], size: tuple[int, int]) -
         corners = geometry.rotate_points(np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]), -skew, size)
         level_marks.append((*corners.min(axis=0).tolist(), *corners.max(axis=0).tolist()))
     return level, level_marks
+
+
+def _level_rules(rules: list[Box], skew: float | None, size: tuple[int, int]) -> list[Box]:
+    """Ruled lines turned with the text (`_level_text`), kept upright or across."""
+    if skew is None:
+        return rules
+    level_rules = []
+    for x0, y0, x1, y1 in rules:
+        (a, b), (c, d) = geometry.rotate_points(np.array([(x0, y0), (x1, y1)]), -skew, size).tolist()
+        upright = x0 == x1
+        middle = (a + c) / 2 if upright else (b + d) / 2
+        level_rules.append((middle, min(b, d), middle, max(b, d)) if upright else (min(a, c), middle, max(a, c), middle))
+    return level_rules
 
 
 def reading_score(boxes: list[TextBox]) -> float:
