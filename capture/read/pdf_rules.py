@@ -19,6 +19,9 @@ from capture.contract.tokens import Box
 MIN_RULE = 3.0
 #: How far (points) a rule's ends may stray from its axis.
 STRAIGHT = 0.5
+#: A path with more segments than this, within this share of the page's width, is a drawing.
+BUSY_PATH = 64
+DRAWING_SHARE = 0.25
 #: Segments read from one page at most (a page of vector art is no form).
 MAX_SEGMENTS = 20_000
 
@@ -27,8 +30,14 @@ def ruled_lines(page: pdfium.PdfPage, height: float) -> list[Box]:
     """The page's horizontal and vertical rules as (x0, y0, x1, y1), top-left origin, sorted."""
     rules: set[Box] = set()
     budget = MAX_SEGMENTS
+    width = page.get_width()
     for path in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=1):
+        left, bottom, right, top = path.get_bounds()
         count = pdfium_raw.FPDFPath_CountSegments(path.raw)
+        if max(right - left, top - bottom) < MIN_RULE:
+            continue  # a dot: too small to hold a rule
+        if count > BUSY_PATH and max(right - left, top - bottom) < DRAWING_SHARE * width:
+            continue  # a compact path of many pieces is a drawing (a vector QR code), not a grid
         budget -= max(count, 0)
         if budget < 0:
             break
