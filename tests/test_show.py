@@ -47,3 +47,17 @@ def test_a_file_without_a_page_picture_is_a_clear_error(tmp_path):
     assert not (tmp_path / "x.png").exists()
     missing = show(tmp_path / "nothing.pdf", "--out", tmp_path / "x.png")
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_the_review_desk_shows_a_scan_as_capture_show_draws_it_with_each_fields_boxes():
+    from capture.pipeline import process_file
+    from capture.review.files import SourceFiles
+    from capture.review.pages import PageViews
+
+    name = "legacy_wrapped_latin_scan150.jpg"
+    (record,) = process_file(GRID / name, name).records
+    view = PageViews(SourceFiles([GRID])).view(record)
+    assert view.found and view.png.startswith(b"\x89PNG")
+    (left, top, width, height), *_ = view.boxes["number"]  # percent of the straightened page
+    assert 60 < left < 95 and 0 < top < 15 and 0 < width < 20 and 0 < height < 5
+    assert view.qr and view.qr[0].number == "86569079"

@@ -2,14 +2,14 @@
 QR witness the checks compare with, all recomputed from the source file on demand (reading is
 deterministic) and kept in memory.
 
-PDF: the page rendered by pypdfium2, boxes from the text layer through the same extractor as the
-pipeline. Images: the picture as a PNG (no boxes: OCR reads a straightened copy). OFD and XML:
-no image, the form only.
+PDFs and images: the picture `capture show` draws (capture/review/overlay.py): the page as read,
+a scan or photo upright and level, with its ruled grid and each field's words, through the same
+readers and extractor as the pipeline; the fields' boxes come with it for the form to highlight.
+OFD and XML: no image, the form only.
 """
 
 from __future__ import annotations
 
-import io
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +59,8 @@ class PageViews:
 def _read(path: Path, page: int) -> PageView:
     try:
         kind = sniff(path)
-        if kind == "pdf":
-            return _pdf(path, page)
-        if kind == "image":
-            return _image(path, page)
+        if kind in ("pdf", "image"):
+            return _picture(path, page)
         if kind in ("ofd", "xml"):
             return _structured(path, kind)
     except Exception:  # noqa: BLE001 - a page that cannot be shown leaves the form usable
@@ -70,44 +68,20 @@ def _read(path: Path, page: int) -> PageView:
     return PageView(found=True)
 
 
-def _pdf(path: Path, number: int) -> PageView:
-    from capture.extract.page import extract_page
-    from capture.read.pdf import open_pdf, read_pdf_page
-    from capture.read.pdfminer_text import PdfminerText
+def _picture(path: Path, number: int) -> PageView:
+    """The page as `capture show` draws it (a scan upright and level, the grid, each field's
+    words), with each field's boxes for the form to highlight."""
+    from capture.review.overlay import overlay_png, read_page
 
-    document = open_pdf(path)
-    fallback = PdfminerText(path)
-    try:
-        pdf_page = document[number - 1]
-        page = read_pdf_page(pdf_page, number, fallback)
-        image = pdf_page.render(scale=RENDER_SCALE).to_pil()
-    finally:
-        fallback.close()
-        document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    view = PageView(png=buffer.getvalue(), qr=page.qr, found=True)
-    if page.tokens:
-        draft = extract_page(page)
-        view.qr = draft.qr or page.qr
-        for name, tokens in draft.sources.items():
-            view.boxes[name] = [
-                (100 * t.x0 / page.width, 100 * t.y0 / page.height, 100 * t.width / page.width, 100 * t.height / page.height)
-                for t in tokens
-            ]
+    reading = read_page(path, number)
+    page = reading.page
+    view = PageView(png=overlay_png(reading), qr=reading.draft.qr or page.qr, found=True)
+    for name, tokens in reading.draft.sources.items():
+        view.boxes[name] = [
+            (100 * t.x0 / page.width, 100 * t.y0 / page.height, 100 * t.width / page.width, 100 * t.height / page.height)
+            for t in tokens
+        ]
     return view
-
-
-def _image(path: Path, number: int) -> PageView:
-    from PIL import Image
-
-    from capture.read.images import read_image_pages
-    from capture.read.qr import find_qr
-
-    (frame,) = read_image_pages(path, only=number)  # within the pipeline's bounds
-    buffer = io.BytesIO()
-    Image.fromarray(frame[:, :, ::-1]).save(buffer, format="PNG")
-    return PageView(png=buffer.getvalue(), qr=find_qr(frame).payloads, found=True)
 
 
 def _structured(path: Path, kind: str) -> PageView:
