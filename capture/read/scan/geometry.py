@@ -150,3 +150,157 @@ def flatten(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255))
+
+
+#: A frame's edges are rules at least this share of the picture's long side (at FORM_WIDTH).
+FORM_RULE_SHARE = 0.15
+FORM_WIDTH = 1000
+#: How much darker than its surroundings a rule is, at least (grey levels, after a black-hat).
+FORM_STROKE_CONTRAST = 20
+#: Lines within this many degrees of the frame's two directions belong to them (perspective).
+FORM_ANGLE_SLACK = 20.0
+#: Around its table frame an invoice prints its title and QR (above), the signatures (below):
+#: the share of the frame's height and width taken in on each side (top, bottom, sides).
+FORM_MARGINS = (0.38, 0.22, 0.06)
+#: An invoice's table frame is about 2.1 times as wide as tall; perspective stretches that.
+FORM_ASPECT = (1.4, 3.2)
+#: How far (a share of the frame's side) a rule may stray past the frame before it shows the
+#: frame is not the outer one.
+FORM_SLACK = 0.05
+#: The frame's edges found must run this share of their side (else a part is lost).
+FORM_EDGE_SHARE = 0.8
+#: A frame this large a share of the picture (or larger) is a scan's: nothing to find.
+FORM_MAX_SHARE = 0.5
+
+
+def find_form(image: np.ndarray) -> np.ndarray | None:
+    """The corners (TL, TR, BR, BL) of the printed form in a photo, found by what is printed on
+    it rather than by the paper's edge (which a shadow or a pale desk hides): the table's frame,
+    its outermost long ruled lines at whatever angle the sheet lies, grown to take in the title
+    above and the signatures below. None when no frame stands out, or it fills the picture."""
+    height, width = image.shape[:2]
+    factor = FORM_WIDTH / max(height, width)
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    # thin dark strokes only: a black-hat keeps rules and text, not dark desks or shadow edges
+    strokes = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((7, 7), np.uint8))
+    _, ink = cv2.threshold(strokes, FORM_STROKE_CONTRAST, 255, cv2.THRESH_BINARY)
+    long_side = max(small.shape[:2])
+    found = cv2.HoughLinesP(ink, 1, np.pi / 360, threshold=120, minLineLength=int(FORM_RULE_SHARE * long_side), maxLineGap=6)
+    if found is None or len(found) < 4:
+        return None
+    segments = found[:, 0].astype(np.float64)
+    frame = _frame(segments)
+    if frame is None or not _holds_the_grid(frame, segments):
+        return None
+    area = cv2.contourArea(frame.astype(np.float32))
+    if not cv2.isContourConvex(frame.astype(np.float32)) or area > FORM_MAX_SHARE * small.shape[0] * small.shape[1] or area < 0.03 * small.shape[0] * small.shape[1]:
+        return None
+    return _grown(frame) / factor
+
+
+def _frame(segments: np.ndarray) -> np.ndarray | None:
+    """The table frame's corners (TL, TR, BR, BL) from long line segments: the two directions the
+    segments mostly run in, and in each the outermost long lines; the longer direction runs
+    along the invoice (it is printed landscape)."""
+    angles = np.degrees(np.arctan2(segments[:, 3] - segments[:, 1], segments[:, 2] - segments[:, 0])) % 180
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    folded = angles % 90
+    histogram, edges = np.histogram(folded, bins=90, range=(0, 90), weights=lengths)
+    main = edges[int(np.argmax(histogram))] + 0.5
+    families = []
+    for direction in (main, main + 90):
+        off = np.abs((angles - direction + 90) % 180 - 90)
+        families.append(np.flatnonzero(off < FORM_ANGLE_SLACK))
+    sides = []
+    for members, direction in zip(families, (main, main + 90), strict=True):
+        if len(members) < 2:
+            continue
+        normal = np.array([-np.sin(np.radians(direction)), np.cos(np.radians(direction))])
+        keep = members[lengths[members] >= 0.5 * lengths[members].max()]
+        offsets = ((segments[keep, :2] + segments[keep, 2:]) / 2) @ normal
+        first, last = segments[keep[np.argmin(offsets)]], segments[keep[np.argmax(offsets)]]
+        if np.linalg.norm((first[:2] + first[2:]) / 2 - (last[:2] + last[2:]) / 2) > 0:
+            sides.append((first, last, lengths[keep].mean()))
+    if len(sides) < 2:  # an edge is lost (under a shadow, a fold): guessing it could cut the form
+        return None
+    along, across = sorted(sides, key=lambda side: -side[2])  # the long edges, then the short ones
+    corners = [_meet(a, c) for a in along[:2] for c in across[:2]]
+    if any(c is None for c in corners):
+        return None
+    frame = _clockwise_from_long_edge(np.array(corners, dtype=np.float64))
+    sides = [np.linalg.norm(frame[(i + 1) % 4] - frame[i]) for i in range(4)]
+    aspect = (sides[0] + sides[2]) / max(sides[1] + sides[3], 1e-9)
+    if not FORM_ASPECT[0] <= aspect <= FORM_ASPECT[1]:
+        return None  # not an invoice's table frame (about twice as wide as tall), whatever it is
+    return frame if _edges_run_their_length(frame, [*along[:2], *across[:2]]) else None
+
+
+def _holds_the_grid(frame: np.ndarray, segments: np.ndarray) -> bool:
+    """Whether no long ruled line reaches out of the frame: the outer frame holds the whole grid,
+    while an inner rule taken for it (the real edge lost under a shadow) leaves rules outside."""
+    tl, tr, br, bl = frame.astype(np.float32)
+    width = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    onto = cv2.getPerspectiveTransform(frame.astype(np.float32), flat)
+    ends = cv2.perspectiveTransform(segments.reshape(-1, 1, 2).astype(np.float32), onto).reshape(-1, 4)
+    slack_x, slack_y = FORM_SLACK * width, FORM_SLACK * height
+    for x0, y0, x1, y1 in ends:
+        inside_band = -slack_y <= min(y0, y1) and max(y0, y1) <= height + slack_y
+        across_band = -slack_x <= min(x0, x1) and max(x0, x1) <= width + slack_x
+        # a rule crossing the band the frame spans, yet reaching beyond it, is the grid's
+        if inside_band and not across_band and max(x0, x1) > 0 and min(x0, x1) < width:
+            return False
+        if across_band and not inside_band and max(y0, y1) > 0 and min(y0, y1) < height:
+            return False
+    return True
+
+
+def _edges_run_their_length(frame: np.ndarray, edges: list[np.ndarray]) -> bool:
+    """Whether each edge found runs most of its side of the frame: an outer frame's rules do;
+    a rule cut short by a shadow, or an inner rule taken for the frame, does not."""
+    sides = [np.linalg.norm(frame[(i + 1) % 4] - frame[i]) for i in range(4)]
+    return all(np.hypot(e[2] - e[0], e[3] - e[1]) >= FORM_EDGE_SHARE * min(sides) for e in edges) and all(
+        max(np.hypot(e[2] - e[0], e[3] - e[1]) for e in pair) >= FORM_EDGE_SHARE * side
+        for pair, side in ((edges[:2], max(sides[0], sides[2])), (edges[2:], max(sides[1], sides[3])))
+    )
+
+
+def _clockwise_from_long_edge(corners: np.ndarray) -> np.ndarray:
+    """Four corners in clockwise order (as the eye sees them: y runs down) starting where a long
+    edge starts, so the frame is warped landscape and never mirrored; whether it lands upside
+    down is the QR's to tell."""
+    centre = corners.mean(axis=0)
+    ordered = corners[np.argsort(np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0]))]
+    edges = [np.linalg.norm(ordered[(i + 1) % 4] - ordered[i]) for i in range(4)]
+    start = 0 if edges[0] + edges[2] >= edges[1] + edges[3] else 1
+    return np.roll(ordered, -start, axis=0)
+
+
+def _meet(one: np.ndarray, other: np.ndarray) -> np.ndarray | None:
+    """Where the lines through two segments (x0, y0, x1, y1) cross; None when parallel."""
+    x1, y1, x2, y2 = one
+    x3, y3, x4, y4 = other
+    denominator = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+    if abs(denominator) < 1e-9:
+        return None
+    a, b = x1 * y2 - y1 * x2, x3 * y4 - y3 * x4
+    return np.array([(a * (x3 - x4) - (x1 - x2) * b) / denominator, (a * (y3 - y4) - (y1 - y2) * b) / denominator])
+
+
+def _grown(frame: np.ndarray) -> np.ndarray:
+    """The frame's corners moved out to take in the form's margins, in the frame's own
+    perspective (through the homography of the frame onto a rectangle)."""
+    tl, tr, br, bl = frame
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    back = cv2.getPerspectiveTransform(flat, frame.astype(np.float32))
+    top, bottom, side = FORM_MARGINS
+    grown = np.array(
+        [[-side * width, -top * height], [(1 + side) * width, -top * height],
+         [(1 + side) * width, (1 + bottom) * height], [-side * width, (1 + bottom) * height]],
+        dtype=np.float32,
+    )
+    return cv2.perspectiveTransform(grown[None], back)[0].astype(np.float32)

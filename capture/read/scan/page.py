@@ -1,6 +1,6 @@
 """Scans and photos to a `Page`: QR first, OpenCV clean-up, then OCR tokens in page units.
 
-A page image goes: flatten the paper (photos) -> find the QR -> upright (from the QR's corners)
+A page image goes: find the form (its table frame) or the paper, and flatten it (photos) -> find the QR -> upright (from the QR's corners)
 -> deskew (from the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
 the quarter turn whose text reads with the most confidence wins.
 """
@@ -57,7 +57,9 @@ def scan_page(
     picture for people, which the reading itself does not need)."""
     engine = engine or get_engine()
     started = time.perf_counter()
-    corners = geometry.find_paper(image)
+    corners = geometry.find_form(image)  # the printed form; else the paper's edge
+    if corners is None:
+        corners = geometry.find_paper(image)
     flat = geometry.flatten(image, corners) if corners is not None else image
     qr_started = time.perf_counter()
     found = find_qr(flat)

@@ -1,0 +1,52 @@
+"""Phone photos as they really come: the form is found by its printed frame, not the paper."""
+
+from pathlib import Path
+
+from capture.evaluate import score_invoice
+from capture.pipeline import process_file
+from capture.read.images import read_image_pages
+from capture.read.qr import find_qr
+from capture.read.scan import geometry
+from tests.conftest import load_truth
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+#: The sheet turned about 110° on a wooden desk, in perspective, a hand's shadow across it.
+ON_A_DESK = FIXTURES / "grid" / "legacy_wrapped_latin_photo_real.jpg"
+KEY_FIELDS = ("kind", "code", "number", "date", "check_code", "seller.name", "seller.tax_id", "amount", "tax", "total")
+
+
+def test_the_form_is_found_by_its_frame_where_the_papers_edge_is_lost():
+    (image,) = read_image_pages(ON_A_DESK)
+    assert geometry.find_paper(image) is None  # the shadow and the desk hide the paper's edge
+    corners = geometry.find_form(image)
+    assert corners is not None
+    # the form's margin above the frame holds the QR: it is inside the flattened form, readable
+    (payload, *_) = find_qr(geometry.flatten(image, corners)).payloads
+    assert payload.number == "86569079"
+
+
+def test_a_photo_on_a_desk_reads_its_key_fields_and_nothing_wrong_goes_out_ready():
+    truth = load_truth(ON_A_DESK.with_name(ON_A_DESK.stem + ".truth.json"))
+    (record,) = process_file(ON_A_DESK, ON_A_DESK.name).records
+    scores = score_invoice(record.to_json_dict()["invoice"], truth["invoices"][0]["invoice"], set())
+    assert [name for name in KEY_FIELDS if not scores[name]] == []
+    assert record.status == "ready" or record.reasons  # anything wrong waits for a person, with why
+    if record.status == "ready":
+        assert all(scores.values())
+
+
+def test_scans_and_sheets_filling_the_picture_have_no_form_to_find():
+    for name in ("syn_20261128_0059_scan150.jpg", "syn_21_0000_scan150.jpg", "syn_21_0000_rot180.jpg"):
+        (image,) = read_image_pages(FIXTURES / "scanned" / name)
+        assert geometry.find_form(image) is None, name
+
+
+def test_the_frame_comes_clockwise_from_a_long_edge_never_mirrored():
+    square_ish = geometry._clockwise_from_long_edge(
+        __import__("numpy").array([[300.0, 10.0], [10.0, 20.0], [20.0, 160.0], [310.0, 150.0]])
+    )
+    (x0, y0), (x1, y1), (x2, y2) = square_ish[:3]
+    assert (x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1) > 0  # clockwise with y running down
+    first = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    second = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    assert first > second  # it starts along a long edge: the form is warped landscape
