@@ -38,7 +38,7 @@ eval: $(STAMP)
 	$(BIN)/capture eval eval/inbox --records eval/out/records.jsonl --json eval/scores.json
 
 ## eval-scans: 100 fresh invoices per degraded rendering (scans, photos, ...), scored per rendering
-RENDERINGS ?= scan300,scan150,photo
+RENDERINGS ?= scan300,scan150,photo,photo_real
 COUNT ?= 100
 eval-scans: $(STAMP)
 	rm -rf eval-scans && $(BIN)/python -m fixtures.scans --out eval-scans --count $(COUNT) --seed $(SEED) --renderings $(RENDERINGS)

@@ -42,3 +42,14 @@ def test_a_glyph_printed_twice_in_boxes_that_do_not_overlap_is_no_doubt():
     draft = extract_page(page)
     assert draft.invoice["seller"]["address_phone"] == "山东 东营市东营区府前大街55号"
     assert not [name for name, _ in draft.doubts if name == "seller.address_phone"]
+
+
+def test_two_characters_of_the_vertical_cipher_label_are_no_part_of_an_address():
+    from capture.extract.page import CIPHER_TAIL
+
+    # a photo (seed 20261205) read the 密码区 label's 码区 at the end of the buyer's address line,
+    # and the record went out ready with it
+    assert CIPHER_TAIL.sub("", "合肥市包河区高新大道469号青松产业园8楼0551-79858214 码区") == "合肥市包河区高新大道469号青松产业园8楼0551-79858214"
+    assert CIPHER_TAIL.sub("", "北京市朝阳区建国路88号 010-12345678 密") == "北京市朝阳区建国路88号 010-12345678"
+    assert CIPHER_TAIL.sub("", "成都市高新区天府大道 区") == "成都市高新区天府大道"
+    assert CIPHER_TAIL.sub("", "成都市武侯区") == "成都市武侯区"  # a district is no label
