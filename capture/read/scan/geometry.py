@@ -173,11 +173,35 @@ FORM_EDGE_SHARE = 0.8
 FORM_MAX_SHARE = 0.5
 
 
+def find_sheet(image: np.ndarray) -> np.ndarray | None:
+    """The corners (TL, TR, BR, BL) of the part of a photo to flatten: the paper, where its edge
+    is found and it holds the whole printed form; else the form found by its frame (a shadow's
+    edge taken for the paper's would cut the form); else the paper; None for a scan."""
+    paper = find_paper(image)
+    frame = find_frame(image)
+    if paper is not None and (frame is None or _encloses(paper, frame)):
+        return paper
+    return _grown(frame) if frame is not None else paper
+
+
+def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
+    """Whether every corner of `inner` lies inside the quadrilateral `outer` (a pixel's slack)."""
+    contour = outer.reshape(-1, 1, 2).astype(np.float32)
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -1.0 for x, y in inner)
+
+
 def find_form(image: np.ndarray) -> np.ndarray | None:
-    """The corners (TL, TR, BR, BL) of the printed form in a photo, found by what is printed on
-    it rather than by the paper's edge (which a shadow or a pale desk hides): the table's frame,
-    its outermost long ruled lines at whatever angle the sheet lies, grown to take in the title
-    above and the signatures below. None when no frame stands out, or it fills the picture."""
+    """The corners (TL, TR, BR, BL) of the printed form in a photo: its table frame grown to
+    take in the title above and the signatures below (`find_frame`)."""
+    frame = find_frame(image)
+    return _grown(frame) if frame is not None else None
+
+
+def find_frame(image: np.ndarray) -> np.ndarray | None:
+    """The corners (TL, TR, BR, BL) of the form's table frame in a photo, found by what is
+    printed rather than by the paper's edge (which a shadow or a pale desk hides): its outermost
+    long ruled lines at whatever angle the sheet lies. None when no frame stands out, or it
+    fills the picture."""
     height, width = image.shape[:2]
     factor = FORM_WIDTH / max(height, width)
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
@@ -196,7 +220,7 @@ def find_form(image: np.ndarray) -> np.ndarray | None:
     area = cv2.contourArea(frame.astype(np.float32))
     if not cv2.isContourConvex(frame.astype(np.float32)) or area > FORM_MAX_SHARE * small.shape[0] * small.shape[1] or area < 0.03 * small.shape[0] * small.shape[1]:
         return None
-    return _grown(frame) / factor
+    return (frame / factor).astype(np.float32)
 
 
 def _frame(segments: np.ndarray) -> np.ndarray | None:

@@ -57,9 +57,7 @@ def scan_page(
     picture for people, which the reading itself does not need)."""
     engine = engine or get_engine()
     started = time.perf_counter()
-    corners = geometry.find_form(image)  # the printed form; else the paper's edge
-    if corners is None:
-        corners = geometry.find_paper(image)
+    corners = geometry.find_sheet(image)  # the paper, or the printed form where the paper cuts it
     flat = geometry.flatten(image, corners) if corners is not None else image
     qr_started = time.perf_counter()
     found = find_qr(flat)
