@@ -18,7 +18,7 @@ KEY_FIELDS = ("kind", "code", "number", "date", "check_code", "seller.name", "se
 def test_the_form_is_found_by_its_frame_where_the_papers_edge_is_lost():
     (image,) = read_image_pages(ON_A_DESK)
     assert geometry.find_paper(image) is None  # the shadow and the desk hide the paper's edge
-    corners = geometry.find_form(image)
+    corners = geometry.find_sheet(image)
     assert corners is not None
     # the form's margin above the frame holds the QR: it is inside the flattened form, readable
     (payload, *_) = find_qr(geometry.flatten(image, corners)).payloads
@@ -38,7 +38,7 @@ def test_a_photo_on_a_desk_reads_its_key_fields_and_nothing_wrong_goes_out_ready
 def test_scans_and_sheets_filling_the_picture_have_no_form_to_find():
     for name in ("syn_20261128_0059_scan150.jpg", "syn_21_0000_scan150.jpg", "syn_21_0000_rot180.jpg"):
         (image,) = read_image_pages(FIXTURES / "scanned" / name)
-        assert geometry.find_form(image) is None, name
+        assert geometry.find_sheet(image) is None, name
 
 
 def test_the_frame_comes_clockwise_from_a_long_edge_never_mirrored():

@@ -157,6 +157,7 @@ def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
     if name:
         row.cells["name"] = name
     tokens = [t for t in line_tokens if t not in name and not _is_sequence(t, columns)]
+    ruled_name = columns.name_edge() is not None
     anchor = _rate_anchor(tokens, columns)
     if anchor is not None:
         row.cells["tax_rate"] = [anchor]
@@ -173,7 +174,7 @@ def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
         column = columns.of(token)
         if anchor is not None and column in ("amount", "tax_rate", "tax"):
             column = "unit_price"
-        if column == "name" and columns.name_edge() is not None:
+        if column == "name" and ruled_name:
             continue  # a ruled cell under a header this table does not know (车牌号, 通行日期起, …)
         if column == "name" and "spec" in columns.spans:
             column = "spec"  # set apart from the name cell: a 规格型号 starting left of its usual place

@@ -57,6 +57,8 @@ def read_image_pages(path: Path, only: int | None = None) -> Iterator[np.ndarray
         raise InputError(f"the image cannot be read ({error}); it may be truncated or damaged") from error
     with image:
         frames = getattr(image, "n_frames", 1)
+        if only is not None and not 1 <= only <= frames:
+            raise InputError(f"the image has {frames} pages; there is no page {only}")
         for index in range(frames) if only is None else [only - 1]:
             try:
                 image.seek(index)

@@ -64,10 +64,8 @@ def read_page(path: Path, number: int = 1) -> Reading:
     if kind == "pdf":
         page, image = _pdf_page(path, number)
     elif kind == "image":
-        frames = list(read_image_pages(path))
-        if not 1 <= number <= len(frames):
-            raise InputError(f"the image has {len(frames)} pages; there is no page {number}")
-        page, pixels = scan_page(frames[number - 1], number, "image", level_image=True)
+        (frame,) = read_image_pages(path, only=number)
+        page, pixels = scan_page(frame, number, "image", level_image=True)
         image = Image.fromarray(pixels[:, :, ::-1])
     else:
         raise InputError(f"only PDFs and images have a page to draw; this file is {kind}")

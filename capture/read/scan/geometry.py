@@ -190,13 +190,6 @@ def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
     return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -1.0 for x, y in inner)
 
 
-def find_form(image: np.ndarray) -> np.ndarray | None:
-    """The corners (TL, TR, BR, BL) of the printed form in a photo: its table frame grown to
-    take in the title above and the signatures below (`find_frame`)."""
-    frame = find_frame(image)
-    return _grown(frame) if frame is not None else None
-
-
 def find_frame(image: np.ndarray) -> np.ndarray | None:
     """The corners (TL, TR, BR, BL) of the form's table frame in a photo, found by what is
     printed rather than by the paper's edge (which a shadow or a pale desk hides): its outermost
