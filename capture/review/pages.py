@@ -19,7 +19,6 @@ from capture.contract.record import Record
 from capture.intake.sniff import sniff
 from capture.review.files import SourceFiles
 
-RENDER_SCALE = 2.0
 CACHE_SIZE = 64
 
 

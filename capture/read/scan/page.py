@@ -1,7 +1,8 @@
 """Scans and photos to a `Page`: QR first, OpenCV clean-up, then OCR tokens in page units.
 
-A page image goes: find the form (its table frame) or the paper, and flatten it (photos) -> find the QR -> upright (from the QR's corners)
--> deskew (from the table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
+A page image goes: find the sheet (a photo's paper, or its printed form where the paper's edge
+cuts it) and flatten it -> find the QR -> upright (from the QR's corners) -> deskew (from the
+table rules) -> scale -> OCR. Without a QR the orientation is found by reading:
 the quarter turn whose text reads with the most confidence wins.
 """
 
