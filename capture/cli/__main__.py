@@ -1,0 +1,5 @@
+"""`python -m capture.cli`."""
+
+from capture.cli import main
+
+main()

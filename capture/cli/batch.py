@@ -1,0 +1,132 @@
+"""Reading invoices: a batch (`run`) and a drop folder (`watch`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from capture.cli.app import app
+from capture.cli.options import (
+    EXIT_FILES_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    EngineOption,
+    JsonLogsOption,
+    ModelsOption,
+    StoreOption,
+    WorkersOption,
+    fail,
+    open_store,
+    use_engine,
+)
+from capture.register.store import DEFAULT_STORE
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[Path], typer.Argument(help="Invoice files or folders (read recursively).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for records.jsonl, import.json, report.json.")] = Path("out"),
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
+    ] = None,
+    store: StoreOption = None,
+    workers: WorkersOption = 0,
+    json_logs: JsonLogsOption = False,
+    engine: EngineOption = "rapid",
+    models: ModelsOption = None,
+) -> None:
+    """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
+    2: usage error; 3: internal error."""
+    from capture.console import log, progress_bar, setup_logging
+    from capture.intake.sniff import collect_inputs
+    from capture.pipeline import run_batch, write_outputs
+
+    setup_logging(json_logs)
+    use_engine(engine, models)
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
+    files = collect_inputs(inputs)
+    with open_store(ledger, store) as book, progress_bar(len(files), not json_logs) as advance:
+        result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance)
+        report = write_outputs(result, out, book)
+    if json_logs:
+        for error in report["errors"]:
+            log("failed", f"failed {error['file']}: {error['error']}", file=error["file"], error=error["error"])
+        log("summary", "run finished", **{k: report[k] for k in ("run_id", "files", "invoices", "by_status")},
+            failed=len(report["errors"]), skipped=report["skipped_already_processed"])
+    counts = report["by_status"]
+    typer.echo(
+        f"{report['files'] + report['skipped_already_processed']} files "
+        f"({report['skipped_already_processed']} skipped: already processed), {report['invoices']} invoices: "
+        f"{counts['ready']} ready, {counts['review']} review, {counts['duplicate']} duplicate, "
+        f"{counts['rejected']} rejected; {len(report['errors'])} files failed "
+        f"({report['timings']['wall_seconds']:.1f} s)"
+    )
+    for error in [] if json_logs else report["errors"]:
+        typer.echo(f"  failed: {error['file']}: {error['error']}", err=True)
+    typer.echo(f"wrote {out / 'records.jsonl'}, {out / 'import.json'}, {out / 'report.json'}")
+    raise typer.Exit(EXIT_FILES_FAILED if report["errors"] else EXIT_OK)
+
+
+@app.command()
+def watch(
+    inbox: Annotated[Path, typer.Argument(help="The drop folder; processed/, review/ and failed/ are made beside it.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for batches/<run_id>/ outputs (default: out/ beside the inbox).")] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store (SQLite); default OUT/capture.db.")
+    ] = None,
+    workers: WorkersOption = 0,
+    batch_size: Annotated[int, typer.Option("--batch", min=0, help="Files per batch (0 = one per worker).")] = 0,
+    settle: Annotated[float, typer.Option("--settle", min=0, help="Seconds a file must stay unchanged before it is read.")] = 2.0,
+    poll: Annotated[bool, typer.Option("--poll", help="Poll for changes instead of file-system events (network shares).")] = False,
+    exit_when_idle: Annotated[bool, typer.Option("--exit-when-idle", help="Exit once the inbox is empty.")] = False,
+    json_logs: JsonLogsOption = False,
+    engine: EngineOption = "rapid",
+    models: ModelsOption = None,
+) -> None:
+    """Watch a drop folder: read files as they arrive and move each to processed/, review/ or
+    failed/ once its records are written. Ctrl-C or SIGTERM stops after the current batch.
+    Exit 0: stopped cleanly; 1: with --exit-when-idle, some files failed; 2: usage error;
+    3: internal error."""
+    import signal
+
+    from capture.console import log, setup_logging
+    from capture.watch.folders import Layout
+    from capture.watch.loop import Watcher, WatchOptions
+    from capture.workers import default_workers
+
+    setup_logging(json_logs)
+    use_engine(engine, models)
+    if not inbox.is_dir():
+        fail(f"no such folder: {inbox}", EXIT_USAGE)
+    inbox = inbox.resolve()
+    layout = Layout(inbox, (out or inbox.parent / "out").resolve())
+    store = (store or layout.out / DEFAULT_STORE.name).resolve()
+    for path in (layout.out, store):
+        if path == inbox or inbox in path.parents:
+            fail(f"{path} is inside the inbox; put outputs and the store beside it", EXIT_USAGE)
+    workers = workers or default_workers()
+    options = WatchOptions(settle=settle, batch_size=batch_size or workers, workers=workers, poll=poll,
+                           exit_when_idle=exit_when_idle)
+    with open_store(ledger, store) as book:
+        book.sync_fully()  # a committed batch survives a power cut too
+        watcher = Watcher(layout, book, options)
+        signal.signal(signal.SIGINT, watcher.request_stop)
+        signal.signal(signal.SIGTERM, watcher.request_stop)
+        log("watching", f"watching {inbox} ({workers} workers); outputs in {layout.batches}", inbox=str(inbox))
+        try:
+            stats = watcher.run()
+        except KeyboardInterrupt:
+            log("interrupted", "stopped at once; the next start finishes any batch left half done")
+            raise typer.Exit(130) from None
+    log("stopped", f"stopped: {stats.files} files in {stats.batches} batches, {stats.failed} failed",
+        files=stats.files, batches=stats.batches, failed=stats.failed)
+    raise typer.Exit(EXIT_FILES_FAILED if exit_when_idle and stats.failed else EXIT_OK)

@@ -1,0 +1,64 @@
+"""`capture ledger`: the register in the store: import, counts, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from capture.cli.app import ledger_app
+from capture.cli.options import EXIT_USAGE, StoreOption, fail, import_register
+from capture.errors import UsageError
+from capture.register.imports import parse_map_option
+from capture.register.store import DEFAULT_STORE, Ledger
+
+
+@ledger_app.command("import")
+def ledger_import(
+    file: Annotated[Path, typer.Argument(help="Register export: CSV (UTF-8, BOM, GBK/GB18030) or XLSX.")],
+    store: StoreOption = None,
+    column_map: Annotated[
+        str | None, typer.Option("--map", help="Name columns the importer does not know: 'HEADER=number,HEADER=date'.")
+    ] = None,
+) -> None:
+    """Import a register export; re-importing the same rows adds nothing."""
+    if not file.exists():
+        fail(f"no such file: {file}", EXIT_USAGE)
+    try:
+        with Ledger(store or DEFAULT_STORE) as book:
+            import_register(book, file, parse_map_option(column_map))
+    except UsageError as error:
+        fail(str(error), EXIT_USAGE)
+
+
+@ledger_app.command("stats")
+def ledger_stats(store: StoreOption = None) -> None:
+    """Counts of the store: register rows, suppliers, emitted records, processed files."""
+    with Ledger(store or DEFAULT_STORE) as book:
+        typer.echo(json.dumps(book.stats(), ensure_ascii=False, indent=2))
+
+
+@ledger_app.command("export")
+def ledger_export(
+    store: StoreOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
+) -> None:
+    """Export the register as CSV (UTF-8 with BOM, Chinese headers, as spreadsheets expect)."""
+    import csv
+    import io
+
+    headers = ["发票代码", "发票号码", "开票日期", "销售方名称", "销售方纳税人识别号", "购买方名称", "购买方纳税人识别号", "金额", "税额", "价税合计", "来源", "行号"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    with Ledger(store or DEFAULT_STORE) as book:
+        writer.writerows(book.register_rows())
+    if out is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        from capture.emit import write_atomic
+
+        write_atomic(out, "\ufeff" + buffer.getvalue())
