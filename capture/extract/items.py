@@ -174,7 +174,7 @@ def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
         column = columns.of(token)
         if anchor is not None and column in ("amount", "tax_rate", "tax"):
             column = "unit_price"
-        if column == "name" and ruled_name:
+        if column == "name" and ruled_name and not scanned:
             continue  # a ruled cell under a header this table does not know (车牌号, 通行日期起, …)
         if column == "name" and "spec" in columns.spans:
             column = "spec"  # set apart from the name cell: a 规格型号 starting left of its usual place
@@ -311,10 +311,42 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
         value = parse_decimal(row.text(column))
         if value is not None:
             item[column] = row.text(column).replace(",", "")
-    item["amount"] = str(parse_money(row.text("amount")))
+    amount = parse_money(row.text("amount"))
+    glued = [row.text(c) for c in ("quantity", "unit_price") if row.text(c)]
+    if amount is not None and len(glued) == 1 and (pair := unglue_quantity_price(glued[0], amount)):
+        item["quantity"], item["unit_price"] = pair
+    item["amount"] = str(amount)
     item["tax_rate"] = parse_rate(row.text("tax_rate"))
     tax = parse_money(row.text("tax"))
     item["tax"] = str(tax) if tax is not None else None
+
+
+_QUANTITY = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
+_PRICE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
+
+
+def unglue_quantity_price(text: str, amount: Decimal) -> tuple[str, str] | None:
+    """数量 and 单价 read as one number (one OCR box across both cells: 31818.83 for 3 and
+    1818.83): the one place to cut the digits where quantity × price gives the printed 金额
+    (as the quantity_price check weighs it). None where no cut, or more than one, does: the
+    arithmetic proves the cells' boundary, or nothing is guessed."""
+    digits = text.replace(",", "").strip()
+    if " " in digits:  # the gap between the cells was read: cut there or nowhere
+        if digits.count(" ") > 1:
+            return None
+        cuts = [digits.index(" ")]
+        digits = digits.replace(" ", "")
+    else:
+        cuts = list(range(1, len(digits)))
+    found = []
+    for cut in cuts:
+        quantity, price = digits[:cut], digits[cut:]
+        if not (_QUANTITY.match(quantity) and _PRICE.match(price)):
+            continue
+        product = Decimal(quantity) * Decimal(price)
+        if abs(product - amount) <= Decimal("0.01") + abs(Decimal(quantity)) * Decimal("0.000005"):
+            found.append((quantity, price))
+    return found[0] if len(found) == 1 else None
 
 
 def parse_rate(text: str) -> str | None:

@@ -227,8 +227,8 @@ def read_table(
     lines: list[Line], draft: Draft, unread: list[Box] | None = None, rules: list[Box] | None = None
 ) -> tuple[int, Columns | None]:
     """Items between the table header and 合计; returns the first line after them and the columns.
-    On a scan, `unread` marks inside the table are doubts; on a text-layer PDF, the vertical
-    `rules` crossing the header are the cells' edges."""
+    On a scan, `unread` marks inside the table are doubts; the vertical `rules` crossing the
+    header are the cells' edges (drawn paths of a PDF, printed lines found on a scan)."""
     for index, line in enumerate(lines):
         if not HEADER.search(line.text):
             continue
@@ -236,8 +236,7 @@ def read_table(
         if columns is None:
             continue
         scanned = draft.source_kind in SCANNED_KINDS
-        if not scanned:  # a scan's rules are drawn (capture show) but not yet trusted for its cells
-            columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
+        columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
         end = index + 1
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1

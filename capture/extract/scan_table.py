@@ -14,6 +14,9 @@ from capture.extract.lines import Line, build_lines
 
 #: A table token taller than this many text heights runs down several rows.
 TALL_ROWS = 1.8
+#: How far (in text heights) an OCR box reaches past a printed rule on both sides before it is
+#: taken as one box across two cells rather than a box's padding.
+STRADDLE = 0.5
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
 #: What OCR reads an l, a 1 or a piece of a ruled line as; no name, 规格型号 or 单位 prints it.
@@ -61,6 +64,19 @@ def _shared_glyph(left: Token, right: Token) -> bool:
     return overlap or right.text[:1] in _NOT_A_CELL_START
 
 
+def _straddled(item_rows: list[RowCells], columns: Columns) -> str | None:
+    """The two text cells (名称|规格型号, 规格型号|单位) whose printed rule one OCR box runs across,
+    by more than its padding on both sides: the detector joined two cells into one box."""
+    edges = {"spec": columns.ruled_edge("spec") if "spec" in columns.spans else None}
+    edges["unit"] = columns.ruled_edge("unit") if "unit" in columns.spans else None
+    between = {"spec": "名称 and 规格型号", "unit": "规格型号 and 单位"}
+    tokens = [t for row in item_rows for cell in row.cells.values() for t in cell]
+    for column, x in edges.items():
+        if x is not None and any(t.x0 < x - STRADDLE * t.height and t.x1 > x + STRADDLE * t.height for t in tokens):
+            return between[column]
+    return None
+
+
 def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
     """A name cell whose OCR box reaches into the 规格型号 column: the detector joined the name
     and the spec into one box, and where one ends is unknown."""
@@ -73,13 +89,17 @@ def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
 def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns) -> list[str]:
     """Why the line items read from a scan may be wrong though their numbers add up: the text
     columns of a table have no check, and on a scan their cell boundaries are guessed from the
-    OCR boxes. A name wrapped onto lines of its own is read as on a text layer; a wrapped line
-    with text in other columns too is a doubt. Each doubt names the line; any doubt sends the
+    OCR boxes, or found from the printed rules where the scan shows them. A name wrapped onto
+    lines of its own is read as on a text layer; a wrapped line with text in other columns too is
+    a doubt unless a rule separates the name from them; an OCR box across a rule is a doubt. Each doubt names the line; any doubt sends the
     record to review."""
     doubts: list[str] = []
     for item, item_rows in zip(items, rows, strict=True):
         what = f"line item “{(item.get('name') or '?')[:24]}”"
-        if any(set(row.cells) - {"name"} for row in item_rows[1:]):
+        if (edge := _straddled(item_rows, columns)) is not None:
+            doubts.append(f"{what}: one OCR box on the scan runs across the printed line between {edge}, so where one cell ends is a guess: check them with the paper")
+            continue
+        if columns.name_edge() is None and any(set(row.cells) - {"name"} for row in item_rows[1:]):
             doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan with text beside its name: check its 名称, 规格型号 and 单位 with the paper")
             continue
         cells = item_rows[0].cells

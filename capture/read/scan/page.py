@@ -24,6 +24,7 @@ from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
 from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
+from capture.read.scan.marks import read_marks
 from capture.read.words import boxes_to_tokens
 
 #: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
@@ -78,7 +79,8 @@ def scan_page(
     boxes = _second_read_of_item_names(page, boxes, engine)
     ocr_done = time.perf_counter()
     ink = PageInk.of(page)
-    marks = unread_marks(page, boxes, ink)
+    figures, marks = read_marks(page, unread_marks(page, boxes, ink), boxes, ink.em, engine)
+    boxes = boxes + figures
     size = (page.shape[1], page.shape[0])
     skew = _residual_skew(boxes)
     rules = _level_rules(ruled_lines(page, ink), skew, size)
