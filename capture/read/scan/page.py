@@ -23,6 +23,7 @@ from capture.read.ocr import Engine, TextBox, get_engine
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
+from capture.read.scan.cells import cut_at_rules
 from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
 from capture.read.scan.marks import read_marks
 from capture.read.words import boxes_to_tokens
@@ -76,14 +77,16 @@ def scan_page(
     boxes = engine.read(page)
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
-    boxes = _second_read_of_item_names(page, boxes, engine)
-    ocr_done = time.perf_counter()
     ink = PageInk.of(page)
+    printed_rules = ruled_lines(page, ink)
+    boxes = cut_at_rules(page, boxes, printed_rules, ink.em, engine)
+    boxes = _second_read_of_item_names(page, boxes, engine)
     figures, marks = read_marks(page, unread_marks(page, boxes, ink), boxes, ink.em, engine)
     boxes = boxes + figures
+    ocr_done = time.perf_counter()
     size = (page.shape[1], page.shape[0])
     skew = _residual_skew(boxes)
-    rules = _level_rules(ruled_lines(page, ink), skew, size)
+    rules = _level_rules(printed_rules, skew, size)
     boxes, marks = _level_text(boxes, marks, size)
     scale = page.shape[1] / PAGE_UNITS_WIDE
     unread = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in marks]

@@ -1,0 +1,75 @@
+"""OCR boxes cut at the printed rules they run across. Text on a form never crosses a ruled line,
+but PP-OCR's detector now and then joins the ends of two cells into one box ((片碱) 99% | 25kg/袋,
+the 名称 and 规格型号 of a tight row), and the recogniser then reads one run whose boundary is
+lost. Such a box is cut where the rule stands and each side is recognised on its own, as a
+person reads one cell and then the next.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.contract.tokens import Box
+from capture.read.ocr import Engine, TextBox
+
+#: A box runs across a rule when it reaches this many text heights past it on both sides (less
+#: is the detector's padding round text that ends at the rule).
+ACROSS = 0.5
+#: At most this many boxes are cut on a page (each costs two recognitions).
+MAX_CUT = 8
+#: White margin (pixels: top and bottom, left and right) round each side read again.
+MARGIN = (6, 12)
+
+
+def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: float, engine: Engine) -> list[TextBox]:
+    """The boxes, each one that runs across a vertical rule replaced by one box per cell (when
+    every side reads as something; otherwise the box is kept as it was)."""
+    uprights = [rule for rule in rules if rule[0] == rule[2]]
+    result: list[TextBox] = []
+    cut = 0
+    for box in boxes:
+        x0, y0, x1, y1 = _bounds(box)
+        middle = (y0 + y1) / 2
+        crossing = sorted(
+            x for x, top, _, bottom in uprights
+            if top <= middle <= bottom and x0 + ACROSS * em < x < x1 - ACROSS * em
+        )
+        parts = _read_parts(page, (x0, y0, x1, y1), crossing, em, engine) if crossing and cut < MAX_CUT else None
+        if parts is None:
+            result.append(box)
+            continue
+        cut += 1
+        result += parts
+    return result
+
+
+def _read_parts(
+    page: np.ndarray, bounds: tuple[int, int, int, int], cuts: list[float], em: float, engine: Engine
+) -> list[TextBox] | None:
+    x0, y0, x1, y1 = bounds
+    gap = int(max(0.1 * em, 2))  # the rule's own ink stays out of both sides
+    edges = [x0, *cuts, x1]
+    parts = []
+    for left, right in zip(edges, edges[1:], strict=False):
+        a = int(left) + (gap if left != x0 else 0)
+        b = int(right) - (gap if right != x1 else 0)
+        crop = page[max(y0, 0) : y1, max(a, 0) : b]
+        if crop.size == 0:
+            return None
+        top, side = MARGIN
+        text, confidence = engine.recognize(
+            cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        )
+        if not text.strip():
+            return None
+        polygon = ((float(a), float(y0)), (float(b), float(y0)), (float(b), float(y1)), (float(a), float(y1)))
+        parts.append(TextBox(polygon, text.strip(), confidence))
+    return parts
+
+
+def _bounds(box: TextBox) -> tuple[int, int, int, int]:
+    points = np.array(box.polygon)
+    x0, y0 = np.floor(points.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+    return int(x0), int(y0), int(x1), int(y1)
