@@ -7,6 +7,8 @@ reasons a person reads.
   near match, naming what it duplicates;
 - the supplier directory (capture/verify/suppliers.py): `review` when the register knows the
   seller's tax ID under another name;
+- the tax platform's list (capture/register/witness.py): `platform_match` checks when it agrees,
+  `review` when it holds the number with other values or as voided / red-flushed / flagged;
 - a reviewer's decision at the desk (capture/review/): `ready` once the fixed record passes
   every check again, or `duplicate` / `rejected`.
 """
@@ -22,6 +24,7 @@ from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice, Record, Source
 from capture.register.dedupe import BatchIndex, find_duplicate
 from capture.register.store import Ledger
+from capture.register.witness import platform_witness
 from capture.verify.checks import Witnesses, run_checks
 from capture.verify.invoice import validated_invoice, verify_draft
 from capture.verify.suppliers import supplier_check
@@ -97,10 +100,27 @@ def apply_directory(records: list[Record], ledger: Ledger) -> None:
             record.status = "review"
 
 
+def apply_platform(records: list[Record], ledger: Ledger) -> None:
+    """The tax platform as a witness for each invoice it lists (not for duplicates: those are
+    in the books already, and reconciliation lists them if the platform voided them)."""
+    for record in records:
+        if record.status in ("rejected", "duplicate"):
+            continue
+        found = platform_witness(record, ledger)
+        if found is None:
+            continue
+        record.checks = [*record.checks, *found.checks]
+        if found.reasons:
+            record.reasons = [*record.reasons, *found.reasons]
+            record.status = "review"
+
+
 def decide_batch(records: list[Record], ledger: Ledger) -> None:
-    """The batch-wide decisions, in input order: duplicates, then the supplier directory."""
+    """The batch-wide decisions, in input order: duplicates, the supplier directory, then the
+    tax platform's list."""
     apply_duplicates(records, ledger)
     apply_directory(records, ledger)
+    apply_platform(records, ledger)
 
 
 @dataclass

@@ -6,6 +6,10 @@ capture/decide.py applies what it finds, in input order.
 - conflict: same key, different total/amount, date or seller -> `review`
 - near match: numbers one OCR-confusable or one transposed character apart, with the same
   seller tax ID, date and total -> `review`
+- typing slip (register only: it was keyed in by hand): a register number one keystroke away
+  (register/typos.py), same seller tax ID and total, date within a day -> `review`; a register
+  row that another invoice (this batch, an earlier run, the tax platform) holds exactly is that
+  invoice's row, not a slip (toll and fuel invoices come in runs of near numbers)
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capture.contract.record import Record
+from capture.register.platform import platform_by_key
 from capture.register.store import Ledger, LedgerRow, invoice_key
+from capture.register.typos import neighbour_dates, typing_slip
 
 #: Characters OCR confuses, as groups; digits are compared after letters are mapped back.
 CONFUSABLE_GROUPS = ["0ODQ", "1lI7", "2Z", "5S6", "8B3"]
@@ -123,8 +129,10 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
     block = _block(record)
     if block is None:
         return None
+    slip = _typing_slip(record, ledger, batch, block)
+    if slip is not None:
+        return slip
     candidates = [
-        ("the register", ledger.register_block(*block)),
         ("this batch", batch.by_block.get(block, [])),
         ("an earlier run", ledger.emitted_block(*block)),
     ]
@@ -138,3 +146,31 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
                     f"the numbers are {how} ({row.ref})",
                 )
     return None
+
+
+def _typing_slip(record: Record, ledger: Ledger, batch: BatchIndex, block: tuple[str, str, str]) -> Duplicate | None:
+    """A register row keyed one keystroke away from this invoice (or one OCR misreading away)."""
+    seller, date, total = block
+    number = record.invoice.number or ""
+    for row in ledger.register_near(seller, neighbour_dates(date), total):
+        how = near_miss(number, row.number) if row.date == date else None
+        slip = typing_slip(number, row.number)
+        if not (how or slip) or _held_by_another(row.key, ledger, batch):
+            continue
+        if how:
+            return Duplicate(
+                "review", row.ref,
+                f"possible duplicate: the register holds invoice {row.number} from the same seller, date and total; "
+                f"the numbers are {how} ({row.ref})",
+            )
+        return Duplicate(
+            "review", row.ref,
+            f"登记簿中有发票 {row.number}，与本发票号码{slip.chinese}，销方、价税合计相同，日期相差不超过一天：是否录入错误？"
+            f" (the register holds {row.number}, {slip.english}, same seller, date and total: a typing error? {row.ref})",
+        )
+    return None
+
+
+def _held_by_another(key: str, ledger: Ledger, batch: BatchIndex) -> bool:
+    """Another invoice has exactly this number: the row is its own, not a slip."""
+    return key in batch.by_key or ledger.emitted_by_key(key) is not None or bool(platform_by_key(ledger, key))

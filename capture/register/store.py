@@ -73,6 +73,25 @@ MIGRATIONS: list[str] = [
         exported_at TEXT, export_file TEXT
     );
     """,
+    # 4: the tax platform's invoice list, one row per invoice and direction (register/platform.py)
+    """
+    CREATE TABLE platform (
+        key TEXT NOT NULL, direction TEXT NOT NULL,
+        code TEXT, number TEXT NOT NULL, date TEXT,
+        seller_tax_id TEXT, seller_name TEXT, buyer_tax_id TEXT, buyer_name TEXT,
+        amount TEXT, tax TEXT, total TEXT,
+        origin TEXT, kind TEXT, status TEXT NOT NULL, status_text TEXT, positive INTEGER, risk TEXT,
+        drawer TEXT, remarks TEXT, items INTEGER NOT NULL,
+        file TEXT NOT NULL, line INTEGER NOT NULL, imported_at TEXT NOT NULL,
+        PRIMARY KEY (key, direction)
+    ) WITHOUT ROWID;
+    CREATE INDEX platform_date ON platform (date);
+    CREATE TABLE platform_imports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL, file TEXT NOT NULL,
+        direction TEXT NOT NULL, rows_added INTEGER NOT NULL, rows_updated INTEGER NOT NULL,
+        rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -235,6 +254,16 @@ class Ledger:
             "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register "
             "WHERE seller_tax_id = ? AND date = ? AND total = ?",
             (seller_tax_id, date, total),
+        ).fetchall()
+        return [_register_row(r) for r in rows]
+
+    def register_near(self, seller_tax_id: str, dates: list[str], total: str) -> list[LedgerRow]:
+        """Register rows with the same seller and total, dated on one of `dates` (the typing rule)."""
+        marks = ",".join("?" * len(dates))
+        rows = self.db.execute(
+            "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register "
+            f"WHERE seller_tax_id = ? AND date IN ({marks}) AND total = ?",
+            (seller_tax_id, *dates, total),
         ).fetchall()
         return [_register_row(r) for r in rows]
 
