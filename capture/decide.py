@@ -23,7 +23,7 @@ from capture.contract.fields import label, set_field
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice, Record, Source
 from capture.register.dedupe import BatchIndex, find_duplicate
-from capture.register.store import Ledger
+from capture.register.store import Ledger, invoice_key
 from capture.register.witness import platform_witness
 from capture.verify.checks import Witnesses, run_checks
 from capture.verify.invoice import validated_invoice, verify_draft
@@ -72,6 +72,7 @@ def apply_duplicates(records: list[Record], ledger: Ledger) -> None:
     """Run the duplicate rules over a batch in input order: a record is checked against the
     register, the records before it in the batch and earlier runs."""
     batch = BatchIndex.empty()
+    batch.keys = {key for r in records if (key := invoice_key(r.invoice.code, r.invoice.number))}
     for record in records:
         if record.status == "rejected":
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from capture.register.platform import BookRow, CapturedRow, PlatformRow
 from capture.register.platform_export import NOT_BOOKABLE
-from capture.register.typos import slip_pairs
+from capture.register.typos import Slip, slip_pairs
 from capture.register.witness import STATUS_WORDS
 
 #: Fields compared between the platform and the books: column -> Chinese label.
@@ -148,13 +148,13 @@ def _not_bookable(row: PlatformRow, book: BookRow | None, record: CapturedRow | 
     }
 
 
-def _difference(row: PlatformRow, book: BookRow, differing: list[dict], slip: str | None) -> dict:
+def _difference(row: PlatformRow, book: BookRow, differing: list[dict], slip: Slip | None) -> dict:
     listed = "；".join(f"{d['label']} 平台 {d['platform']} / 账上 {d['book']}" for d in differing)
     return {
         "key": row.key, "number": row.number, "book_number": book.number, "date": row.date,
         "seller_tax_id": row.seller_tax_id, "seller_name": row.seller_name, "total": row.total,
-        "register": _ref(book), "fields": differing, "slip": slip,
-        "note": listed + (f"（号码{slip}，疑为录入错误 a typing error?）" if slip else ""),
+        "register": _ref(book), "fields": differing, "slip": str(slip) if slip else None,
+        "note": listed + (f"（号码{slip.chinese}：录入错误？a typing error?）" if slip else ""),
     }
 
 
@@ -174,7 +174,7 @@ def _match_typos(
         if theirs.key in used or ours.key in used:
             continue
         used.update((theirs.key, ours.key))
-        lists.differences.append(_difference(theirs, ours, field_differences(theirs, ours), str(slip)))  # type: ignore[arg-type]
+        lists.differences.append(_difference(theirs, ours, field_differences(theirs, ours), slip))  # type: ignore[arg-type]
     return used
 
 

@@ -5,7 +5,8 @@ capture/decide.py applies what it finds, in input order.
 - exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`
 - conflict: same key, different total/amount, date or seller -> `review`
 - near match: numbers one OCR-confusable or one transposed character apart, with the same
-  seller tax ID, date and total -> `review`
+  seller tax ID, date and total -> `review`; not between two invoices whose numbers were both
+  read as written (text layer, OFD, XML): no OCR misread them
 - typing slip (register only: it was keyed in by hand): a register number one keystroke away
   (register/typos.py), same seller tax ID and total, date within a day -> `review`; a register
   row that another invoice (this batch, an earlier run, the tax platform) holds exactly is that
@@ -14,11 +15,11 @@ capture/decide.py applies what it finds, in input order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from capture.contract.record import Record
 from capture.register.platform import platform_by_key
-from capture.register.store import Ledger, LedgerRow, invoice_key
+from capture.register.store import EXACT_KINDS, Ledger, LedgerRow, invoice_key
 from capture.register.typos import neighbour_dates, typing_slip
 
 #: Characters OCR confuses, as groups; digits are compared after letters are mapped back.
@@ -68,7 +69,7 @@ def _row_of(record: Record) -> LedgerRow:
     key = invoice_key(invoice.code, invoice.number) or ""
     return LedgerRow(
         f"record:{record.id}", key, invoice.number or "", invoice.date, invoice.seller.tax_id,
-        invoice.seller.name, invoice.total, invoice.amount,
+        invoice.seller.name, invoice.total, invoice.amount, record.source.kind in EXACT_KINDS,
     )
 
 
@@ -78,6 +79,8 @@ class BatchIndex:
 
     by_key: dict[str, LedgerRow]
     by_block: dict[tuple[str, str, str], list[LedgerRow]]
+    #: the keys of every invoice of the batch, duplicates included (the typing rule's series check)
+    keys: set[str] = field(default_factory=set)
 
     @classmethod
     def empty(cls) -> BatchIndex:
@@ -136,8 +139,11 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
         ("this batch", batch.by_block.get(block, [])),
         ("an earlier run", ledger.emitted_block(*block)),
     ]
+    exact = record.source.kind in EXACT_KINDS
     for where, rows in candidates:
         for row in rows:
+            if exact and row.exact:  # both numbers read as written: a series (toll, fuel), not a misreading
+                continue
             how = near_miss(record.invoice.number or "", row.number)
             if how:
                 return Duplicate(
@@ -173,4 +179,4 @@ def _typing_slip(record: Record, ledger: Ledger, batch: BatchIndex, block: tuple
 
 def _held_by_another(key: str, ledger: Ledger, batch: BatchIndex) -> bool:
     """Another invoice has exactly this number: the row is its own, not a slip."""
-    return key in batch.by_key or ledger.emitted_by_key(key) is not None or bool(platform_by_key(ledger, key))
+    return key in batch.keys or key in batch.by_key or ledger.emitted_by_key(key) is not None or bool(platform_by_key(ledger, key))

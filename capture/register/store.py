@@ -127,6 +127,12 @@ class LedgerRow:
     seller_name: str | None
     total: str | None
     amount: str | None
+    #: the number came from a text layer or structured data (pdf_text, ofd, xml): no OCR misreading
+    exact: bool = False
+
+
+#: Source kinds whose invoice number is read as written, never by OCR.
+EXACT_KINDS = ("pdf_text", "ofd", "xml")
 
 
 @dataclass(frozen=True)
@@ -278,16 +284,16 @@ class Ledger:
 
     def emitted_by_key(self, key: str) -> LedgerRow | None:
         row = self.db.execute(
-            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
-            "WHERE key = ? AND status IN ('ready', 'review') ORDER BY emitted_at LIMIT 1",
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount, json_extract(record, '$.source.kind') "
+            "FROM emitted WHERE key = ? AND status IN ('ready', 'review') ORDER BY emitted_at LIMIT 1",
             (key,),
         ).fetchone()
         return _emitted_row(row) if row else None
 
     def emitted_block(self, seller_tax_id: str, date: str, total: str) -> list[LedgerRow]:
         rows = self.db.execute(
-            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
-            "WHERE seller_tax_id = ? AND date = ? AND total = ? AND status IN ('ready', 'review')",
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount, json_extract(record, '$.source.kind') "
+            "FROM emitted WHERE seller_tax_id = ? AND date = ? AND total = ? AND status IN ('ready', 'review')",
             (seller_tax_id, date, total),
         ).fetchall()
         return [_emitted_row(r) for r in rows]
@@ -341,5 +347,5 @@ def _register_row(row: tuple) -> LedgerRow:
 
 
 def _emitted_row(row: tuple) -> LedgerRow:
-    record_id, key, number, date, tax_id, total, amount = row
-    return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount)
+    record_id, key, number, date, tax_id, total, amount, kind = row
+    return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount, kind in EXACT_KINDS)
