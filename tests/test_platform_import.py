@@ -124,3 +124,25 @@ def test_map_names_other_headers(tmp_path):
     assert (row.date, row.status, row.direction) == ("2025-07-01", "red_flushed", "received")
     wrong = capture("platform", "import", export, "--store", tmp_path / "c.db", "--map", "票号=numero")
     assert wrong.returncode == 2 and "unknown column" in wrong.stderr
+
+
+def test_a_title_row_above_the_header_and_a_damaged_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["全量发票查询导出结果（取得）"])
+    sheet.append([])
+    sheet.append(["数电发票号码", "开票日期", "价税合计", "发票状态"])
+    sheet.append([n("0001"), "2025-07-01 08:00:00", 113.0, "已作废"])
+    sheet.append([n("0002"), "2025/07/02", "bad", "正常"])
+    export = tmp_path / "received.xlsx"
+    book.save(export)
+    reader = PlatformReader(export)
+    (entry,) = list(reader)
+    assert (entry.number, entry.date, entry.total, entry.status, entry.line) == (n("0001"), "2025-07-01", "113.00", "voided", 4)
+    assert reader.errors == [(5, "total 'bad' 不是金额 (not an amount)")]
+    damaged = tmp_path / "damaged-received.xlsx"
+    damaged.write_bytes(export.read_bytes()[:300])
+    result = capture("platform", "import", damaged, "--store", tmp_path / "c.db")
+    assert result.returncode == 2 and "not a readable XLSX file" in result.stderr

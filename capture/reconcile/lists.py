@@ -70,6 +70,10 @@ def _book_item(row: BookRow) -> dict:
 
 def field_differences(platform: PlatformRow, book: BookRow) -> list[dict]:
     """Each field on which the books disagree with the platform (a field the books leave empty is no difference)."""
+    if (platform.number, platform.date, platform.amount, platform.tax, platform.total, platform.seller_tax_id) == (
+        book.number, book.date, book.amount, book.tax, book.total, book.seller_tax_id
+    ) and (platform.buyer_tax_id == book.buyer_tax_id or None in (platform.buyer_tax_id, book.buyer_tax_id)):
+        return []
     found = []
     for column, label in COMPARED.items():
         theirs, ours = getattr(platform, column), getattr(book, column)

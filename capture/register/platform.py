@@ -162,7 +162,7 @@ def _window(since: str | None, until: str | None) -> tuple[str, list[str]]:
 
 def platform_rows(ledger: Ledger, since: str | None = None, until: str | None = None) -> list[PlatformRow]:
     where, values = _window(since, until)
-    sql = f"SELECT {', '.join(_ROW_COLUMNS)} FROM platform{where} ORDER BY date, key, direction"
+    sql = f"SELECT {', '.join(_ROW_COLUMNS)} FROM platform{where} ORDER BY key, direction"
     return [PlatformRow(*r) for r in ledger.db.execute(sql, values)]
 
 
