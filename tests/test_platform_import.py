@@ -67,7 +67,7 @@ def test_a_newer_export_updates_statuses_and_never_duplicates(tmp_path):
         again = load(ledger, newer)
         assert (again.added, again.updated, again.unchanged) == (0, 0, 14)
         load(ledger, SCENARIO / "platform-issued.csv", "issued")
-        assert len(platform_rows(ledger)) == 16
+        assert len(platform_rows(ledger)) == 16 and ledger.stats()["platform_invoices"] == 16
 
 
 def test_bad_rows_are_reported_by_line_and_the_rest_loads(tmp_path):

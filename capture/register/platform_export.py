@@ -216,7 +216,10 @@ def _entry(line: int, cells: dict[str, object]) -> PlatformEntry | str:
     code = normal_digits(cells["code"], (10, 12)) if "code" in cells and len(number) == 8 else None
     if len(number) == 8 and code is None:
         return f"8位发票号码 {number} 缺少10或12位发票代码 (a legacy number needs its code)"
-    date = normal_date(cells["date"]) if "date" in cells else None
+    raw_date = cells.get("date")
+    if isinstance(raw_date, str) and len(raw_date) == 19 and raw_date[10] == " ":  # 2025-07-01 10:22:31, the usual
+        raw_date = raw_date[:10]
+    date = normal_date(raw_date) if raw_date is not None else None
     if "date" in cells and date is None:
         return f"开票日期 {cells['date']!r} 不是日期 (not a date)"
     money: dict[str, str | None] = {}

@@ -332,6 +332,7 @@ class Ledger:
             "suppliers": one("SELECT COUNT(DISTINCT seller_tax_id) FROM register"),
             "emitted_records": dict(self.db.execute("SELECT status, COUNT(*) FROM emitted GROUP BY status").fetchall()),
             "processed_files": one("SELECT COUNT(*) FROM processed_files"),
+            "platform_invoices": one("SELECT COUNT(*) FROM platform"),
         }
 
     def register_rows(self) -> Iterator[tuple]:
