@@ -118,6 +118,8 @@ def reconcile(
             continue
         record = records.get(row.key)
         note = f"已采集：{record.file}（{record.status}）(captured)" if record else NO_FILE
+        if row.status == "partly_red_flushed":
+            note += "；部分红冲：按红冲后的余额补录 (partly red-flushed: book what remains)"
         lists.to_back_enter.append({**_platform_item(row), "record": _record(record), "note": note})
     cutoff = (today - dt.timedelta(days=grace)).isoformat()
     for row in unmatched_books:
