@@ -103,17 +103,28 @@ def apply_directory(records: list[Record], ledger: Ledger) -> None:
 
 def apply_platform(records: list[Record], ledger: Ledger) -> None:
     """The tax platform as a witness for each invoice it lists (not for duplicates: those are
-    in the books already, and reconciliation lists them if the platform voided them)."""
+    in the books already, and reconciliation lists them if the platform voided them). Its
+    `platform_match` proves a field a scan read with low confidence."""
     for record in records:
         if record.status in ("rejected", "duplicate"):
             continue
         found = platform_witness(record, ledger)
         if found is None:
             continue
-        record.checks = [*record.checks, *found.checks]
         if found.reasons:
             record.reasons = [*record.reasons, *found.reasons]
             record.status = "review"
+            continue
+        proven = {c.field for c in found.checks}
+        doubts = {c.message for c in record.checks if c.rule == "ocr_confidence" and not c.ok and c.field in proven}
+        record.checks = [
+            c.model_copy(update={"ok": True, "message": f"{c.message}; 税务平台清单已证实 (proven by the tax platform's list)"})
+            if c.message in doubts and c.rule == "ocr_confidence" else c
+            for c in record.checks
+        ] + found.checks
+        record.reasons = [r for r in record.reasons if r not in doubts]
+        if record.status == "review" and not record.reasons:
+            record.status = "ready"
 
 
 def decide_batch(records: list[Record], ledger: Ledger) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.contract.record import Invoice, Party, Record, Source
+from capture.contract.record import Check, Invoice, Party, Record, Source
 from capture.decide import decide_batch
 from capture.register.platform import import_platform
 from capture.register.platform_export import PlatformReader
@@ -101,3 +101,21 @@ def test_end_to_end_on_a_real_pdf(tmp_path, status, expected):
             f"税务平台上发票 {truth['number']} 的状态为已作废，不可按原票入账 (the tax platform lists invoice "
             f"{truth['number']} as voided: do not book it as it stands)"
         ]
+
+
+def scanned(number: str, doubtful: list[str]) -> Record:
+    """A scan's record whose `doubtful` fields were read with low OCR confidence."""
+    record = record_of(number)
+    doubts = [Check(rule="ocr_confidence", field=f, ok=False, message=f"{f} was read with low confidence (0.61)") for f in doubtful]
+    return record.model_copy(update={"checks": doubts, "reasons": [c.message for c in doubts], "status": "review",
+                                     "source": record.source.model_copy(update={"kind": "image"})})
+
+
+def test_the_platform_proves_fields_a_scan_read_with_low_confidence(ledger):
+    records = [scanned(n("0101"), ["amount", "total"]), scanned(n("0103"), ["amount", "buyer.name"])]
+    decide_batch(records, ledger)
+    proven, partly = records
+    assert proven.status == "ready" and proven.reasons == []
+    settled = [c for c in proven.checks if c.rule == "ocr_confidence"]
+    assert [c.field for c in settled] == ["amount", "total"] and all(c.ok and "税务平台清单已证实" in c.message for c in settled)
+    assert partly.status == "review" and partly.reasons == ["buyer.name was read with low confidence (0.61)"]
