@@ -7,6 +7,8 @@ reasons a person reads.
   near match, naming what it duplicates;
 - the supplier directory (capture/verify/suppliers.py): `review` when the register knows the
   seller's tax ID under another name;
+- the tax platform's list (capture/register/witness.py): `platform_match` checks when it agrees,
+  `review` when it holds the number with other values or as voided / red-flushed / flagged;
 - a reviewer's decision at the desk (capture/review/): `ready` once the fixed record passes
   every check again, or `duplicate` / `rejected`.
 """
@@ -21,7 +23,8 @@ from capture.contract.fields import label, set_field
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice, Record, Source
 from capture.register.dedupe import BatchIndex, find_duplicate
-from capture.register.store import Ledger
+from capture.register.store import Ledger, invoice_key
+from capture.register.witness import platform_witness
 from capture.verify.checks import Witnesses, run_checks
 from capture.verify.invoice import validated_invoice, verify_draft
 from capture.verify.suppliers import supplier_check
@@ -69,6 +72,7 @@ def apply_duplicates(records: list[Record], ledger: Ledger) -> None:
     """Run the duplicate rules over a batch in input order: a record is checked against the
     register, the records before it in the batch and earlier runs."""
     batch = BatchIndex.empty()
+    batch.keys = {key for r in records if (key := invoice_key(r.invoice.code, r.invoice.number))}
     for record in records:
         if record.status == "rejected":
             continue
@@ -97,10 +101,38 @@ def apply_directory(records: list[Record], ledger: Ledger) -> None:
             record.status = "review"
 
 
+def apply_platform(records: list[Record], ledger: Ledger) -> None:
+    """The tax platform as a witness for each invoice it lists (not for duplicates: those are
+    in the books already, and reconciliation lists them if the platform voided them). Its
+    `platform_match` proves a field a scan read with low confidence."""
+    for record in records:
+        if record.status in ("rejected", "duplicate"):
+            continue
+        found = platform_witness(record, ledger)
+        if found is None:
+            continue
+        if found.reasons:
+            record.reasons = [*record.reasons, *found.reasons]
+            record.status = "review"
+            continue
+        proven = {c.field for c in found.checks}
+        doubts = {c.message for c in record.checks if c.rule == "ocr_confidence" and not c.ok and c.field in proven}
+        record.checks = [
+            c.model_copy(update={"ok": True, "message": f"{c.message}; 税务平台清单已证实 (proven by the tax platform's list)"})
+            if c.message in doubts and c.rule == "ocr_confidence" else c
+            for c in record.checks
+        ] + found.checks
+        record.reasons = [r for r in record.reasons if r not in doubts]
+        if record.status == "review" and not record.reasons:
+            record.status = "ready"
+
+
 def decide_batch(records: list[Record], ledger: Ledger) -> None:
-    """The batch-wide decisions, in input order: duplicates, then the supplier directory."""
+    """The batch-wide decisions, in input order: duplicates, the supplier directory, then the
+    tax platform's list."""
     apply_duplicates(records, ledger)
     apply_directory(records, ledger)
+    apply_platform(records, ledger)
 
 
 @dataclass

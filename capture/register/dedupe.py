@@ -5,15 +5,22 @@ capture/decide.py applies what it finds, in input order.
 - exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`
 - conflict: same key, different total/amount, date or seller -> `review`
 - near match: numbers one OCR-confusable or one transposed character apart, with the same
-  seller tax ID, date and total -> `review`
+  seller tax ID, date and total -> `review`; not between two invoices whose numbers were both
+  read as written (text layer, OFD, XML): no OCR misread them
+- typing slip (register only: it was keyed in by hand): a register number one keystroke away
+  (register/typos.py), same seller tax ID and total, date within a day -> `review`; a register
+  row that another invoice (this batch, an earlier run, the tax platform) holds exactly is that
+  invoice's row, not a slip (toll and fuel invoices come in runs of near numbers)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from capture.contract.record import Record
-from capture.register.store import Ledger, LedgerRow, invoice_key
+from capture.register.platform import platform_by_key
+from capture.register.store import EXACT_KINDS, Ledger, LedgerRow, invoice_key
+from capture.register.typos import neighbour_dates, typing_slip
 
 #: Characters OCR confuses, as groups; digits are compared after letters are mapped back.
 CONFUSABLE_GROUPS = ["0ODQ", "1lI7", "2Z", "5S6", "8B3"]
@@ -62,7 +69,7 @@ def _row_of(record: Record) -> LedgerRow:
     key = invoice_key(invoice.code, invoice.number) or ""
     return LedgerRow(
         f"record:{record.id}", key, invoice.number or "", invoice.date, invoice.seller.tax_id,
-        invoice.seller.name, invoice.total, invoice.amount,
+        invoice.seller.name, invoice.total, invoice.amount, record.source.kind in EXACT_KINDS,
     )
 
 
@@ -72,6 +79,8 @@ class BatchIndex:
 
     by_key: dict[str, LedgerRow]
     by_block: dict[tuple[str, str, str], list[LedgerRow]]
+    #: the keys of every invoice of the batch, duplicates included (the typing rule's series check)
+    keys: set[str] = field(default_factory=set)
 
     @classmethod
     def empty(cls) -> BatchIndex:
@@ -123,13 +132,18 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
     block = _block(record)
     if block is None:
         return None
+    slip = _typing_slip(record, ledger, batch, block)
+    if slip is not None:
+        return slip
     candidates = [
-        ("the register", ledger.register_block(*block)),
         ("this batch", batch.by_block.get(block, [])),
         ("an earlier run", ledger.emitted_block(*block)),
     ]
+    exact = record.source.kind in EXACT_KINDS
     for where, rows in candidates:
         for row in rows:
+            if exact and row.exact:  # both numbers read as written: a series (toll, fuel), not a misreading
+                continue
             how = near_miss(record.invoice.number or "", row.number)
             if how:
                 return Duplicate(
@@ -138,3 +152,31 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
                     f"the numbers are {how} ({row.ref})",
                 )
     return None
+
+
+def _typing_slip(record: Record, ledger: Ledger, batch: BatchIndex, block: tuple[str, str, str]) -> Duplicate | None:
+    """A register row keyed one keystroke away from this invoice (or one OCR misreading away)."""
+    seller, date, total = block
+    number = record.invoice.number or ""
+    for row in ledger.register_near(seller, neighbour_dates(date), total):
+        how = near_miss(number, row.number) if row.date == date else None
+        slip = typing_slip(number, row.number)
+        if not (how or slip) or _held_by_another(row.key, ledger, batch):
+            continue
+        if how:
+            return Duplicate(
+                "review", row.ref,
+                f"possible duplicate: the register holds invoice {row.number} from the same seller, date and total; "
+                f"the numbers are {how} ({row.ref})",
+            )
+        return Duplicate(
+            "review", row.ref,
+            f"登记簿中有发票 {row.number}，与本发票号码{slip.chinese}，销方、价税合计相同，日期相差不超过一天：是否录入错误？"
+            f" (the register holds {row.number}, {slip.english}, same seller, date and total: a typing error? {row.ref})",
+        )
+    return None
+
+
+def _held_by_another(key: str, ledger: Ledger, batch: BatchIndex) -> bool:
+    """Another invoice has exactly this number: the row is its own, not a slip."""
+    return key in batch.keys or key in batch.by_key or ledger.emitted_by_key(key) is not None or bool(platform_by_key(ledger, key))

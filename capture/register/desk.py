@@ -61,13 +61,16 @@ class Decision:
 
 def reason_tags(record: Record) -> tuple[str, ...]:
     """Why a record waits, as short filterable tags: failing rule names, plus `conflict` and
-    `near_match` for the duplicate rules."""
+    `near_match` for the duplicate rules (a typing slip against the register too), `platform`
+    for the tax platform's word."""
     tags = {c.rule for c in record.checks if not c.ok and c.severity == "error"}
     for reason in record.reasons:
         if "with different facts" in reason:
             tags.add("conflict")
-        elif reason.startswith("possible duplicate"):
+        elif reason.startswith(("possible duplicate", "登记簿中有发票")):
             tags.add("near_match")
+        elif reason.startswith("税务平台上发票"):
+            tags.add("platform")
     return tuple(sorted(tags)) or ("other",)
 
 

@@ -33,6 +33,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "total": ("价税合计", "含税金额", "total", "totalamount", "jshj"),
 }
 REQUIRED = ("number",)
+#: A 数电 number keyed one digit short or long: held as keyed, so reconciliation and the typing
+#: rule (register/typos.py) can name the invoice it was meant to be.
+KEYED_WIDTHS = (19, 21)
 _PLAIN_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
 
@@ -67,18 +70,21 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s_\-/:：]", "", text)
 
 
-def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """Canonical column -> header as it appears in the file."""
+def map_columns(
+    headers: list[str], overrides: dict[str, str] | None = None,
+    known: dict[str, tuple[str, ...]] = HEADER_ALIASES,
+) -> dict[str, str]:
+    """Canonical column -> header as it appears in the file (`known`: column -> its header names)."""
     by_normal = {normalise_header(h): h for h in headers if h}
     mapping: dict[str, str] = {}
-    for column, aliases in HEADER_ALIASES.items():
+    for column, aliases in known.items():
         for alias in aliases:
             if normalise_header(alias) in by_normal:
                 mapping[column] = by_normal[normalise_header(alias)]
                 break
     for header, column in (overrides or {}).items():
-        if column not in HEADER_ALIASES:
-            raise UsageError(f"--map: unknown column {column!r}; use one of {', '.join(HEADER_ALIASES)}")
+        if column not in known:
+            raise UsageError(f"--map: unknown column {column!r}; use one of {', '.join(known)}")
         if normalise_header(header) not in by_normal:
             raise UsageError(f"--map: the file has no column {header!r}")
         mapping[column] = by_normal[normalise_header(header)]
@@ -177,7 +183,7 @@ def _entry(line: int, cells: dict[str, object]) -> RegisterEntry | str:
     raw_number = cells.get("number")
     if raw_number is None:
         return "no invoice number"
-    number = normal_digits(raw_number, (8, 20))
+    number = normal_digits(raw_number, (8, 20)) or normal_digits(raw_number, KEYED_WIDTHS)
     if number is None:
         return f"invoice number {raw_number!r} is not 8 or 20 digits"
     code = None

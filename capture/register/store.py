@@ -73,6 +73,25 @@ MIGRATIONS: list[str] = [
         exported_at TEXT, export_file TEXT
     );
     """,
+    # 4: the tax platform's invoice list, one row per invoice and direction (register/platform.py)
+    """
+    CREATE TABLE platform (
+        key TEXT NOT NULL, direction TEXT NOT NULL,
+        code TEXT, number TEXT NOT NULL, date TEXT,
+        seller_tax_id TEXT, seller_name TEXT, buyer_tax_id TEXT, buyer_name TEXT,
+        amount TEXT, tax TEXT, total TEXT,
+        origin TEXT, kind TEXT, status TEXT NOT NULL, status_text TEXT, positive INTEGER, risk TEXT,
+        drawer TEXT, remarks TEXT, items INTEGER NOT NULL,
+        file TEXT NOT NULL, line INTEGER NOT NULL, imported_at TEXT NOT NULL,
+        PRIMARY KEY (key, direction)
+    ) WITHOUT ROWID;
+    CREATE INDEX platform_date ON platform (date);
+    CREATE TABLE platform_imports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL, file TEXT NOT NULL,
+        direction TEXT NOT NULL, rows_added INTEGER NOT NULL, rows_updated INTEGER NOT NULL,
+        rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -108,6 +127,12 @@ class LedgerRow:
     seller_name: str | None
     total: str | None
     amount: str | None
+    #: the number came from a text layer or structured data (pdf_text, ofd, xml): no OCR misreading
+    exact: bool = False
+
+
+#: Source kinds whose invoice number is read as written, never by OCR.
+EXACT_KINDS = ("pdf_text", "ofd", "xml")
 
 
 @dataclass(frozen=True)
@@ -238,6 +263,16 @@ class Ledger:
         ).fetchall()
         return [_register_row(r) for r in rows]
 
+    def register_near(self, seller_tax_id: str, dates: list[str], total: str) -> list[LedgerRow]:
+        """Register rows with the same seller and total, dated on one of `dates` (the typing rule)."""
+        marks = ",".join("?" * len(dates))
+        rows = self.db.execute(
+            "SELECT source, line, key, number, date, seller_tax_id, seller_name, total, amount FROM register "
+            f"WHERE seller_tax_id = ? AND date IN ({marks}) AND total = ?",
+            (seller_tax_id, *dates, total),
+        ).fetchall()
+        return [_register_row(r) for r in rows]
+
     def supplier_names(self, tax_id: str) -> set[str]:
         """Seller names the register holds for a tax ID (the supplier directory)."""
         rows = self.db.execute(
@@ -249,16 +284,16 @@ class Ledger:
 
     def emitted_by_key(self, key: str) -> LedgerRow | None:
         row = self.db.execute(
-            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
-            "WHERE key = ? AND status IN ('ready', 'review') ORDER BY emitted_at LIMIT 1",
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount, json_extract(record, '$.source.kind') "
+            "FROM emitted WHERE key = ? AND status IN ('ready', 'review') ORDER BY emitted_at LIMIT 1",
             (key,),
         ).fetchone()
         return _emitted_row(row) if row else None
 
     def emitted_block(self, seller_tax_id: str, date: str, total: str) -> list[LedgerRow]:
         rows = self.db.execute(
-            "SELECT record_id, key, number, date, seller_tax_id, total, amount FROM emitted "
-            "WHERE seller_tax_id = ? AND date = ? AND total = ? AND status IN ('ready', 'review')",
+            "SELECT record_id, key, number, date, seller_tax_id, total, amount, json_extract(record, '$.source.kind') "
+            "FROM emitted WHERE seller_tax_id = ? AND date = ? AND total = ? AND status IN ('ready', 'review')",
             (seller_tax_id, date, total),
         ).fetchall()
         return [_emitted_row(r) for r in rows]
@@ -297,6 +332,7 @@ class Ledger:
             "suppliers": one("SELECT COUNT(DISTINCT seller_tax_id) FROM register"),
             "emitted_records": dict(self.db.execute("SELECT status, COUNT(*) FROM emitted GROUP BY status").fetchall()),
             "processed_files": one("SELECT COUNT(*) FROM processed_files"),
+            "platform_invoices": one("SELECT COUNT(*) FROM platform"),
         }
 
     def register_rows(self) -> Iterator[tuple]:
@@ -312,5 +348,5 @@ def _register_row(row: tuple) -> LedgerRow:
 
 
 def _emitted_row(row: tuple) -> LedgerRow:
-    record_id, key, number, date, tax_id, total, amount = row
-    return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount)
+    record_id, key, number, date, tax_id, total, amount, kind = row
+    return LedgerRow(f"record:{record_id}", key, number, date, tax_id, None, total, amount, kind in EXACT_KINDS)
