@@ -73,9 +73,14 @@ class Monitor:
         return self
 
     def stop(self) -> None:
+        """Stop the thread, after one last look (so a run with --exit-when-idle still tells)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
+        try:
+            self.tick()
+        except Exception as error:  # noqa: BLE001 - stopping goes on
+            log("monitor_failed", f"the last health check failed: {error!r}")
 
     def _run(self) -> None:
         while True:
