@@ -4,6 +4,7 @@ a real webhook server on localhost and to an --on-alert command."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from capture.watch.alerts import Alerter, Thresholds, command_notifier, webhook_
 from capture.watch.loop import Watcher, WatchOptions
 from capture.watch.metrics import WatchMetrics
 from capture.watch.monitor import Monitor
+from tests.conftest import INBOX
 from tests.operations_support import FakeClock, WebhookReceiver, drop_folder
 
 
@@ -135,3 +137,19 @@ def test_watch_tells_a_failed_file_to_the_webhook_and_the_command(tmp_path):
     assert seen.read_text(encoding="utf-8").startswith("文件无法读取，已移至 failed/：14_truncated_download.pdf")
     events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert [e["state"] for e in events if e["event"] == "alert"] == ["firing"]
+
+
+def test_a_file_read_but_not_movable_is_waiting_yet_no_stalled_loop(tmp_path):
+    layout, store = drop_folder(tmp_path)
+    (layout.inbox / "sub").mkdir()
+    shutil.copy(INBOX / "02_legacy_e_normal.pdf", layout.inbox / "sub" / "a.pdf")
+    (tmp_path / "share" / "processed").mkdir()
+    (tmp_path / "share" / "processed" / "sub").write_text("a file where the folder should be")
+    clock = FakeClock()
+    with StoreHealth(store) as health:
+        metrics, monitor = _monitor(layout, health, clock, Thresholds(waiting_minutes=10, no_batch_minutes=10))
+        with Ledger(store) as ledger:
+            Watcher(layout, ledger, WatchOptions(settle=0, exit_when_idle=True), metrics).run()
+        assert (layout.inbox / "sub" / "a.pdf").exists()  # read, records written, but it could not move
+        clock.advance(61)
+        assert _fired(monitor.tick()) == [("file_waiting", "firing")]  # a person must look; the loop is fine

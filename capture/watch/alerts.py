@@ -83,10 +83,10 @@ def conditions(snapshot: Snapshot, limits: Thresholds) -> dict[str, Condition]:
             "file_waiting", f"收件箱文件等待已 {minutes:.0f} 分钟（超过 {limits.waiting_minutes:g} 分钟）：{waiting.oldest}",
             f"a file has waited {minutes:.0f} minutes in the inbox (over {limits.waiting_minutes:g}): {waiting.oldest}")
     quiet = snapshot.now - snapshot.quiet_since
-    if waiting.count and quiet > limits.no_batch_minutes * 60:
+    if snapshot.unread and quiet > limits.no_batch_minutes * 60:
         found["no_batch"] = Condition(
-            "no_batch", f"已 {quiet / 60:.0f} 分钟没有完成批次，收件箱仍有 {waiting.count} 个文件等待",
-            f"no batch for {quiet / 60:.0f} minutes while {waiting.count} files wait in the inbox")
+            "no_batch", f"已 {quiet / 60:.0f} 分钟没有完成批次，收件箱仍有 {snapshot.unread} 个文件等待读取",
+            f"no batch for {quiet / 60:.0f} minutes while {snapshot.unread} files wait in the inbox")
     if snapshot.store_problem:
         found["store_not_writable"] = Condition(
             "store_not_writable", f"台账库无法写入：{snapshot.store_problem}", f"the store is not writable: {snapshot.store_problem}")

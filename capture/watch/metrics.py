@@ -40,6 +40,7 @@ class WatchMetrics:
         self.last_beat = 0.0
         self.last_batch: float | None = epoch(store.last_batch_at())
         self.failed: dict[str, tuple[str, Path]] = {}  # name -> (error, where it went), this run
+        self.unmovable: set[str] = set()  # read, but could not be moved out of the inbox
         r = self.registry
         self.seen = Counter("capture_files_seen", "Files taken from the inbox into a batch.", registry=r)
         self.read = Counter("capture_files_read", "Files read into records, by kind.", ["kind"], registry=r)
@@ -81,6 +82,8 @@ class WatchMetrics:
                 if move.source in errors:
                     self.failures.labels(failure_reason(errors[move.source])).inc()
                     self.failed[move.source] = (errors[move.source], root / move.destination)
+            stayed = {move.source for move in moves if (self.inbox / move.source).exists()}
+            self.unmovable = (self.unmovable - {move.source for move in moves}) | stayed
         self.last_batch = self.clock()
         self.last_batch_gauge.set(self.last_batch)
         self.batches.inc()
@@ -108,8 +111,11 @@ class WatchMetrics:
         now = self.clock()
         by_status, backlog = self.store.counts()
         quiet_since = max(self.last_batch or 0.0, self.started_at or now)
-        return Snapshot(now, waiting_files(self.inbox, now), by_status, backlog, store_problem,
-                        self.loop_problem(), self.last_batch, quiet_since, disks or [], self.still_failed())
+        waiting = waiting_files(self.inbox, now)
+        with self._lock:
+            unread = len(waiting.names - self.unmovable)
+        return Snapshot(now, waiting, by_status, backlog, store_problem, self.loop_problem(), quiet_since, unread,
+                        disks or [], self.still_failed())
 
     def exposition(self) -> bytes:
         """The Prometheus text format of every metric."""

@@ -46,21 +46,22 @@ class Waiting:
     count: int
     oldest: str | None
     oldest_seconds: float
+    names: frozenset[str] = frozenset()
 
 
 def waiting_files(inbox: Path, now: float) -> Waiting:
     """The inbox's files the loop would read, aged by their inode change time (when they arrived:
     a copy that keeps an old modification time is not old here)."""
-    count, oldest, oldest_time = 0, None, now
+    names, oldest, oldest_time = set(), None, now
     for path, name in collect_inputs([inbox]):
         try:
             arrived = os.lstat(path).st_ctime
         except OSError:
             continue  # moved away since it was listed
-        count += 1
+        names.add(name)
         if arrived < oldest_time or oldest is None:
             oldest, oldest_time = name, min(arrived, now)
-    return Waiting(count, oldest, max(0.0, now - oldest_time) if oldest else 0.0)
+    return Waiting(len(names), oldest, max(0.0, now - oldest_time) if oldest else 0.0, frozenset(names))
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ class Snapshot:
     review_backlog: int
     store_problem: str | None
     loop_problem: str | None
-    last_batch: float | None  # seconds since the epoch; None when no batch ever finished
     quiet_since: float  # the last batch, or when the loop started if that is later
+    unread: int  # waiting files the loop has not read (not counting files it read but could not move)
     disks: list[DiskSpace] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # files failed in this run, still in failed/: name -> error
 
