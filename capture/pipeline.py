@@ -141,8 +141,10 @@ class BatchResult:
         by_status = Counter(r.status for r in self.records)
         by_kind = Counter(f.kind for f in self.files)
         stage_totals: Counter[str] = Counter()
+        kind_seconds: Counter[str] = Counter()
         for file in self.files:
             stage_totals.update(file.timings)
+            kind_seconds[file.kind] += file.timings.get("total", 0.0)
         return {
             "schema": "capture.report/1",
             "run_id": self.run_id,
@@ -155,6 +157,7 @@ class BatchResult:
             "timings": {
                 "wall_seconds": round(self.seconds, 3),
                 "stage_seconds": {k: round(v, 3) for k, v in sorted(stage_totals.items())},
+                "seconds_by_kind": {k: {"files": by_kind[k], "seconds": round(v, 3)} for k, v in sorted(kind_seconds.items())},
             },
         }
 

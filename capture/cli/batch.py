@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from capture.cli.app import app
+from capture.cli.operations import (
+    AlertBacklogOption,
+    AlertDiskOption,
+    AlertNoBatchOption,
+    AlertWaitingOption,
+    AlertWebhookOption,
+    BackupEveryOption,
+    BackupToOption,
+    CheckEveryOption,
+    KeepOption,
+    MetricsHostOption,
+    MetricsPortOption,
+    OnAlertOption,
+    operations_options,
+)
 from capture.cli.options import (
     EXIT_FILES_FAILED,
     EXIT_OK,
@@ -21,6 +37,7 @@ from capture.cli.options import (
     open_store,
     use_engine,
 )
+from capture.errors import UsageError
 from capture.register.store import DEFAULT_STORE
 
 
@@ -91,9 +108,23 @@ def watch(
     json_logs: JsonLogsOption = False,
     engine: EngineOption = "rapid",
     models: ModelsOption = None,
+    metrics_port: MetricsPortOption = None,
+    metrics_host: MetricsHostOption = "127.0.0.1",
+    on_alert: OnAlertOption = None,
+    alert_webhook: AlertWebhookOption = None,
+    alert_backlog: AlertBacklogOption = 50,
+    alert_waiting_minutes: AlertWaitingOption = 30.0,
+    alert_no_batch_minutes: AlertNoBatchOption = 30.0,
+    alert_disk_free: AlertDiskOption = 5.0,
+    check_every: CheckEveryOption = 30.0,
+    backup_every: BackupEveryOption = None,
+    keep: KeepOption = 7,
+    backup_to: BackupToOption = None,
 ) -> None:
     """Watch a drop folder: read files as they arrive and move each to processed/, review/ or
     failed/ once its records are written. Ctrl-C or SIGTERM stops after the current batch.
+    --metrics-port serves /healthz and /metrics; --on-alert / --alert-webhook tell of trouble;
+    --backup-every backs up the store (README: "Running it for real").
     Exit 0: stopped cleanly; 1: with --exit-when-idle, some files failed; 2: usage error;
     3: internal error."""
     import signal
@@ -101,6 +132,7 @@ def watch(
     from capture.console import log, setup_logging
     from capture.watch.folders import Layout
     from capture.watch.loop import Watcher, WatchOptions
+    from capture.watch.operate import operations
     from capture.workers import default_workers
 
     setup_logging(json_logs)
@@ -116,9 +148,16 @@ def watch(
     workers = workers or default_workers()
     options = WatchOptions(settle=settle, batch_size=batch_size or workers, workers=workers, poll=poll,
                            exit_when_idle=exit_when_idle)
-    with open_store(ledger, store) as book:
+    unattended = operations_options(
+        metrics_port, metrics_host, on_alert, alert_webhook, alert_backlog, alert_waiting_minutes,
+        alert_no_batch_minutes, alert_disk_free, check_every, backup_every, keep, backup_to)
+    with open_store(ledger, store) as book, contextlib.ExitStack() as stack:
         book.sync_fully()  # a committed batch survives a power cut too
-        watcher = Watcher(layout, book, options)
+        try:  # health server, alerts, backups: started beside the loop, stopped after it
+            running = stack.enter_context(operations(layout, store, unattended))
+        except UsageError as error:
+            fail(str(error), EXIT_USAGE)
+        watcher = Watcher(layout, book, options, running.metrics if running else None)
         signal.signal(signal.SIGINT, watcher.request_stop)
         signal.signal(signal.SIGTERM, watcher.request_stop)
         log("watching", f"watching {inbox} ({workers} workers); outputs in {layout.batches}", inbox=str(inbox))
@@ -130,3 +169,4 @@ def watch(
     log("stopped", f"stopped: {stats.files} files in {stats.batches} batches, {stats.failed} failed",
         files=stats.files, batches=stats.batches, failed=stats.failed)
     raise typer.Exit(EXIT_FILES_FAILED if exit_when_idle and stats.failed else EXIT_OK)
+

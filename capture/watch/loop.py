@@ -18,13 +18,14 @@ from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from capture.console import log
 from capture.intake.sniff import collect_inputs
 from capture.pipeline import BatchResult, FileResult, run_batch
 from capture.register.store import Ledger
 from capture.watch.folders import Layout
-from capture.watch.journal import commit_batch, finish_run, plan_moves, recover
+from capture.watch.journal import Move, commit_batch, finish_run, plan_moves, recover
 from capture.workers import make_pool
 
 CRASHED = "the reader crashed on this file (killed, or out of memory)"
@@ -46,6 +47,27 @@ class WatchStats:
     files: int = 0
     failed: int = 0
     recovered: list[str] = field(default_factory=list)
+
+
+class WatchObserver(Protocol):
+    """Who watches the loop (capture/watch/metrics.py): told when it starts and stops, on every
+    pass, after every file and after every finished batch."""
+
+    def loop_started(self) -> None: ...
+    def loop_finished(self) -> None: ...
+    def beat(self) -> None: ...
+    def file_done(self, result: FileResult) -> None: ...
+    def batch_done(self, result: BatchResult, moves: list[Move], root: Path) -> None: ...
+
+
+class Unobserved:
+    """The observer when nobody watches."""
+
+    def loop_started(self) -> None: ...
+    def loop_finished(self) -> None: ...
+    def beat(self) -> None: ...
+    def file_done(self, result: FileResult) -> None: ...
+    def batch_done(self, result: BatchResult, moves: list[Move], root: Path) -> None: ...
 
 
 class SettledFiles:
@@ -84,8 +106,9 @@ def _signature(path: Path) -> tuple[int, int] | None:
 class Watcher:
     """Watch one inbox until stopped (or idle, with exit_when_idle)."""
 
-    def __init__(self, layout: Layout, ledger: Ledger, options: WatchOptions) -> None:
+    def __init__(self, layout: Layout, ledger: Ledger, options: WatchOptions, observer: WatchObserver | None = None) -> None:
         self.layout, self.ledger, self.options = layout, ledger, options
+        self.observer = observer or Unobserved()
         self.stop = threading.Event()
         self.stats = WatchStats()
         self._pool: Executor | None = None
@@ -105,8 +128,10 @@ class Watcher:
             log("recovered", f"finished {len(self.stats.recovered)} interrupted batches", runs=self.stats.recovered)
         settled = SettledFiles(self.layout.inbox, self.options.settle)
         wake = self._wake_ups()
+        self.observer.loop_started()
         try:
             while not self.stop.is_set():
+                self.observer.beat()
                 ready, changing = settled.scan()
                 ready = [(path, name) for path, name in ready if self._stuck.get(name) != _signature(path)]
                 if ready:
@@ -117,6 +142,7 @@ class Watcher:
                     break
                 next(wake)
         finally:
+            self.observer.loop_finished()
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
         return self.stats
@@ -130,7 +156,8 @@ class Watcher:
 
     def _batch(self, files: list[tuple[Path, str]]) -> None:
         try:
-            result = run_batch([], self.ledger, self.options.workers, files=files, pool=self._workers())
+            result = run_batch([], self.ledger, self.options.workers, files=files, pool=self._workers(),
+                               on_file=self.observer.file_done)
         except BrokenProcessPool:  # a file killed its reader (crash, out of memory)
             self._pool = None
             result = self._isolate(files)
@@ -139,6 +166,7 @@ class Watcher:
         for name, place in finish_run(self.ledger, self.layout, result.run_id):
             if place is None and (signature := _signature(self.layout.inbox / name)) is not None:
                 self._stuck[name] = signature  # not read again until it changes
+        self.observer.batch_done(result, moves, self.layout.inbox.parent)
         self.stats.batches += 1
         self.stats.files += len(files)
         errors = {f.file: f.error for f in result.files if f.error}
