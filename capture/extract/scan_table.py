@@ -21,7 +21,8 @@ STRADDLE = 0.5
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
 #: What OCR reads an l, a 1 or a piece of a ruled line as; no name, 规格型号 or 单位 prints it.
 RULE_GLYPH = "|"
-#: An item name read below this OCR score (its weakest word) is not trusted: nothing checks it.
+#: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
+#: nothing checks them.
 NAME_CONFIDENCE = 0.95
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
@@ -122,8 +123,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
-        elif (score := _name_score(item_rows)) < NAME_CONFIDENCE:
-            doubts.append(f"{what}: the 名称 was read with low confidence ({score:.2f}): compare it with the paper")
+        elif (weak := _weakest_text(item_rows)) is not None and weak[1] < NAME_CONFIDENCE:
+            doubts.append(f"{what}: the {PRINTED_COLUMNS.get(weak[0], '名称')} was read with low confidence ({weak[1]:.2f}): compare it with the paper")
     unread = [header for name, header in PRINTED_COLUMNS.items() if name not in columns.spans]
     if unread and items:
         doubts.append(f"the table header could not be read in full (no {'/'.join(unread)} column): check the line items with the paper")
@@ -149,9 +150,11 @@ def _second_read(item_rows: list[RowCells]) -> str:
     return next((t.second_read for row in item_rows for t in row.cells.get("name", []) if t.second_read), "")
 
 
-def _name_score(item_rows: list[RowCells]) -> float:
-    """The OCR score of a name's weakest word, over the lines it wraps on."""
-    return min((t.confidence for row in item_rows for t in row.cells.get("name", [])), default=1.0)
+def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
+    """The text cell (名称, 规格型号, 单位) whose weakest word has the lowest OCR score, over
+    the lines the item wraps on, with that score: none of them has a check."""
+    scores = [(column, t.confidence) for row in item_rows for column in ("name", "spec", "unit") for t in row.cells.get(column, [])]
+    return min(scores, key=lambda pair: pair[1]) if scores else None
 
 
 def _name_flaw(name: str) -> str | None:

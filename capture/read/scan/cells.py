@@ -16,6 +16,10 @@ from capture.read.ocr import Engine, TextBox
 #: A box runs across a rule when it reaches this many text heights past it on both sides (less
 #: is the detector's padding round text that ends at the rule).
 ACROSS = 0.5
+#: A cell's padding: the white (text heights) the rule must have on each side, and on both sides
+#: together, to be a boundary between two cells' text. Text overflowing a cell, or printed
+#: across the form's rules (a paper form fed askew), runs through the rule: it is not cut.
+PADDING = (0.12, 0.4)
 #: At most this many boxes are cut on a page (each costs two recognitions).
 MAX_CUT = 8
 #: White margin (pixels: top and bottom, left and right) round each side read again.
@@ -33,7 +37,7 @@ def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: f
         middle = (y0 + y1) / 2
         crossing = sorted(
             x for x, top, _, bottom in uprights
-            if top <= middle <= bottom and x0 + ACROSS * em < x < x1 - ACROSS * em
+            if top <= middle <= bottom and x0 + ACROSS * em < x < x1 - ACROSS * em and _padded(page, (y0, y1), x, em)
         )
         parts = _read_parts(page, (x0, y0, x1, y1), crossing, em, engine) if crossing and cut < MAX_CUT else None
         if parts is None:
@@ -42,6 +46,26 @@ def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: f
         cut += 1
         result += parts
     return result
+
+
+def _padded(page: np.ndarray, rows: tuple[int, int], x: float, em: float) -> bool:
+    """Whether the text beside a rule keeps clear of it, as a cell's padding does: the white
+    columns next to the rule (its own ink left out), on each side and on both together."""
+    y0, y1 = max(rows[0], 0), min(rows[1], page.shape[0])
+    reach, rule = int(em), int(max(0.1 * em, 2))
+    left, right = max(int(x) - reach, 0), min(int(x) + reach, page.shape[1])
+    band = page[y0:y1, left:right]
+    if band.size == 0:
+        return False
+    grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    inked = ink.any(axis=0)
+    middle = int(x) - left
+    before = inked[: max(middle - rule, 0)][::-1]
+    after = inked[middle + rule + 1 :]
+    clear = [int(np.argmax(side)) if side.any() else len(side) for side in (before, after)]
+    low, total = PADDING[0] * em, PADDING[1] * em
+    return min(clear) >= low and clear[0] + clear[1] + 2 * rule >= total
 
 
 def _read_parts(
