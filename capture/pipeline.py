@@ -31,6 +31,7 @@ from capture.read.ofd import SOURCES as OFD_SOURCES
 from capture.read.ofd import read_ofd
 from capture.read.pdf import read_pdf_pages
 from capture.read.scan.page import ocr_pdf_pages, read_scan_page
+from capture.register import journal
 from capture.register.store import Ledger
 from capture.workers import default_workers, make_pool
 
@@ -136,6 +137,7 @@ class BatchResult:
     seconds: float
     skipped: list[str] = field(default_factory=list)
     run_id: str = ""
+    decided: bool = True  # the batch-wide decisions (duplicates, directory) are made
 
     def report(self) -> dict:
         by_status = Counter(r.status for r in self.records)
@@ -168,10 +170,12 @@ def run_batch(
     files: list[tuple[Path, str]] | None = None,
     pool: Executor | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    decide: bool = True,
 ) -> BatchResult:
     """Process files (folders recursively, or `files` as (path, name) pairs) in parallel; results
     keep the input order. Files whose sha256 the ledger has already processed, or that appear twice
-    in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends."""
+    in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends.
+    `decide=False` leaves the batch-wide decisions to `write_outputs`, inside its transaction."""
     started = time.perf_counter()
     run_id = new_batch_id()
     jobs, skipped, seen = [], [], set()
@@ -198,8 +202,9 @@ def run_batch(
         with make_pool(min(workers, len(jobs))) as own_pool:
             results = _run_jobs(own_pool, jobs, on_file)
     records = [record for file in results for record in file.records]
-    decide_batch(records, ledger)
-    return BatchResult(records, results, time.perf_counter() - started, skipped, run_id)
+    if decide:
+        decide_batch(records, ledger)
+    return BatchResult(records, results, time.perf_counter() - started, skipped, run_id, decided=decide)
 
 
 def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
@@ -214,11 +219,43 @@ def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] 
 
 
 def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
-    """records.jsonl (all), import.json (ready only), report.json, each written atomically; then
-    the run's records and processed files go into the ledger in one transaction."""
-    rows = [record.to_json_dict() for record in result.records]
-    report = result.report()
-    write_batch(out, result.run_id, rows, report)
-    done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-    ledger.record_run(result.run_id, rows, done)
+    """Exactly once: one store transaction (the write lock taken first) drops the files another
+    run stored meanwhile, makes the batch-wide decisions against the store and stores the records,
+    the processed files, the report and the output folder still to write; only then are
+    records.jsonl, import.json and report.json written (each atomically) from the store, and the
+    run marked finished. A crash between is finished by `write_unwritten_outputs` on the next start."""
+    with ledger.write_transaction():
+        _drop_stored_meanwhile(result, ledger)
+        if not result.decided:
+            decide_batch(result.records, ledger)
+            result.decided = True
+        rows = [record.to_json_dict() for record in result.records]
+        report = result.report()
+        done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
+        journal.commit_run(ledger, result.run_id, rows, done, report, out=out.absolute())
+    _write_from_store(ledger, result.run_id, out)
     return report
+
+
+def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
+    """Files whose sha256 a concurrent run stored since this batch began count as skipped."""
+    stored = {f.file for f in result.files if f.sha256 not in (None, EMPTY_SHA256) and ledger.is_processed(f.sha256)}
+    if stored:
+        result.files = [f for f in result.files if f.file not in stored]
+        result.records = [r for r in result.records if r.source.file not in stored]
+        result.skipped += sorted(stored)
+
+
+def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:
+    rows, report = journal.run_outputs(ledger, run_id)
+    write_batch(out, run_id, rows, report)
+    journal.mark_finished(ledger, run_id)
+
+
+def write_unwritten_outputs(ledger: Ledger) -> list[tuple[str, Path]]:
+    """On start: write the outputs of every stored `run` batch whose outputs a crash left
+    unwritten (into that batch's own output folder); (run id, folder) of each."""
+    pending = journal.unwritten_outputs(ledger)
+    for run_id, out in pending:
+        _write_from_store(ledger, run_id, out)
+    return pending

@@ -4,16 +4,21 @@ the sha256 of every processed file. The schema is versioned; migrations run on o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
 from threading import Thread
 
-from capture.errors import UsageError
+from capture.console import log
+from capture.errors import StoreBusy, UsageError
+from capture.register.faults import raise_store_error
 from capture.register.imports import RegisterEntry
 
 DEFAULT_STORE = Path("capture.db")
@@ -73,7 +78,37 @@ MIGRATIONS: list[str] = [
         exported_at TEXT, export_file TEXT
     );
     """,
+    # 4: `capture run` journals its batches too: the output folder (file-system bytes) its outputs
+    # go to, NULL for a watch batch (register/journal.py)
+    """
+    ALTER TABLE runs ADD COLUMN out BLOB;
+    """,
 ]
+
+#: Seconds a write waits for another process's transaction on the store before it gives up
+#: (exit 2, "the store is busy"); CAPTURE_STORE_WAIT overrides it.
+STORE_WAIT_SECONDS = 30.0
+
+
+def store_wait_seconds() -> float:
+    """The bounded wait for a busy store: CAPTURE_STORE_WAIT seconds, or STORE_WAIT_SECONDS."""
+    try:
+        return max(0.0, float(os.environ.get("CAPTURE_STORE_WAIT", STORE_WAIT_SECONDS)))
+    except ValueError:
+        return STORE_WAIT_SECONDS
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of an SQL script (trigger bodies kept whole), to run inside a transaction
+    that `executescript` would commit."""
+    statements, current = [], ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \t\r\n;"):
+                statements.append(current.strip())
+            current = ""
+    return statements
 
 
 def invoice_key(code: str | None, number: str | None) -> str | None:
@@ -158,16 +193,23 @@ class Ledger:
 
     def __init__(self, path: Path | str = ":memory:") -> None:
         self.path = path
+        self.wait = store_wait_seconds()
+        self._depth = 0
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30)
+            self.db = sqlite3.connect(str(path), timeout=min(self.wait, 2.0))
         except (sqlite3.Error, OSError) as error:
             raise UsageError(f"cannot open the ledger store {path}: {error}") from error
-        self.db.execute("PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
-        self._migrate()
+        try:
+            self._retry_busy(lambda: self.db.execute(
+                "PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY"))
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self.db.close()
+            raise_store_error(error, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -186,13 +228,66 @@ class Ledger:
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    def _retry_busy(self, step: Callable[[], object]) -> object:
+        """Run `step`, retrying while another process holds the store, for at most `self.wait`
+        seconds (said once in the log); then StoreBusy."""
+        deadline, said = time.monotonic() + self.wait, False
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(self.path) from error
+                if not said:
+                    log("store_busy", f"存储正忙，最多等待 {self.wait:.0f} 秒 (the store {self.path} is busy: "
+                        f"waiting up to {self.wait:.0f} s)", store=str(self.path))
+                    said = True
+                time.sleep(0.05)
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, begun IMMEDIATE (the write lock first, so two processes never
+        both read then write); nested uses join the outer one. A store held by another process
+        longer than the bounded wait raises StoreBusy; a full disk or I/O error, StoreError."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"))
+        except sqlite3.DatabaseError as error:
+            raise_store_error(error, self.path)
+        self._depth = 1
+        try:
+            yield self.db
+            self.db.commit()
+        except sqlite3.DatabaseError as error:
+            self.db.rollback()
+            raise_store_error(error, self.path)
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            self._depth = 0
+
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > len(MIGRATIONS):
-            raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db:
-                self.db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        """Each missing migration in its own IMMEDIATE transaction, the version read inside it
+        (two processes opening a new store at once: the second waits, then finds it done)."""
+        while True:
+            with self.write_transaction():
+                version = self.schema_version
+                if version > len(MIGRATIONS):
+                    raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
+                if version == len(MIGRATIONS):
+                    return
+                for statement in split_statements(MIGRATIONS[version]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     # register -------------------------------------------------------------------------------
 
@@ -207,7 +302,7 @@ class Ledger:
             for e in entries
         )
         count = 0
-        with self.db:
+        with self.write_transaction():
             for batch in prefetch_batches(rows):
                 count += len(batch)
                 self.db.executemany(
@@ -272,7 +367,7 @@ class Ledger:
     ) -> None:
         """Store a run's records and processed files in one transaction (with `also`'s writes)."""
         now = utc_now()
-        with self.db:
+        with self.write_transaction():
             if also is not None:
                 also(self.db)
             self.db.executemany(
