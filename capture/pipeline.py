@@ -23,7 +23,7 @@ from capture.errors import InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
 from capture.extract.structured import document_drafts, xml_draft
-from capture.intake.files import check_regular_file, file_sha256
+from capture.intake.files import check_regular_file, file_sha256, shown_name
 from capture.intake.sniff import collect_inputs, sniff
 from capture.read.einvoice_xml import read_invoice_xml
 from capture.read.images import read_image_pages
@@ -41,7 +41,8 @@ EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
 @dataclass
 class FileResult:
-    """What processing one file gave: records, or an error, and where the time went."""
+    """What processing one file gave: records, or an error, and where the time went. `file` is
+    the name as found (surrogate-escaped where not UTF-8); `shown` the name records show."""
 
     file: str
     sha256: str | None = None
@@ -49,6 +50,10 @@ class FileResult:
     records: list[Record] = field(default_factory=list)
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return shown_name(self.file)
 
 
 def process_file(path: Path, name: str, today: dt.date | None = None, digest: str | None = None) -> FileResult:
@@ -64,7 +69,7 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
             raise InputError("the file is empty")
         invoices = read_invoices(path, result)
         extract_done = time.perf_counter()
-        result.records = [build_record(draft, name, digest, today) for draft in invoices]
+        result.records = [build_record(draft, shown_name(name), digest, today) for draft in invoices]
         result.timings["verify"] = time.perf_counter() - extract_done
     except InputError as error:
         result.error = str(error)
@@ -139,6 +144,10 @@ class BatchResult:
     run_id: str = ""
     decided: bool = True  # the batch-wide decisions (duplicates, directory) are made
 
+    def done_files(self) -> list[tuple[str, str]]:
+        """(sha256, shown name) of every file read without an error: the processed files."""
+        return [(f.sha256, f.shown) for f in self.files if f.error is None and f.sha256]
+
     def report(self) -> dict:
         by_status = Counter(r.status for r in self.records)
         by_kind = Counter(f.kind for f in self.files)
@@ -153,7 +162,7 @@ class BatchResult:
             "invoices": len(self.records),
             "by_status": {s: by_status.get(s, 0) for s in ("ready", "review", "duplicate", "rejected")},
             "by_file_kind": dict(sorted(by_kind.items())),
-            "errors": [{"file": f.file, "error": f.error} for f in self.files if f.error],
+            "errors": [{"file": f.shown, "error": f.error} for f in self.files if f.error],
             "timings": {
                 "wall_seconds": round(self.seconds, 3),
                 "stage_seconds": {k: round(v, 3) for k, v in sorted(stage_totals.items())},
@@ -231,8 +240,7 @@ def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
             result.decided = True
         rows = [record.to_json_dict() for record in result.records]
         report = result.report()
-        done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-        journal.commit_run(ledger, result.run_id, rows, done, report, out=out.absolute())
+        journal.commit_run(ledger, result.run_id, rows, result.done_files(), report, out=out.absolute())
     _write_from_store(ledger, result.run_id, out)
     return report
 
@@ -242,7 +250,7 @@ def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
     stored = {f.file for f in result.files if f.sha256 not in (None, EMPTY_SHA256) and ledger.is_processed(f.sha256)}
     if stored:
         result.files = [f for f in result.files if f.file not in stored]
-        result.records = [r for r in result.records if r.source.file not in stored]
+        result.records = [r for r in result.records if r.source.file not in {shown_name(name) for name in stored}]
         result.skipped += sorted(stored)
 
 

@@ -21,6 +21,7 @@ from capture.cli.options import (
     open_store,
     use_engine,
 )
+from capture.intake.files import shown_name
 from capture.register.store import DEFAULT_STORE, Ledger
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ def run(
     )
     for error in [] if json_logs else report["errors"]:
         typer.echo(f"  failed: {error['file']}: {error['error']}", err=True)
-    typer.echo(f"wrote {out / 'records.jsonl'}, {out / 'import.json'}, {out / 'report.json'}")
+    shown = shown_name(str(out))
+    typer.echo(f"wrote {shown}/records.jsonl, {shown}/import.json, {shown}/report.json")
     raise typer.Exit(EXIT_FILES_FAILED if report["errors"] else EXIT_OK)
 
 
@@ -161,7 +163,8 @@ def watch(
         watcher = Watcher(layout, book, options)
         signal.signal(signal.SIGINT, watcher.request_stop)
         signal.signal(signal.SIGTERM, watcher.request_stop)
-        log("watching", f"watching {inbox} ({workers} workers); outputs in {layout.batches}", inbox=str(inbox))
+        log("watching", f"watching {shown_name(str(inbox))} ({workers} workers); outputs in {shown_name(str(layout.batches))}",
+            inbox=shown_name(str(inbox)))
         try:
             stats = watcher.run()
         except KeyboardInterrupt:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from capture.intake.files import name_column
 from capture.register.store import Ledger, utc_now
 
 #: A file move as the journal keeps it: (name in the inbox, sha256 or None, destination).
@@ -34,7 +35,7 @@ def commit_run(
         )
         db.executemany(
             "INSERT INTO pending_moves (run_id, source, sha256, destination) VALUES (?, ?, ?, ?)",
-            [(run_id, source, sha, destination) for source, sha, destination in moves],
+            [(run_id, name_column(source), sha, name_column(destination)) for source, sha, destination in moves],
         )
 
     ledger.record_run(run_id, records, files, also=journal)
@@ -51,10 +52,11 @@ def run_outputs(ledger: Ledger, run_id: str) -> tuple[list[dict], dict]:
 
 
 def pending_moves(ledger: Ledger, run_id: str) -> list[JournaledMove]:
-    """The moves of a run still to do, in the order they were planned."""
-    return ledger.db.execute(
+    """The moves of a run still to do, in the order they were planned (names exactly as found)."""
+    rows = ledger.db.execute(
         "SELECT source, sha256, destination FROM pending_moves WHERE run_id = ? ORDER BY rowid", (run_id,)
     ).fetchall()
+    return [(os.fsdecode(source), sha, os.fsdecode(destination)) for source, sha, destination in rows]
 
 
 def mark_finished(ledger: Ledger, run_id: str) -> None:
