@@ -25,3 +25,7 @@ class StoreBusy(UsageError):
 
 class StoreError(UsageError):
     """The store cannot be written: the disk is full, an I/O error, a damaged file (exit 2)."""
+
+
+class FileTooSlow(InputError):
+    """A file took longer than the per-file wall-time limit (capture/intake/budget.py)."""

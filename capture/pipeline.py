@@ -15,25 +15,30 @@ from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
+import pypdfium2 as pdfium
+
 from capture.contract.draft import Draft
 from capture.contract.record import Record
+from capture.contract.tokens import Page
 from capture.decide import build_record, decide_batch
 from capture.emit import new_batch_id, write_batch
-from capture.errors import InputError
+from capture.errors import FileTooSlow, InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
 from capture.extract.structured import document_drafts, xml_draft
+from capture.intake import budget
 from capture.intake.files import check_regular_file, file_sha256, shown_name
-from capture.intake.sniff import collect_inputs, sniff
+from capture.intake.sniff import UNSUPPORTED_IMAGES, collect_inputs, sniff
 from capture.read.einvoice_xml import read_invoice_xml
 from capture.read.images import read_image_pages
 from capture.read.ofd import SOURCES as OFD_SOURCES
 from capture.read.ofd import read_ofd
 from capture.read.pdf import read_pdf_pages
-from capture.read.scan.page import ocr_pdf_pages, read_scan_page
+from capture.read.scan.page import ocr_pdf_pages, read_scan_page, text_layer_is_garbage
 from capture.register import journal
 from capture.register.store import Ledger
-from capture.workers import default_workers, make_pool
+from capture.workers import default_workers, make_pool, time_limit
 
 #: Empty files are each reported, never skipped as "same content already read".
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -61,6 +66,17 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     result = FileResult(file=name)
     started = time.perf_counter()
     try:
+        with time_limit(budget.file_seconds()):
+            _process(path, name, today, digest, result)
+    except FileTooSlow as error:
+        result.error, result.records = str(error), []
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _process(path: Path, name: str, today: dt.date | None, digest: str | None, result: FileResult) -> None:
+    """process_file's work; every failure a user can cause becomes `result.error`."""
+    try:
         check_regular_file(path)
         digest = digest or file_sha256(path)
         result.sha256 = digest
@@ -78,10 +94,20 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     except OSError as error:
         result.error = f"cannot read the file: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - one file must not end the batch
-        detail = (str(error).strip().splitlines() or [""])[0]
-        result.error = f"internal error while reading the file ({type(error).__name__}: {detail}); please report it with the file"
-    result.timings["total"] = time.perf_counter() - started
-    return result
+        result.error = decoder_failure(error)
+
+
+def decoder_failure(error: Exception) -> str:
+    """The per-file error for an exception a reader raised: a decoder refusing a damaged or
+    hostile file (pdfium, OpenCV, memory, nesting) is said as such; anything else is a bug."""
+    detail = (str(error).strip().splitlines() or [""])[0][:300]
+    if isinstance(error, MemoryError):
+        return "the file needs more memory than one file may use (a damaged or hostile file); refused"
+    if isinstance(error, RecursionError):
+        return "the file's structure is nested too deeply or loops (a damaged or hostile file); refused"
+    if isinstance(error, pdfium.PdfiumError | cv2.error):
+        return f"the file cannot be decoded ({type(error).__name__}: {detail}); it may be damaged or not a real scan"
+    return f"internal error while reading the file ({type(error).__name__}: {detail}); please report it with the file"
 
 
 def read_invoices(path: Path, result: FileResult) -> list[Draft]:
@@ -92,13 +118,20 @@ def read_invoices(path: Path, result: FileResult) -> list[Draft]:
         return read_ofd_drafts(path)
     if result.kind == "xml":
         return read_xml_drafts(path)
+    if result.kind in UNSUPPORTED_IMAGES:
+        raise InputError(
+            f"不支持的格式 {UNSUPPORTED_IMAGES[result.kind]}：请转换为 JPEG 或 PDF (not an invoice document this "
+            f"reads: unsupported format {UNSUPPORTED_IMAGES[result.kind]}: convert it to JPEG/PDF)"
+        )
     if result.kind not in ("pdf", "image"):
         raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
     started = time.perf_counter()
     if result.kind == "image":
         pages = [read_scan_page(image, n, "image") for n, image in enumerate(read_image_pages(path), 1)]
     else:
-        pages = list(ocr_pdf_pages(path, list(read_pdf_pages(path))))
+        text_pages = list(read_pdf_pages(path))
+        check_ocr_budget(text_pages)
+        pages = list(ocr_pdf_pages(path, text_pages))
     read_done = time.perf_counter()
     if not any(page.tokens for page in pages):
         where = "in the image" if result.kind == "image" else "on the PDF, which has no text layer"
@@ -112,6 +145,17 @@ def read_invoices(path: Path, result: FileResult) -> list[Draft]:
         read=read_done - started,
     )
     return drafts
+
+
+def check_ocr_budget(pages: list[Page]) -> None:
+    """Refuse a PDF whose pages without a usable text layer would send more pixels to OCR, all
+    together, than one file may (budget.MAX_OCR_PIXELS_PER_FILE): checked before any render."""
+    total = sum(budget.render_pixels(p.width, p.height) for p in pages if text_layer_is_garbage(p))
+    if total > budget.MAX_OCR_PIXELS_PER_FILE:
+        raise InputError(
+            f"the PDF's {sum(text_layer_is_garbage(p) for p in pages)} pages without text would send {total:,} pixels "
+            f"to OCR, more than the {budget.MAX_OCR_PIXELS_PER_FILE:,} one file may (split the file)"
+        )
 
 
 def read_ofd_drafts(path: Path, sources: Collection[str] = OFD_SOURCES) -> list[Draft]:
