@@ -1,6 +1,7 @@
 """Hostile register exports and stores: every row problem is a line-numbered error and the good
 rows load; an XLSX that inflates without bound is refused or read within bounds; ledger export
-neutralises formula-looking cells; two processes opening a new store at once both succeed."""
+neutralises formula-looking cells; two processes opening a new store at once both succeed; the
+review desk refuses a non-loopback --host (it has no login)."""
 
 from __future__ import annotations
 
@@ -159,3 +160,21 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path):
         assert [w.exitcode for w in workers] == [0] * 6
         with Ledger(path) as ledger:
             assert ledger.schema_version == len(MIGRATIONS)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.com"])
+def test_review_refuses_a_non_loopback_host_without_a_login(tmp_path, host):
+    store = tmp_path / "c.db"
+    Ledger(store).close()
+    done = subprocess.run([sys.executable, "-m", "capture.cli", "review", "--store", str(store), "--host", host],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "refusing --host" in done.stderr and "no login" in done.stderr
+    assert len([line for line in done.stderr.splitlines() if line.startswith("error:")]) == 1
+
+
+def test_loopback_hosts_are_loopback():
+    from capture.review.serve import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.1.1", "::1", "[::1]", "localhost", "LOCALHOST"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "evil.localhost.example"))
