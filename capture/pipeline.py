@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,9 @@ from capture.read.scan.page import ocr_pdf_pages, read_scan_page, text_layer_is_
 from capture.register import journal
 from capture.register.store import Ledger
 from capture.workers import default_workers, make_pool, time_limit
+
+#: The error of a file whose reader process died (killed, out of memory).
+CRASHED = "the reader crashed on this file (killed, or out of memory)"
 
 #: Empty files are each reported, never skipped as "same content already read".
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -252,12 +256,37 @@ def run_batch(
             if on_file:
                 on_file(results[-1])
     else:
-        with make_pool(min(workers, len(jobs))) as own_pool:
-            results = _run_jobs(own_pool, jobs, on_file)
+        results = _run_in_own_pool(jobs, workers, on_file)
     records = [record for file in results for record in file.records]
     if decide:
         decide_batch(records, ledger)
     return BatchResult(records, results, time.perf_counter() - started, skipped, run_id, decided=decide)
+
+
+def _run_in_own_pool(jobs: list, workers: int, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
+    """Results in job order from a pool of this batch's own. A worker that dies (a crash, the
+    out-of-memory killer) breaks the pool: each file not finished is then read alone in a fresh
+    worker, and a file that kills that one too fails with CRASHED; the batch goes on."""
+    done: dict[int, FileResult] = {}
+    try:
+        with make_pool(min(workers, len(jobs))) as pool:
+            futures = {pool.submit(_process_job, job): index for index, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if on_file:
+                    on_file(done[futures[future]])
+    except BrokenProcessPool:
+        for index, job in enumerate(jobs):
+            if index in done:
+                continue
+            with make_pool(1) as alone:
+                try:
+                    done[index] = alone.submit(_process_job, job).result()
+                except BrokenProcessPool:
+                    done[index] = FileResult(file=job[1], sha256=job[3], error=CRASHED)
+            if on_file:
+                on_file(done[index])
+    return [done[index] for index in range(len(jobs))]
 
 
 def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:

@@ -188,3 +188,62 @@ def test_a_store_held_by_another_process_ends_in_exit_2_with_one_line(tmp_path):
     assert not out.exists()
     with Ledger(store) as ledger:
         assert ledger.stats()["processed_files"] == 0
+
+
+def test_a_file_that_kills_its_worker_fails_and_the_run_goes_on(tmp_path, monkeypatch):
+    from capture import pipeline
+
+    inbox = tmp_path / "inbox"
+    files = generate(inbox, 5, seed=2600)
+    original = pipeline.process_file
+
+    def crashing(path, name, *args, **kwargs):
+        if name == files[2].name:
+            os._exit(9)  # as a segfault or the out-of-memory killer would
+        return original(path, name, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_file", crashing)
+    with Ledger() as ledger:
+        result = run_batch([inbox], ledger, workers=2)
+    errors = {f.file: f.error for f in result.files if f.error}
+    assert errors == {files[2].name: pipeline.CRASHED}
+    assert {r.source.file for r in result.records} == {f.name for n, f in enumerate(files) if n != 2}
+
+
+def test_disk_full_on_out_is_exit_2_and_the_next_run_writes_the_batch(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from capture.cli import app
+
+    inbox, out, store = tmp_path / "inbox", tmp_path / "out", tmp_path / "capture.db"
+    files = generate(inbox, 2, seed=2700)
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("capture.pipeline.write_batch", full)
+    args = ["run", str(inbox), "--out", str(out), "--store", str(store), "--workers", "1"]
+    failed = CliRunner().invoke(app, args)
+    assert failed.exit_code == 2 and "No space left on device" in failed.output
+    monkeypatch.undo()
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    batch = json.loads((out / "import.json").read_text(encoding="utf-8"))
+    assert Counter(r["invoice"]["number"] for r in batch["records"]) == _truth_numbers(files)
+
+
+def test_store_failures_are_said_as_a_person_reads_them(tmp_path):
+    from capture.errors import StoreBusy, StoreError
+    from capture.register.faults import raise_store_error
+
+    for text, kind, phrase in (("database is locked", StoreBusy, "the store is busy"),
+                               ("database or disk is full", StoreError, "the disk is full"),
+                               ("file is not a database", StoreError, "damaged")):
+        with pytest.raises(kind, match=phrase):
+            raise_store_error(sqlite3.OperationalError(text), tmp_path / "c.db")
+    with pytest.raises(sqlite3.IntegrityError):  # a bug stays a bug
+        raise_store_error(sqlite3.IntegrityError("UNIQUE constraint failed"), tmp_path / "c.db")
+    (tmp_path / "not a store.db").write_bytes(b"this is no SQLite file" * 100)
+    done = subprocess.run(_capture("ledger", "stats", "--store", str(tmp_path / "not a store.db")), cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("error:"), done.stderr

@@ -22,13 +22,11 @@ from pathlib import Path
 from capture.console import log
 from capture.intake.files import shown_name
 from capture.intake.sniff import collect_inputs
-from capture.pipeline import BatchResult, FileResult, run_batch
+from capture.pipeline import CRASHED, BatchResult, FileResult, run_batch
 from capture.register.store import Ledger
 from capture.watch.folders import Layout
 from capture.watch.journal import commit_batch, finish_run, plan_moves, recover
 from capture.workers import make_pool
-
-CRASHED = "the reader crashed on this file (killed, or out of memory)"
 
 
 @dataclass
