@@ -1,15 +1,67 @@
 """What an SQLite failure of the store means to a person: a full disk, an I/O error, a damaged
 file or a store held by another process are ordinary conditions (exit 2 with one line), not bugs.
+A store another process holds is waited for, within a bound; a migration's script runs inside the
+caller's transaction.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
+from capture.console import log
 from capture.errors import StoreBusy, StoreError
+
+T = TypeVar("T")
+
+#: Seconds a write waits for another process's transaction on the store before it gives up
+#: (exit 2, "the store is busy"); CAPTURE_STORE_WAIT overrides it.
+STORE_WAIT_SECONDS = 30.0
+
+
+def store_wait_seconds() -> float:
+    """The bounded wait for a busy store: CAPTURE_STORE_WAIT seconds, or STORE_WAIT_SECONDS."""
+    try:
+        return max(0.0, float(os.environ.get("CAPTURE_STORE_WAIT", STORE_WAIT_SECONDS)))
+    except ValueError:
+        return STORE_WAIT_SECONDS
+
+
+def retry_busy(step: Callable[[], T], wait: float, store: Path | str) -> T:
+    """Run `step`, retrying while another process holds the store, for at most `wait` seconds
+    (said once in the log); then StoreBusy."""
+    deadline, said = time.monotonic() + wait, False
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(store) from error
+            if not said:
+                log("store_busy", f"存储正忙，最多等待 {wait:.0f} 秒 (the store {store} is busy: waiting up to {wait:.0f} s)",
+                    store=str(store))
+                said = True
+            time.sleep(0.05)
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of an SQL script (trigger bodies kept whole), to run inside a transaction
+    that `executescript` would commit."""
+    statements, current = [], ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \t\r\n;"):
+                statements.append(current.strip())
+            current = ""
+    return statements
 
 #: Free bytes under which an SQLite "disk I/O error" is taken for a full disk.
 NEARLY_FULL_BYTES = 16 << 20

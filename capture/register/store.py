@@ -7,18 +7,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
 from threading import Thread
 
-from capture.console import log
-from capture.errors import StoreBusy, UsageError
-from capture.register.faults import raise_store_error
+from capture.errors import UsageError
+from capture.register.faults import (
+    raise_store_error,
+    retry_busy,
+    split_statements,
+    store_wait_seconds,
+)
 from capture.register.imports import RegisterEntry
 
 DEFAULT_STORE = Path("capture.db")
@@ -84,32 +86,6 @@ MIGRATIONS: list[str] = [
     ALTER TABLE runs ADD COLUMN out BLOB;
     """,
 ]
-
-#: Seconds a write waits for another process's transaction on the store before it gives up
-#: (exit 2, "the store is busy"); CAPTURE_STORE_WAIT overrides it.
-STORE_WAIT_SECONDS = 30.0
-
-
-def store_wait_seconds() -> float:
-    """The bounded wait for a busy store: CAPTURE_STORE_WAIT seconds, or STORE_WAIT_SECONDS."""
-    try:
-        return max(0.0, float(os.environ.get("CAPTURE_STORE_WAIT", STORE_WAIT_SECONDS)))
-    except ValueError:
-        return STORE_WAIT_SECONDS
-
-
-def split_statements(script: str) -> list[str]:
-    """The statements of an SQL script (trigger bodies kept whole), to run inside a transaction
-    that `executescript` would commit."""
-    statements, current = [], ""
-    for piece in script.split(";"):
-        current += piece + ";"
-        if sqlite3.complete_statement(current):
-            if current.strip(" \t\r\n;"):
-                statements.append(current.strip())
-            current = ""
-    return statements
-
 
 def invoice_key(code: str | None, number: str | None) -> str | None:
     """The identity of an invoice: the 20-digit number, or code + number."""
@@ -202,8 +178,8 @@ class Ledger:
         except (sqlite3.Error, OSError) as error:
             raise UsageError(f"cannot open the ledger store {path}: {error}") from error
         try:
-            self._retry_busy(lambda: self.db.execute(
-                "PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY"))
+            retry_busy(lambda: self.db.execute(
+                "PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY"), self.wait, path)
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
             self._migrate()
@@ -228,24 +204,6 @@ class Ledger:
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
-    def _retry_busy(self, step: Callable[[], object]) -> object:
-        """Run `step`, retrying while another process holds the store, for at most `self.wait`
-        seconds (said once in the log); then StoreBusy."""
-        deadline, said = time.monotonic() + self.wait, False
-        while True:
-            try:
-                return step()
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(self.path) from error
-                if not said:
-                    log("store_busy", f"存储正忙，最多等待 {self.wait:.0f} 秒 (the store {self.path} is busy: "
-                        f"waiting up to {self.wait:.0f} s)", store=str(self.path))
-                    said = True
-                time.sleep(0.05)
-
     @contextlib.contextmanager
     def write_transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, begun IMMEDIATE (the write lock first, so two processes never
@@ -259,7 +217,7 @@ class Ledger:
                 self._depth -= 1
             return
         try:
-            self._retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"))
+            retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"), self.wait, self.path)
         except sqlite3.DatabaseError as error:
             raise_store_error(error, self.path)
         self._depth = 1
