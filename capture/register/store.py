@@ -174,7 +174,7 @@ class Ledger:
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=min(self.wait, 2.0))
+            self.db = sqlite3.connect(str(path), timeout=self.wait)
         except (sqlite3.Error, OSError) as error:
             raise UsageError(f"cannot open the ledger store {path}: {error}") from error
         try:
@@ -216,10 +216,13 @@ class Ledger:
             finally:
                 self._depth -= 1
             return
-        try:
+        try:  # short waits inside the bounded retry, so the wait is said in the log once
+            self.db.execute(f"PRAGMA busy_timeout = {int(min(self.wait, 2.0) * 1000)}")
             retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"), self.wait, self.path)
         except sqlite3.DatabaseError as error:
             raise_store_error(error, self.path)
+        finally:  # other statements (the desk's) wait the whole bound in SQLite itself
+            self.db.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
         self._depth = 1
         try:
             yield self.db
