@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,3 +61,17 @@ def write_batch(folder: Path, run_id: str, rows: list[dict], report: dict) -> No
     write_jsonl(folder / "records.jsonl", rows)
     write_import(folder / "import.json", run_id, [row for row in rows if row["status"] == "ready"])
     write_json(folder / "report.json", report)
+
+
+#: A spreadsheet cell starting with one of these is read as a formula (=HYPERLINK(…), +cmd|…).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A value for a CSV/XLSX cell a spreadsheet will open: text that starts like a formula gets a
+    leading ' (OWASP, CSV injection), so it shows as text and never runs; numbers (a red
+    invoice's -100.00 included) are kept as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value

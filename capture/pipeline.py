@@ -12,27 +12,37 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
+import pypdfium2 as pdfium
+
 from capture.contract.draft import Draft
 from capture.contract.record import Record
+from capture.contract.tokens import Page
 from capture.decide import build_record, decide_batch
 from capture.emit import new_batch_id, write_batch
-from capture.errors import InputError
+from capture.errors import FileTooSlow, InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
 from capture.extract.structured import document_drafts, xml_draft
-from capture.intake.files import check_regular_file, file_sha256
-from capture.intake.sniff import collect_inputs, sniff
+from capture.intake import budget
+from capture.intake.files import check_regular_file, file_sha256, shown_name
+from capture.intake.sniff import UNSUPPORTED_IMAGES, collect_inputs, sniff
 from capture.read.einvoice_xml import read_invoice_xml
 from capture.read.images import read_image_pages
 from capture.read.ofd import SOURCES as OFD_SOURCES
 from capture.read.ofd import read_ofd
 from capture.read.pdf import read_pdf_pages
-from capture.read.scan.page import ocr_pdf_pages, read_scan_page
+from capture.read.scan.page import ocr_pdf_pages, read_scan_page, text_layer_is_garbage
+from capture.register import journal
 from capture.register.store import Ledger
-from capture.workers import default_workers, make_pool
+from capture.workers import default_workers, make_pool, time_limit
+
+#: The error of a file whose reader process died (killed, out of memory).
+CRASHED = "the reader crashed on this file (killed, or out of memory)"
 
 #: Empty files are each reported, never skipped as "same content already read".
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -40,7 +50,8 @@ EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
 @dataclass
 class FileResult:
-    """What processing one file gave: records, or an error, and where the time went."""
+    """What processing one file gave: records, or an error, and where the time went. `file` is
+    the name as found (surrogate-escaped where not UTF-8); `shown` the name records show."""
 
     file: str
     sha256: str | None = None
@@ -49,11 +60,26 @@ class FileResult:
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def shown(self) -> str:
+        return shown_name(self.file)
+
 
 def process_file(path: Path, name: str, today: dt.date | None = None, digest: str | None = None) -> FileResult:
     """Read one file into records; every failure a user can cause becomes a per-file error."""
     result = FileResult(file=name)
     started = time.perf_counter()
+    try:
+        with time_limit(budget.file_seconds()):
+            _process(path, name, today, digest, result)
+    except FileTooSlow as error:
+        result.error, result.records = str(error), []
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _process(path: Path, name: str, today: dt.date | None, digest: str | None, result: FileResult) -> None:
+    """process_file's work; every failure a user can cause becomes `result.error`."""
     try:
         check_regular_file(path)
         digest = digest or file_sha256(path)
@@ -63,7 +89,7 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
             raise InputError("the file is empty")
         invoices = read_invoices(path, result)
         extract_done = time.perf_counter()
-        result.records = [build_record(draft, name, digest, today) for draft in invoices]
+        result.records = [build_record(draft, shown_name(name), digest, today) for draft in invoices]
         result.timings["verify"] = time.perf_counter() - extract_done
     except InputError as error:
         result.error = str(error)
@@ -72,10 +98,20 @@ def process_file(path: Path, name: str, today: dt.date | None = None, digest: st
     except OSError as error:
         result.error = f"cannot read the file: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - one file must not end the batch
-        detail = (str(error).strip().splitlines() or [""])[0]
-        result.error = f"internal error while reading the file ({type(error).__name__}: {detail}); please report it with the file"
-    result.timings["total"] = time.perf_counter() - started
-    return result
+        result.error = decoder_failure(error)
+
+
+def decoder_failure(error: Exception) -> str:
+    """The per-file error for an exception a reader raised: a decoder refusing a damaged or
+    hostile file (pdfium, OpenCV, memory, nesting) is said as such; anything else is a bug."""
+    detail = (str(error).strip().splitlines() or [""])[0][:300]
+    if isinstance(error, MemoryError):
+        return "the file needs more memory than one file may use (a damaged or hostile file); refused"
+    if isinstance(error, RecursionError):
+        return "the file's structure is nested too deeply or loops (a damaged or hostile file); refused"
+    if isinstance(error, pdfium.PdfiumError | cv2.error):
+        return f"the file cannot be decoded ({type(error).__name__}: {detail}); it may be damaged or not a real scan"
+    return f"internal error while reading the file ({type(error).__name__}: {detail}); please report it with the file"
 
 
 def read_invoices(path: Path, result: FileResult) -> list[Draft]:
@@ -86,13 +122,20 @@ def read_invoices(path: Path, result: FileResult) -> list[Draft]:
         return read_ofd_drafts(path)
     if result.kind == "xml":
         return read_xml_drafts(path)
+    if result.kind in UNSUPPORTED_IMAGES:
+        raise InputError(
+            f"不支持的格式 {UNSUPPORTED_IMAGES[result.kind]}：请转换为 JPEG 或 PDF (not an invoice document this "
+            f"reads: unsupported format {UNSUPPORTED_IMAGES[result.kind]}: convert it to JPEG/PDF)"
+        )
     if result.kind not in ("pdf", "image"):
         raise InputError("not an invoice document: expected PDF, OFD, XML or an image")
     started = time.perf_counter()
     if result.kind == "image":
         pages = [read_scan_page(image, n, "image") for n, image in enumerate(read_image_pages(path), 1)]
     else:
-        pages = list(ocr_pdf_pages(path, list(read_pdf_pages(path))))
+        text_pages = list(read_pdf_pages(path))
+        check_ocr_budget(text_pages)
+        pages = list(ocr_pdf_pages(path, text_pages))
     read_done = time.perf_counter()
     if not any(page.tokens for page in pages):
         where = "in the image" if result.kind == "image" else "on the PDF, which has no text layer"
@@ -106,6 +149,17 @@ def read_invoices(path: Path, result: FileResult) -> list[Draft]:
         read=read_done - started,
     )
     return drafts
+
+
+def check_ocr_budget(pages: list[Page]) -> None:
+    """Refuse a PDF whose pages without a usable text layer would send more pixels to OCR, all
+    together, than one file may (budget.MAX_OCR_PIXELS_PER_FILE): checked before any render."""
+    total = sum(budget.render_pixels(p.width, p.height) for p in pages if text_layer_is_garbage(p))
+    if total > budget.MAX_OCR_PIXELS_PER_FILE:
+        raise InputError(
+            f"the PDF's {sum(text_layer_is_garbage(p) for p in pages)} pages without text would send {total:,} pixels "
+            f"to OCR, more than the {budget.MAX_OCR_PIXELS_PER_FILE:,} one file may (split the file)"
+        )
 
 
 def read_ofd_drafts(path: Path, sources: Collection[str] = OFD_SOURCES) -> list[Draft]:
@@ -136,6 +190,11 @@ class BatchResult:
     seconds: float
     skipped: list[str] = field(default_factory=list)
     run_id: str = ""
+    decided: bool = True  # the batch-wide decisions (duplicates, directory) are made
+
+    def done_files(self) -> list[tuple[str, str]]:
+        """(sha256, shown name) of every file read without an error: the processed files."""
+        return [(f.sha256, f.shown) for f in self.files if f.error is None and f.sha256]
 
     def report(self) -> dict:
         by_status = Counter(r.status for r in self.records)
@@ -153,7 +212,7 @@ class BatchResult:
             "invoices": len(self.records),
             "by_status": {s: by_status.get(s, 0) for s in ("ready", "review", "duplicate", "rejected")},
             "by_file_kind": dict(sorted(by_kind.items())),
-            "errors": [{"file": f.file, "error": f.error} for f in self.files if f.error],
+            "errors": [{"file": f.shown, "error": f.error} for f in self.files if f.error],
             "timings": {
                 "wall_seconds": round(self.seconds, 3),
                 "stage_seconds": {k: round(v, 3) for k, v in sorted(stage_totals.items())},
@@ -171,10 +230,12 @@ def run_batch(
     files: list[tuple[Path, str]] | None = None,
     pool: Executor | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    decide: bool = True,
 ) -> BatchResult:
     """Process files (folders recursively, or `files` as (path, name) pairs) in parallel; results
     keep the input order. Files whose sha256 the ledger has already processed, or that appear twice
-    in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends."""
+    in the inputs, are skipped. `pool` is reused when given; `on_file` sees each file as it ends.
+    `decide=False` leaves the batch-wide decisions to `write_outputs`, inside its transaction."""
     started = time.perf_counter()
     run_id = new_batch_id()
     jobs, skipped, seen = [], [], set()
@@ -198,11 +259,37 @@ def run_batch(
             if on_file:
                 on_file(results[-1])
     else:
-        with make_pool(min(workers, len(jobs))) as own_pool:
-            results = _run_jobs(own_pool, jobs, on_file)
+        results = _run_in_own_pool(jobs, workers, on_file)
     records = [record for file in results for record in file.records]
-    decide_batch(records, ledger)
-    return BatchResult(records, results, time.perf_counter() - started, skipped, run_id)
+    if decide:
+        decide_batch(records, ledger)
+    return BatchResult(records, results, time.perf_counter() - started, skipped, run_id, decided=decide)
+
+
+def _run_in_own_pool(jobs: list, workers: int, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
+    """Results in job order from a pool of this batch's own. A worker that dies (a crash, the
+    out-of-memory killer) breaks the pool: each file not finished is then read alone in a fresh
+    worker, and a file that kills that one too fails with CRASHED; the batch goes on."""
+    done: dict[int, FileResult] = {}
+    try:
+        with make_pool(min(workers, len(jobs))) as pool:
+            futures = {pool.submit(_process_job, job): index for index, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if on_file:
+                    on_file(done[futures[future]])
+    except BrokenProcessPool:
+        for index, job in enumerate(jobs):
+            if index in done:
+                continue
+            with make_pool(1) as alone:
+                try:
+                    done[index] = alone.submit(_process_job, job).result()
+                except BrokenProcessPool:
+                    done[index] = FileResult(file=job[1], sha256=job[3], error=CRASHED)
+            if on_file:
+                on_file(done[index])
+    return [done[index] for index in range(len(jobs))]
 
 
 def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
@@ -217,11 +304,42 @@ def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] 
 
 
 def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
-    """records.jsonl (all), import.json (ready only), report.json, each written atomically; then
-    the run's records and processed files go into the ledger in one transaction."""
-    rows = [record.to_json_dict() for record in result.records]
-    report = result.report()
-    write_batch(out, result.run_id, rows, report)
-    done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-    ledger.record_run(result.run_id, rows, done)
+    """Exactly once: one store transaction (the write lock taken first) drops the files another
+    run stored meanwhile, makes the batch-wide decisions against the store and stores the records,
+    the processed files, the report and the output folder still to write; only then are
+    records.jsonl, import.json and report.json written (each atomically) from the store, and the
+    run marked finished. A crash between is finished by `write_unwritten_outputs` on the next start."""
+    with ledger.write_transaction():
+        _drop_stored_meanwhile(result, ledger)
+        if not result.decided:
+            decide_batch(result.records, ledger)
+            result.decided = True
+        rows = [record.to_json_dict() for record in result.records]
+        report = result.report()
+        journal.commit_run(ledger, result.run_id, rows, result.done_files(), report, out=out.absolute())
+    _write_from_store(ledger, result.run_id, out)
     return report
+
+
+def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
+    """Files whose sha256 a concurrent run stored since this batch began count as skipped."""
+    stored = {f.file for f in result.files if f.sha256 not in (None, EMPTY_SHA256) and ledger.is_processed(f.sha256)}
+    if stored:
+        result.files = [f for f in result.files if f.file not in stored]
+        result.records = [r for r in result.records if r.source.file not in {shown_name(name) for name in stored}]
+        result.skipped += sorted(stored)
+
+
+def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:
+    rows, report = journal.run_outputs(ledger, run_id)
+    write_batch(out, run_id, rows, report)
+    journal.mark_finished(ledger, run_id)
+
+
+def write_unwritten_outputs(ledger: Ledger) -> list[tuple[str, Path]]:
+    """On start: write the outputs of every stored `run` batch whose outputs a crash left
+    unwritten (into that batch's own output folder); (run id, folder) of each."""
+    pending = journal.unwritten_outputs(ledger)
+    for run_id, out in pending:
+        _write_from_store(ledger, run_id, out)
+    return pending

@@ -6,11 +6,15 @@ Heavy per-process state (the OCR engine and its models) is built once per worker
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+
+from capture.errors import FileTooSlow
 
 
 def worker_init(parent: int | None = None) -> None:
@@ -39,3 +43,28 @@ def default_workers() -> int:
 def make_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool of `workers` processes that leave Ctrl-C to this one and end with it."""
     return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Abandon the work inside after `seconds` (0: no limit) with FileTooSlow, raised in this
+    process's main thread by a timer signal. A reader stuck inside one native call is stopped
+    when the call returns; the page and pixel budgets keep such calls short. Off the main
+    thread (where signals cannot be handled) there is no limit."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise FileTooSlow(
+            f"读取超时：超过 {seconds:.0f} 秒，已放弃此文件 (the file took longer than {seconds:.0f} s to read and was "
+            "abandoned; CAPTURE_FILE_SECONDS sets the limit)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -6,7 +6,8 @@ import sys
 
 from capture.cli import batch, desk, ledger, operations, platform, tools  # noqa: F401 - importing attaches the commands
 from capture.cli.app import app
-from capture.cli.options import EXIT_INTERNAL
+from capture.cli.options import EXIT_INTERNAL, EXIT_USAGE
+from capture.errors import UsageError
 
 __all__ = ["app", "main"]
 
@@ -17,6 +18,9 @@ def main() -> None:
         app()
     except SystemExit:
         raise
+    except UsageError as error:  # a busy store, a full disk: one line, exit 2
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
     except Exception as error:  # noqa: BLE001 - last line of defence, reported plainly
         print(f"internal error: {error!r}", file=sys.stderr)
         sys.exit(EXIT_INTERNAL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,7 +38,45 @@ from capture.cli.options import (
     use_engine,
 )
 from capture.errors import UsageError
-from capture.register.store import DEFAULT_STORE
+from capture.intake.files import shown_name
+from capture.register.store import DEFAULT_STORE, Ledger
+
+if TYPE_CHECKING:
+    from capture.pipeline import BatchResult
+
+
+def finish_interrupted(book: Ledger, out: Path) -> bool:
+    """Write the outputs of stored runs a crash left unwritten; True when one of them was for
+    `out` (this run then stops, so its import.json is not overwritten before it is imported)."""
+    from capture.console import log
+    from capture.pipeline import write_unwritten_outputs
+
+    try:
+        finished = write_unwritten_outputs(book)
+    except OSError as error:
+        fail(f"无法写出上次中断的运行结果 (cannot write the outputs of an interrupted run: {error.strerror or error}: "
+             f"{error.filename or ''})", EXIT_USAGE)
+    for run_id, folder in finished:
+        log("recovered", f"上次运行 {run_id} 已存储但未写出结果，现已写入 {folder} (the interrupted run {run_id} "
+            f"was stored; its outputs are now written to {folder})", run_id=run_id, out=str(folder))
+    if any(folder == out.absolute() for _, folder in finished):
+        typer.echo(f"上次中断的运行结果已写入 {out}：请先导入 {out / 'import.json'}，再运行一次读取其余文件 "
+                   f"(the interrupted run's outputs are now in {out}: import them, then run again for any other files)")
+        return True
+    return False
+
+
+def deliver(result: BatchResult, out: Path, book: Ledger) -> dict:
+    """The batch stored, then its outputs written (capture/pipeline.py write_outputs); a full disk
+    or an unwritable --out is exit 2 with one line (the stored batch is written on the next run)."""
+    from capture.pipeline import write_outputs
+
+    try:
+        return write_outputs(result, out, book)
+    except OSError as error:
+        fail(f"无法写入输出文件夹 {out} (cannot write the outputs: {error.strerror or error}); the batch is stored: "
+             "run again once the folder can be written, and its outputs are written then", EXIT_USAGE)
+        raise
 
 
 @app.command()
@@ -59,7 +97,7 @@ def run(
     2: usage error; 3: internal error."""
     from capture.console import log, progress_bar, setup_logging
     from capture.intake.sniff import collect_inputs
-    from capture.pipeline import run_batch, write_outputs
+    from capture.pipeline import run_batch
 
     setup_logging(json_logs)
     use_engine(engine, models)
@@ -67,9 +105,12 @@ def run(
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     files = collect_inputs(inputs)
-    with open_store(ledger, store) as book, progress_bar(len(files), not json_logs) as advance:
-        result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance)
-        report = write_outputs(result, out, book)
+    with open_store(ledger, store) as book:
+        if finish_interrupted(book, out):
+            raise typer.Exit(EXIT_OK)
+        with progress_bar(len(files), not json_logs) as advance:
+            result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False)
+        report = deliver(result, out, book)
     if json_logs:
         for error in report["errors"]:
             log("failed", f"failed {error['file']}: {error['error']}", file=error["file"], error=error["error"])
@@ -85,7 +126,8 @@ def run(
     )
     for error in [] if json_logs else report["errors"]:
         typer.echo(f"  failed: {error['file']}: {error['error']}", err=True)
-    typer.echo(f"wrote {out / 'records.jsonl'}, {out / 'import.json'}, {out / 'report.json'}")
+    shown = shown_name(str(out))
+    typer.echo(f"wrote {shown}/records.jsonl, {shown}/import.json, {shown}/report.json")
     raise typer.Exit(EXIT_FILES_FAILED if report["errors"] else EXIT_OK)
 
 
@@ -160,7 +202,8 @@ def watch(
         watcher = Watcher(layout, book, options, running.metrics if running else None)
         signal.signal(signal.SIGINT, watcher.request_stop)
         signal.signal(signal.SIGTERM, watcher.request_stop)
-        log("watching", f"watching {inbox} ({workers} workers); outputs in {layout.batches}", inbox=str(inbox))
+        log("watching", f"watching {shown_name(str(inbox))} ({workers} workers); outputs in {shown_name(str(layout.batches))}",
+            inbox=shown_name(str(inbox)))
         try:
             stats = watcher.run()
         except KeyboardInterrupt:

@@ -46,16 +46,19 @@ def ledger_export(
     store: StoreOption = None,
     out: Annotated[Path | None, typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
 ) -> None:
-    """Export the register as CSV (UTF-8 with BOM, Chinese headers, as spreadsheets expect)."""
+    """Export the register as CSV (UTF-8 with BOM, Chinese headers, as spreadsheets expect);
+    text that would start a formula gets a leading ' (CSV injection)."""
     import csv
     import io
+
+    from capture.emit import spreadsheet_cell
 
     headers = ["发票代码", "发票号码", "开票日期", "销售方名称", "销售方纳税人识别号", "购买方名称", "购买方纳税人识别号", "金额", "税额", "价税合计", "来源", "行号"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
     with Ledger(store or DEFAULT_STORE) as book:
-        writer.writerows(book.register_rows())
+        writer.writerows([spreadsheet_cell(value) for value in row] for row in book.register_rows())
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:

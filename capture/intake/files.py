@@ -60,3 +60,23 @@ def sha256_or_none(path: Path) -> str | None:
         return file_sha256(path)
     except Exception:  # noqa: BLE001 - vanished, unreadable or not a regular file
         return None
+
+
+def shown_name(name: str) -> str:
+    """A file name as records, reports, logs and people see it: bytes that are not UTF-8 (a GBK
+    name unzipped from a Windows archive arrives as surrogate-escaped text) shown as \\xNN, so
+    the name can be written as JSON or stored; the file itself is still found by its real name."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file-system name decodes to
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def name_column(name: str) -> str | bytes:
+    """A file name as a store column keeps it exactly: text, or its file-system bytes where it is
+    not UTF-8 (`os.fsdecode` reads either back)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return name

@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_raw
 from capture.contract.qr import QrPayload
 from capture.contract.tokens import Page
 from capture.errors import InputError
+from capture.intake import budget
 from capture.read.pdf_rules import ruled_lines
 from capture.read.pdfminer_text import Char, PdfminerText
 from capture.read.qr import CORNERS, decode_qr_payloads
@@ -27,7 +28,7 @@ from capture.read.words import PDF_WORDS, group_words
 #: A page needs this many non-blank characters before its text layer counts as usable.
 MIN_TEXT_CHARS = 20
 QR_RENDER_SCALE = 3.0
-MAX_PAGES = 200
+MAX_PAGES = budget.MAX_PAGES
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -49,10 +50,38 @@ def read_pdf_pages(path: Path) -> Iterator[Page]:
         if len(document) > MAX_PAGES:
             raise InputError(f"the PDF has {len(document)} pages; at most {MAX_PAGES} are read")
         for index in range(len(document)):
-            yield read_pdf_page(document[index], index + 1, fallback)
+            yield read_pdf_page(load_page(document, index), index + 1, fallback)
     finally:
         fallback.close()
         document.close()
+
+
+def load_page(document: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    """Page `index` (0-based), checked against the page budget (capture/intake/budget.py)
+    before anything on it is read or rendered."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError as error:  # a page tree that loops or points nowhere
+        raise InputError(f"page {index + 1} of the PDF cannot be loaded ({error}); the page tree is damaged") from error
+    problem = budget.page_problem(*page.get_size(), what=f"page {index + 1}") or _image_problem(page, index + 1)
+    if problem:
+        page.close()
+        raise InputError(problem)
+    return page
+
+
+def _image_problem(page: pdfium.PdfPage, number: int) -> str | None:
+    """An image on the page that would decode to more pixels than an image file may have
+    (checked from its declared size: rendering the page would decode it)."""
+    for image in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            width, height = image.get_px_size()
+        except (pdfium.PdfiumError, ValueError, OSError):
+            continue
+        if width * height > budget.MAX_IMAGE_PIXELS:
+            return (f"page {number} carries an image of {width}x{height} pixels, more than the "
+                    f"{budget.MAX_IMAGE_PIXELS:,} read; refused before decoding")
+    return None
 
 
 def read_pdf_page(page: pdfium.PdfPage, number: int, fallback: PdfminerText) -> Page:
@@ -101,6 +130,9 @@ def find_page_qr(page: pdfium.PdfPage, width: float, height: float) -> list[QrPa
     """Decode the invoice QR: first from embedded images, then from a render of its corner."""
     for image in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
+            width, height = image.get_px_size()  # declared: nothing decoded yet
+            if width * height > budget.MAX_EMBEDDED_IMAGE_PIXELS:
+                continue  # no QR code is that large
             pil = image.get_bitmap(render=False).to_pil()
         except (pdfium.PdfiumError, ValueError, OSError):
             continue

@@ -50,13 +50,23 @@ class PdfminerText:
         self._resources = PDFResourceManager(caching=True)
 
     def chars(self, index: int) -> list[Char]:
-        if self._pages is None:
-            self._handle = self.path.open("rb")
-            self._pages = list(PDFPage.create_pages(PDFDocument(PDFParser(self._handle))))
-        page = self._pages[index]
-        device = _CharDevice(self._resources)
-        PDFPageInterpreter(self._resources, device).process_page(page)
-        x_min, _, _, y_max = page.mediabox
+        """The page's characters; none when pdfminer cannot read a damaged file or page (the
+        page then has no usable text layer and is read as a scan, as pdfium sees it)."""
+        try:
+            if self._pages is None:
+                self._pages = []
+                self._handle = self.path.open("rb")
+                self._pages = list(PDFPage.create_pages(PDFDocument(PDFParser(self._handle))))
+            if index >= len(self._pages):
+                return []
+            page = self._pages[index]
+            device = _CharDevice(self._resources)
+            PDFPageInterpreter(self._resources, device).process_page(page)
+            x_min, _, _, y_max = (float(v) for v in page.mediabox)
+        except OSError:
+            raise
+        except Exception:  # noqa: BLE001 - pdfminer raises many kinds (PSSyntaxError, IndexError, ...) on damaged files
+            return []
         return [(t, x0 - x_min, y_max - y1, x1 - x_min, y_max - y0) for t, x0, y0, x1, y1 in device.chars]
 
     def close(self) -> None:

@@ -1,13 +1,12 @@
 """Reading register exports from accounting and tax systems: CSV (UTF-8, UTF-8 with BOM, GBK /
-GB18030) and XLSX, Chinese or English headers, amounts and dates in their common printed forms.
+GB18030, decided line by line) and XLSX, Chinese or English headers, amounts and dates in their
+common printed forms. The files are read as rows by capture/register/sheets.py, within bounds.
 
 Bad rows are reported with their line numbers; good rows still load.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import NamedTuple
 from capture.contract.money import parse_money
 from capture.contract.values import date as normal_date
 from capture.errors import UsageError
+from capture.register.sheets import csv_rows, xlsx_rows
 
 #: Canonical column -> header names as exported by common systems (compared normalised).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -146,9 +146,9 @@ class RegisterReader:
             with path.open("rb") as handle:
                 magic = handle.read(4)
             if magic == b"PK\x03\x04":
-                headers, self._rows = _xlsx_rows(path)
+                headers, self._rows = xlsx_rows(path)
             else:
-                headers, self._rows = _csv_rows(path, detect_encoding(path))
+                headers, self._rows = csv_rows(path)
         except OSError as error:
             raise UsageError(f"cannot read the register {path}: {error.strerror}") from error
         self.columns = map_columns(headers, overrides)
@@ -164,6 +164,9 @@ class RegisterReader:
     def __iter__(self) -> Iterator[RegisterEntry]:
         index = list(self._index.items())
         for line, values in self._rows:
+            if isinstance(values, str):  # the row itself cannot be read (capture/register/sheets.py)
+                self.errors.append((line, values))
+                continue
             cells = {}
             for column, position in index:
                 value = values[position] if position < len(values) else None
@@ -221,57 +224,3 @@ def read_register_file(path: Path, overrides: dict[str, str] | None = None) -> P
     """Parse a whole CSV or XLSX register export into memory (for small files and tests)."""
     reader = RegisterReader(path, overrides)
     return ParsedRegister(entries=list(reader), errors=reader.errors, columns=reader.columns)
-
-
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else GB18030 (covers GBK)."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    with path.open("rb") as handle:
-        try:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
-
-
-def _csv_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and numbered rows, streamed (a register can have millions of rows)."""
-    handle = path.open(encoding=encoding, newline="")
-    sample = handle.read(4096)
-    handle.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(handle, dialect)
-    headers = next(reader, [])
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            yield from enumerate(reader, start=2)
-        except UnicodeDecodeError as error:
-            raise UsageError(f"the register {path.name} is neither UTF-8 nor GBK/GB18030 text") from error
-        finally:
-            handle.close()
-
-    return headers, rows()
-
-
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, tuple]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise UsageError(f"the register {path.name} is not a readable XLSX file ({error})") from error
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    headers = [str(h) if h is not None else "" for h in next(values, ())]
-
-    def rows() -> Iterator[tuple[int, tuple]]:
-        yield from enumerate(values, start=2)
-        book.close()
-
-    return headers, rows()

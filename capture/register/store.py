@@ -4,6 +4,7 @@ the sha256 of every processed file. The schema is versioned; migrations run on o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -14,6 +15,12 @@ from queue import Queue
 from threading import Thread
 
 from capture.errors import UsageError
+from capture.register.faults import (
+    raise_store_error,
+    retry_busy,
+    split_statements,
+    store_wait_seconds,
+)
 from capture.register.imports import RegisterEntry
 
 DEFAULT_STORE = Path("capture.db")
@@ -91,6 +98,11 @@ MIGRATIONS: list[str] = [
         direction TEXT NOT NULL, rows_added INTEGER NOT NULL, rows_updated INTEGER NOT NULL,
         rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
     );
+    """,
+    # 5: `capture run` journals its batches too: the output folder (file-system bytes) its outputs
+    # go to, NULL for a watch batch (register/journal.py)
+    """
+    ALTER TABLE runs ADD COLUMN out BLOB;
     """,
 ]
 
@@ -183,16 +195,23 @@ class Ledger:
 
     def __init__(self, path: Path | str = ":memory:") -> None:
         self.path = path
+        self.wait = store_wait_seconds()
+        self._depth = 0
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30)
+            self.db = sqlite3.connect(str(path), timeout=self.wait)
         except (sqlite3.Error, OSError) as error:
             raise UsageError(f"cannot open the ledger store {path}: {error}") from error
-        self.db.execute("PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
-        self._migrate()
+        try:
+            retry_busy(lambda: self.db.execute(
+                "PRAGMA journal_mode=WAL" if str(path) != ":memory:" else "PRAGMA journal_mode=MEMORY"), self.wait, path)
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-262144")  # 256 MiB: bulk imports touch four indexes
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self.db.close()
+            raise_store_error(error, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -211,13 +230,51 @@ class Ledger:
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, begun IMMEDIATE (the write lock first, so two processes never
+        both read then write); nested uses join the outer one. A store held by another process
+        longer than the bounded wait raises StoreBusy; a full disk or I/O error, StoreError."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
+        try:  # short waits inside the bounded retry, so the wait is said in the log once
+            self.db.execute(f"PRAGMA busy_timeout = {int(min(self.wait, 2.0) * 1000)}")
+            retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"), self.wait, self.path)
+        except sqlite3.DatabaseError as error:
+            raise_store_error(error, self.path)
+        finally:  # other statements (the desk's) wait the whole bound in SQLite itself
+            self.db.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+        self._depth = 1
+        try:
+            yield self.db
+            self.db.commit()
+        except sqlite3.DatabaseError as error:
+            self.db.rollback()
+            raise_store_error(error, self.path)
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            self._depth = 0
+
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > len(MIGRATIONS):
-            raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db:
-                self.db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        """Each missing migration in its own IMMEDIATE transaction, the version read inside it
+        (two processes opening a new store at once: the second waits, then finds it done)."""
+        while True:
+            with self.write_transaction():
+                version = self.schema_version
+                if version > len(MIGRATIONS):
+                    raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
+                if version == len(MIGRATIONS):
+                    return
+                for statement in split_statements(MIGRATIONS[version]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     # register -------------------------------------------------------------------------------
 
@@ -232,7 +289,7 @@ class Ledger:
             for e in entries
         )
         count = 0
-        with self.db:
+        with self.write_transaction():
             for batch in prefetch_batches(rows):
                 count += len(batch)
                 self.db.executemany(
@@ -307,7 +364,7 @@ class Ledger:
     ) -> None:
         """Store a run's records and processed files in one transaction (with `also`'s writes)."""
         now = utc_now()
-        with self.db:
+        with self.write_transaction():
             if also is not None:
                 also(self.db)
             self.db.executemany(

@@ -8,6 +8,18 @@ from pathlib import Path
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def default_user() -> str:
     """Who decides when --user is not given: the OS user."""
     try:

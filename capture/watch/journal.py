@@ -22,7 +22,7 @@ from pathlib import Path
 
 from capture.console import log
 from capture.emit import write_batch
-from capture.intake.files import sha256_or_none
+from capture.intake.files import sha256_or_none, shown_name
 from capture.pipeline import BatchResult
 from capture.register import journal
 from capture.register.store import Ledger
@@ -44,7 +44,7 @@ def plan_moves(result: BatchResult, layout: Layout) -> list[Move]:
     statuses: dict[str, list[str]] = {}
     for record in result.records:
         statuses.setdefault(record.source.file, []).append(record.status)
-    planned = [(f.file, f.sha256, destination_folder(f.error, statuses.get(f.file, []))) for f in result.files]
+    planned = [(f.file, f.sha256, destination_folder(f.error, statuses.get(f.shown, []))) for f in result.files]
     by_sha = {sha: folder for _, sha, folder in planned if sha}
     for name in result.skipped:
         sha = sha256_or_none(layout.inbox / name)
@@ -60,9 +60,9 @@ def plan_moves(result: BatchResult, layout: Layout) -> list[Move]:
 def commit_batch(ledger: Ledger, result: BatchResult, moves: list[Move]) -> dict:
     """Step 1: records, processed files, report and pending moves in one transaction."""
     rows = [record.to_json_dict() for record in result.records]
-    report = result.report() | {"moves": [{"file": m.source, "to": m.destination} for m in moves]}
-    done = [(f.sha256, f.file) for f in result.files if f.error is None and f.sha256]
-    journal.commit_run(ledger, result.run_id, rows, done, report, [(m.source, m.sha256, m.destination) for m in moves])
+    report = result.report() | {"moves": [{"file": shown_name(m.source), "to": shown_name(m.destination)} for m in moves]}
+    journal.commit_run(ledger, result.run_id, rows, result.done_files(), report,
+                       [(m.source, m.sha256, m.destination) for m in moves])
     return report
 
 
@@ -75,8 +75,8 @@ def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, P
         try:
             place = move_file(path, layout.inbox.parent / destination, sha)
         except OSError as error:  # e.g. no permission: the file stays; its records are committed
-            log("move_failed", f"cannot move {source} to {destination}: {error.strerror or error}",
-                file=source, to=destination, run_id=run_id)
+            log("move_failed", f"cannot move {shown_name(source)} to {shown_name(destination)}: {error.strerror or error}",
+                file=shown_name(source), to=shown_name(destination), run_id=run_id)
             place = None
         moved.append((source, place))
         if place is not None:

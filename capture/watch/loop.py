@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Protocol
 
 from capture.console import log
+from capture.intake.files import shown_name
 from capture.intake.sniff import collect_inputs
-from capture.pipeline import BatchResult, FileResult, run_batch
+from capture.pipeline import CRASHED, BatchResult, FileResult, run_batch
 from capture.register.store import Ledger
 from capture.watch.folders import Layout
 from capture.watch.journal import Move, commit_batch, finish_run, plan_moves, recover
 from capture.workers import make_pool
-
-CRASHED = "the reader crashed on this file (killed, or out of memory)"
 
 
 @dataclass
@@ -172,13 +171,14 @@ class Watcher:
         errors = {f.file: f.error for f in result.files if f.error}
         self.stats.failed += len(errors)
         for move in moves:
+            name, to = shown_name(move.source), shown_name(move.destination)
             if move.source in errors:
-                log("failed", f"failed {move.source}: {errors[move.source]}", file=move.source,
-                    error=errors[move.source], to=move.destination, run_id=result.run_id)
+                log("failed", f"failed {name}: {errors[move.source]}", file=name,
+                    error=errors[move.source], to=to, run_id=result.run_id)
             else:
-                statuses = [r.status for r in result.records if r.source.file == move.source]
-                log("file", f"{move.source}: {', '.join(statuses) or 'already processed'} -> {move.destination}",
-                    file=move.source, statuses=statuses, to=move.destination, run_id=result.run_id)
+                statuses = [r.status for r in result.records if r.source.file == name]
+                log("file", f"{name}: {', '.join(statuses) or 'already processed'} -> {to}",
+                    file=name, statuses=statuses, to=to, run_id=result.run_id)
 
     def _workers(self) -> Executor:
         """The pool, started once: files are always read in worker processes, so a file that
@@ -197,7 +197,8 @@ class Watcher:
                     run_batch([], self.ledger, 1, files=[(path, name)], pool=alone)
                 except BrokenProcessPool:
                     crashed.append(name)
-        log("crashed", f"a reader crashed on {', '.join(crashed) or 'no file when read alone'}", files=crashed)
+        shown = [shown_name(name) for name in crashed]
+        log("crashed", f"a reader crashed on {', '.join(shown) or 'no file when read alone'}", files=shown)
         rest = [(path, name) for path, name in files if name not in crashed]
         result = run_batch([], self.ledger, self.options.workers, files=rest, pool=self._workers())
         result.files += [FileResult(file=name, error=CRASHED) for name in crashed]
