@@ -1,0 +1,84 @@
+"""The store's schema, one migration a version: each runs once, in order, and is never edited
+once released (a change is a new migration at the end)."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: register, emitted records, processed files, register imports
+    """
+    CREATE TABLE register (
+        key TEXT PRIMARY KEY,
+        code TEXT, number TEXT NOT NULL, date TEXT,
+        seller_name TEXT, seller_tax_id TEXT, buyer_name TEXT, buyer_tax_id TEXT,
+        amount TEXT, tax TEXT, total TEXT,
+        source TEXT NOT NULL, line INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX register_block ON register (seller_tax_id, date, total);
+    CREATE TABLE emitted (
+        record_id TEXT PRIMARY KEY,
+        key TEXT,
+        status TEXT NOT NULL,
+        seller_tax_id TEXT, date TEXT, total TEXT, amount TEXT, number TEXT,
+        run_id TEXT NOT NULL, emitted_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX emitted_key ON emitted (key);
+    CREATE INDEX emitted_number ON emitted (number);
+    CREATE INDEX emitted_block ON emitted (seller_tax_id, date, total);
+    CREATE TABLE processed_files (
+        sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, run_id TEXT NOT NULL, processed_at TEXT NOT NULL
+    );
+    CREATE TABLE imports (
+        sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, rows_added INTEGER NOT NULL,
+        rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
+    # 2: the watch journal: finished batches and the file moves still to do (register/journal.py)
+    """
+    CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY, report TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pending_moves (
+        run_id TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT, destination TEXT NOT NULL,
+        PRIMARY KEY (run_id, source)
+    );
+    """,
+    # 3: the review desk: every decision (audit trail) and accepted records awaiting export (register/desk.py)
+    """
+    CREATE TABLE review_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
+        changes TEXT NOT NULL, result TEXT NOT NULL, note TEXT
+    );
+    CREATE INDEX review_decisions_record ON review_decisions (record_id);
+    CREATE TABLE review_exports (
+        record_id TEXT PRIMARY KEY, decision_id INTEGER NOT NULL, accepted_at TEXT NOT NULL,
+        exported_at TEXT, export_file TEXT
+    );
+    """,
+    # 4: the tax platform's invoice list, one row per invoice and direction (register/platform.py)
+    """
+    CREATE TABLE platform (
+        key TEXT NOT NULL, direction TEXT NOT NULL,
+        code TEXT, number TEXT NOT NULL, date TEXT,
+        seller_tax_id TEXT, seller_name TEXT, buyer_tax_id TEXT, buyer_name TEXT,
+        amount TEXT, tax TEXT, total TEXT,
+        origin TEXT, kind TEXT, status TEXT NOT NULL, status_text TEXT, positive INTEGER, risk TEXT,
+        drawer TEXT, remarks TEXT, items INTEGER NOT NULL,
+        file TEXT NOT NULL, line INTEGER NOT NULL, imported_at TEXT NOT NULL,
+        PRIMARY KEY (key, direction)
+    ) WITHOUT ROWID;
+    CREATE INDEX platform_date ON platform (date);
+    CREATE TABLE platform_imports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL, file TEXT NOT NULL,
+        direction TEXT NOT NULL, rows_added INTEGER NOT NULL, rows_updated INTEGER NOT NULL,
+        rows_bad INTEGER NOT NULL, imported_at TEXT NOT NULL
+    );
+    """,
+    # 5: `capture run` journals its batches too: the output folder (file-system bytes) its outputs
+    # go to, NULL for a watch batch (register/journal.py)
+    """
+    ALTER TABLE runs ADD COLUMN out BLOB;
+    """,
+]
