@@ -16,13 +16,8 @@ from typing import NamedTuple
 
 from capture.contract.values import date as normal_date
 from capture.errors import UsageError
-from capture.register.imports import (
-    _csv_rows,
-    detect_encoding,
-    map_columns,
-    normal_digits,
-    normal_money,
-)
+from capture.register.imports import map_columns, normal_digits, normal_money
+from capture.register.sheets import check_xlsx_size, csv_rows
 from capture.register.store import invoice_key
 
 PLATFORM_ALIASES: dict[str, tuple[str, ...]] = {
@@ -130,7 +125,7 @@ class PlatformReader:
             if magic == b"PK\x03\x04":
                 headers, rows = _xlsx_rows(path)
             else:
-                headers, rows = _csv_rows(path, detect_encoding(path))
+                headers, rows = csv_rows(path)
         except OSError as error:
             raise UsageError(f"cannot read the platform export {path}: {error.strerror}") from error
         headers, self._rows = _header_row(headers, rows)
@@ -148,6 +143,9 @@ class PlatformReader:
         """One entry per invoice: a 明细 export's rows of one invoice are summed."""
         merged: dict[str, PlatformEntry] = {}
         for line, values in self._rows:
+            if isinstance(values, str):  # the row itself cannot be read (capture/register/sheets.py)
+                self.errors.append((line, values))
+                continue
             cells = {c: values[p] for c, p in self._index.items() if p < len(values) and _text(values[p]) is not None}
             if not cells:
                 continue
@@ -172,7 +170,7 @@ def _header_row(headers: list[str], rows: Iterator[tuple[int, Sequence]]) -> tup
         return headers, rows
     seen = []
     for line, values in rows:
-        cells = [str(v) if v is not None else "" for v in values]
+        cells = [] if isinstance(values, str) else [str(v) if v is not None else "" for v in values]
         if _has_number_column(cells):
             return cells, rows
         seen.append((line, values))
@@ -186,6 +184,7 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, Sequence]]]:
     export in seconds, where openpyxl takes ten times longer."""
     from python_calamine import CalamineError, CalamineWorkbook, XmlError, ZipError
 
+    check_xlsx_size(path)  # a sheet that inflates without limit is refused before it is parsed
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         first_line = sheet.start[0] + 1 if sheet.start else 1
