@@ -132,3 +132,31 @@ def test_a_lone_quantity_the_detector_passes_over_is_read_on_its_own():
     numbers = ("quantity", "unit_price", "amount")
     assert [[item[k] for k in numbers] for item in draft.invoice["items"]] == [[item[k] for k in numbers] for item in want]
     assert not [why for field, why in draft.doubts if field == "items"]
+
+
+def test_a_table_without_column_rules_finds_the_spec_edge_where_its_rows_start_it():
+    # a 数电 table prints no column rules: 规格型号 starts at one edge row after row (x=145), so a
+    # wrapped name's words set apart by the gap between two OCR boxes (奶 | 250ml*24盒) are the name's
+    rows = [
+        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
+        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 40, 133.5, 99, 143, 0.994),
+        Token("*日用杂品*清风抽纸", 20, 150, 110, 160, 0.995), Token("BR38SC8", 145, 150.5, 180, 160, 0.996), *_numbers(150),
+    ]
+    draft = _read(rows, rules=[])
+    first, second = draft.invoice["items"]
+    assert first["name"] == "*乳制品*伊利纯牛奶 250ml*24盒" and first["spec"] == "250ml*24"
+    assert second["name"] == "*日用杂品*清风抽纸" and second["spec"] == "BR38SC8"
+    assert not [why for name, why in draft.doubts if name == "items"]
+
+
+def test_text_reaching_the_spec_edge_is_not_moved_into_the_name():
+    # the same table, but the box after the name ends at the 规格型号 edge: which cell it is
+    # in is not known, and it stays a doubt
+    rows = [
+        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
+        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 90, 133.5, 143, 143, 0.994),
+        Token("*日用杂品*清风抽纸", 20, 150, 110, 160, 0.995), Token("BR38SC8", 145, 150.5, 180, 160, 0.996), *_numbers(150),
+    ]
+    draft = _read(rows, rules=[])
+    assert draft.invoice["items"][0]["name"] == "*乳制品*伊利纯牛奶"
+    assert [why for name, why in draft.doubts if name == "items"]

@@ -246,16 +246,17 @@ def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
 
 
 def read_items(
-    lines: list[Line], columns: Columns, scanned: bool = False
+    lines: list[Line], columns: Columns, scanned: bool = False, cells: list[RowCells] | None = None
 ) -> tuple[list[dict], list[Token], list[list[RowCells]]]:
     """Parse table lines (between the header and 合计) into SPEC items; returns the items, the
-    tokens used, and the table rows each item was read from."""
+    tokens used, and the table rows each item was read from. `cells`: the lines already split
+    into cells (a scan's, set straight by capture/extract/scan_table.py)."""
     items: list[dict] = []
     rows: list[list[RowCells]] = []
     used: list[Token] = []
     current: dict | None = None
-    for line in lines:
-        row = split_row(line, columns, scanned)
+    for index, line in enumerate(lines):
+        row = cells[index] if cells is not None else split_row(line, columns, scanned)
         name = row.text("name")
         amount = parse_money(row.text("amount"))
         starts_item = name.startswith("*") or name.startswith("(详见") or name.startswith("（详见")

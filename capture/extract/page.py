@@ -32,7 +32,7 @@ from capture.extract.lines import (
     without_shared_glyphs,
 )
 from capture.extract.overlaps import shared_glyph_doubts
-from capture.extract.scan_table import scan_doubts, unread_doubts, unstack_rows
+from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
@@ -241,9 +241,10 @@ def read_table(
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1
         table = lines[index + 1 : end]
+        cells = None
         if scanned:
-            table = unstack_rows(table, columns)
-        items, used, rows = read_items(table, columns, scanned)
+            table, cells = scan_cells(table, columns)
+        items, used, rows = read_items(table, columns, scanned, cells)
         if scanned:
             draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns)]
             bottom = lines[end].y0 if end < len(lines) else float("inf")

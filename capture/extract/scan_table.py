@@ -9,11 +9,22 @@ import itertools
 import re
 
 from capture.contract.tokens import Box, Token
-from capture.extract.items import LIST_PLACEHOLDER, PRINTED_COLUMNS, Columns, RowCells, same_box
+from capture.extract.items import (
+    LIST_PLACEHOLDER,
+    PRINTED_COLUMNS,
+    Columns,
+    RowCells,
+    same_box,
+    split_row,
+)
 from capture.extract.lines import Line, build_lines
 
 #: A table token taller than this many text heights runs down several rows.
 TALL_ROWS = 1.8
+#: A table's 规格型号 edge is taken from where this many rows' 规格型号 start (the median), or none.
+SPEC_ROWS = 2
+#: Text this far (text heights) left of the 规格型号 edge, or more, is not a 规格型号 printed there.
+SPEC_CLEAR = 0.5
 #: How far (in text heights) an OCR box reaches past a printed rule on both sides before it is
 #: taken as one box across two cells rather than a box's padding.
 STRADDLE = 0.5
@@ -56,6 +67,39 @@ def unstack_rows(table: list[Line], columns: Columns) -> list[Line]:
             for i, char in enumerate(token.text)
         ]
     return build_lines(tokens)
+
+
+def scan_cells(table: list[Line], columns: Columns) -> tuple[list[Line], list[RowCells]]:
+    """A scan's table lines, tall boxes sorted out, and their cells, set straight."""
+    table = unstack_rows(table, columns)
+    return table, align_spec_column([split_row(line, columns, scanned=True) for line in table], columns)
+
+
+def align_spec_column(rows: list[RowCells], columns: Columns) -> list[RowCells]:
+    """A table that prints no column rules (数电 invoices, 销货清单 pages): 规格型号 values are
+    printed from their column's left edge, row after row, so that edge is where most rows'
+    规格型号 starts. Text put in 规格型号 that ends before that edge, right after the name's
+    words on its line, is the name's: a wrapped name whose words the gaps between OCR boxes
+    set apart (奶 | 250ml*24盒 on the name's second line)."""
+    if columns.name_edge() is not None or "spec" not in columns.spans:
+        return rows
+    starts = sorted(row.cells["spec"][0].x0 for row in rows if row.cells.get("spec"))
+    if len(starts) < SPEC_ROWS:
+        return rows
+    edge = starts[len(starts) // 2]
+    for row in rows:
+        spec = row.cells.get("spec") or []
+        name = row.cells.get("name") or []
+        moved = [t for t in spec if t.x1 <= edge - SPEC_CLEAR * t.height]
+        if not moved or not name or any(t.x0 < name[-1].x1 for t in moved):
+            continue
+        row.cells["name"] = name + sorted(moved, key=lambda t: t.x0)
+        rest = [t for t in spec if t not in moved]
+        if rest:
+            row.cells["spec"] = rest
+        else:
+            del row.cells["spec"]
+    return rows
 
 
 def _shared_glyph(left: Token, right: Token) -> bool:
