@@ -190,24 +190,44 @@ def test_a_store_held_by_another_process_ends_in_exit_2_with_one_line(tmp_path):
         assert ledger.stats()["processed_files"] == 0
 
 
-def test_a_file_that_kills_its_worker_fails_and_the_run_goes_on(tmp_path, monkeypatch):
-    from capture import pipeline
+CRASH_HOOK = """
+import os
+from capture import pipeline
 
+_read = pipeline.process_file
+
+
+def _crashing(path, name, *args, **kwargs):
+    if name == os.environ["CAPTURE_TEST_CRASH_ON"]:
+        os._exit(9)  # as a segfault or the out-of-memory killer would
+    return _read(path, name, *args, **kwargs)
+
+
+pipeline.process_file = _crashing
+"""
+
+
+def test_a_file_that_kills_its_worker_fails_and_the_run_goes_on(tmp_path):
+    # in a `capture run` process of its own (a sitecustomize makes one file kill its worker): a
+    # pool forked from the test runner, with the threads earlier tests leave, can deadlock
     inbox = tmp_path / "inbox"
     files = generate(inbox, 5, seed=2600)
-    original = pipeline.process_file
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(CRASH_HOOK, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)]), "CAPTURE_TEST_CRASH_ON": files[2].name}
+    out = tmp_path / "out"
+    done = subprocess.run(
+        _capture("run", str(inbox), "--out", str(out), "--store", str(tmp_path / "s.db"), "--workers", "2", "--json-logs"),
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 1, done.stderr
+    from capture import pipeline
 
-    def crashing(path, name, *args, **kwargs):
-        if name == files[2].name:
-            os._exit(9)  # as a segfault or the out-of-memory killer would
-        return original(path, name, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "process_file", crashing)
-    with Ledger() as ledger:
-        result = run_batch([inbox], ledger, workers=2)
-    errors = {f.file: f.error for f in result.files if f.error}
-    assert errors == {files[2].name: pipeline.CRASHED}
-    assert {r.source.file for r in result.records} == {f.name for n, f in enumerate(files) if n != 2}
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {e["file"]: e["error"] for e in report["errors"]} == {files[2].name: pipeline.CRASHED}
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["source"]["file"] for r in records} == {f.name for n, f in enumerate(files) if n != 2}
 
 
 def test_disk_full_on_out_is_exit_2_and_the_next_run_writes_the_batch(tmp_path, monkeypatch):
