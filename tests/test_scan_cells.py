@@ -45,13 +45,24 @@ def _numbers(y: float) -> list[Token]:
     ]
 
 
+def _milk(wrapped: tuple[float, float]) -> list[Token]:
+    """An item whose name wraps: 伊利纯牛 | 奶 on the next line, with the box 250ml*24盒 beside the
+    奶 at `wrapped` (x0, x1); its 规格型号 250ml*24 at x=145."""
+    return [
+        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
+        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", wrapped[0], 133.5, wrapped[1], 143, 0.994),
+    ]
+
+
+def _tissues(y: float) -> list[Token]:
+    """An item on one line, its 规格型号 at x=145."""
+    return [Token("*日用杂品*清风抽纸", 20, y, 110, y + 10, 0.995), Token("BR38SC8", 145, y + 0.5, 180, y + 10, 0.996), *_numbers(y)]
+
+
 def test_a_wrapped_name_beside_a_wrapped_spec_is_read_by_the_printed_rules():
     # the name's second line starts in its cell and the spec's second line in its own: the rule
     # between them says which is which, whatever the gaps between the boxes
-    rows = [
-        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
-        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 36, 133.5, 95, 143, 0.994), Token("/箱", 145, 133, 160, 143.5, 0.995),
-    ]
+    rows = [*_milk(wrapped=(36, 95)), Token("/箱", 145, 133, 160, 143.5, 0.995)]
     draft = _read(rows)
     (item,) = draft.invoice["items"]
     assert item["name"] == "*乳制品*伊利纯牛奶 250ml*24盒"
@@ -61,10 +72,7 @@ def test_a_wrapped_name_beside_a_wrapped_spec_is_read_by_the_printed_rules():
 
 
 def test_without_the_rules_the_same_wrapped_line_is_a_doubt():
-    rows = [
-        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
-        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 36, 133.5, 95, 143, 0.994), Token("/箱", 145, 133, 160, 143.5, 0.995),
-    ]
+    rows = [*_milk(wrapped=(36, 95)), Token("/箱", 145, 133, 160, 143.5, 0.995)]
     doubts = [why for name, why in _read(rows, rules=[]).doubts if name == "items"]
     assert any("wraps over 2 lines" in why for why in doubts)
 
@@ -137,11 +145,7 @@ def test_a_lone_quantity_the_detector_passes_over_is_read_on_its_own():
 def test_a_table_without_column_rules_finds_the_spec_edge_where_its_rows_start_it():
     # a 数电 table prints no column rules: 规格型号 starts at one edge row after row (x=145), so a
     # wrapped name's words set apart by the gap between two OCR boxes (奶 | 250ml*24盒) are the name's
-    rows = [
-        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
-        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 40, 133.5, 99, 143, 0.994),
-        Token("*日用杂品*清风抽纸", 20, 150, 110, 160, 0.995), Token("BR38SC8", 145, 150.5, 180, 160, 0.996), *_numbers(150),
-    ]
+    rows = [*_milk(wrapped=(40, 99)), *_tissues(150)]
     draft = _read(rows, rules=[])
     first, second = draft.invoice["items"]
     assert first["name"] == "*乳制品*伊利纯牛奶 250ml*24盒" and first["spec"] == "250ml*24"
@@ -152,11 +156,7 @@ def test_a_table_without_column_rules_finds_the_spec_edge_where_its_rows_start_i
 def test_text_reaching_the_spec_edge_is_not_moved_into_the_name():
     # the same table, but the box after the name ends at the 规格型号 edge: which cell it is
     # in is not known, and it stays a doubt
-    rows = [
-        Token("*乳制品*伊利纯牛", 20, 120, 130, 130, 0.991), Token("250ml*24", 145, 120.5, 185, 130, 0.992), *_numbers(120),
-        Token("奶", 20, 133, 30, 143, 0.993), Token("250ml*24盒", 90, 133.5, 143, 143, 0.994),
-        Token("*日用杂品*清风抽纸", 20, 150, 110, 160, 0.995), Token("BR38SC8", 145, 150.5, 180, 160, 0.996), *_numbers(150),
-    ]
+    rows = [*_milk(wrapped=(90, 143)), *_tissues(150)]
     draft = _read(rows, rules=[])
     assert draft.invoice["items"][0]["name"] == "*乳制品*伊利纯牛奶"
     assert [why for name, why in draft.doubts if name == "items"]
