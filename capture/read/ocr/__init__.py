@@ -38,6 +38,26 @@ class TextBox:
     #: What a second read of the line found, where it disagrees with `text` (item names only).
     second_read: str = ""
 
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """Upright bounds in whole pixels: x0, y0, x1, y1."""
+        points = np.array(self.polygon)
+        x0, y0 = np.floor(points.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+        return int(x0), int(y0), int(x1), int(y1)
+
+
+#: White margin (pixels: top and bottom, left and right) round a crop recognised on its own.
+REREAD_MARGIN = (6, 12)
+
+
+def with_margin(crop: np.ndarray, margin: tuple[int, int] = REREAD_MARGIN) -> np.ndarray:
+    """A crop of a page on a white margin, as the recogniser reads a line best."""
+    import cv2
+
+    top, side = margin
+    return cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
 
 @dataclass(frozen=True, slots=True)
 class ModelFile:

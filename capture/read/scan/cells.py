@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from capture.contract.tokens import Box
-from capture.read.ocr import Engine, TextBox
+from capture.read.ocr import Engine, TextBox, with_margin
 
 #: A box runs across a rule when it reaches this many text heights past it on both sides (less
 #: is the detector's padding round text that ends at the rule).
@@ -22,8 +22,6 @@ ACROSS = 0.5
 PADDING = (0.12, 0.4)
 #: At most this many boxes are cut on a page (each costs two recognitions).
 MAX_CUT = 8
-#: White margin (pixels: top and bottom, left and right) round each side read again.
-MARGIN = (6, 12)
 
 
 def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: float, engine: Engine) -> list[TextBox]:
@@ -33,7 +31,7 @@ def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: f
     result: list[TextBox] = []
     cut = 0
     for box in boxes:
-        x0, y0, x1, y1 = _bounds(box)
+        x0, y0, x1, y1 = box.bounds
         middle = (y0 + y1) / 2
         crossing = sorted(
             x for x, top, _, bottom in uprights
@@ -81,19 +79,9 @@ def _read_parts(
         crop = page[max(y0, 0) : y1, max(a, 0) : b]
         if crop.size == 0:
             return None
-        top, side = MARGIN
-        text, confidence = engine.recognize(
-            cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-        )
+        text, confidence = engine.recognize(with_margin(crop))
         if not text.strip():
             return None
         polygon = ((float(a), float(y0)), (float(b), float(y0)), (float(b), float(y1)), (float(a), float(y1)))
         parts.append(TextBox(polygon, text.strip(), confidence))
     return parts
-
-
-def _bounds(box: TextBox) -> tuple[int, int, int, int]:
-    points = np.array(box.polygon)
-    x0, y0 = np.floor(points.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
-    return int(x0), int(y0), int(x1), int(y1)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-import cv2
 import numpy as np
 
 from capture.contract.tokens import Box
-from capture.read.ocr import Engine, TextBox
+from capture.read.ocr import Engine, TextBox, with_margin
 
 #: At most this many marks are read on a page (each costs one recognition of a small crop).
 MAX_MARKS_READ = 12
@@ -59,9 +58,7 @@ def _alone(mark: Box, boxes: list[TextBox], em: float) -> bool:
     """No OCR box on the mark's line within ALONE text heights of it."""
     x0, y0, x1, y1 = mark
     for box in boxes:
-        points = np.array(box.polygon)
-        bx0, by0 = points.min(axis=0)
-        bx1, by1 = points.max(axis=0)
+        bx0, by0, bx1, by1 = box.bounds
         if by0 < y1 and by1 > y0 and bx0 < x1 + ALONE * em and bx1 > x0 - ALONE * em:
             return False
     return True
@@ -76,9 +73,7 @@ def _read(page: np.ndarray, mark: Box, em: float, engine: Engine) -> TextBox | N
     crop = page[top:bottom, left:right]
     if crop.size == 0:
         return None
-    margin = int(em)
-    crop = cv2.copyMakeBorder(crop, margin // 4, margin // 4, margin, margin, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-    text, confidence = engine.recognize(crop)
+    text, confidence = engine.recognize(with_margin(crop, (int(em) // 4, int(em))))
     text = "".join(text.split())
     if not NUMBER.match(text) or confidence < MIN_CONFIDENCE:
         return None

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
 from capture.contract.tokens import Box, Page
-from capture.read.ocr import Engine, TextBox, get_engine
+from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
@@ -36,8 +35,6 @@ PDF_DPI = 200
 ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
 #: A wrapped line of an item name starts within this many of its first line's heights below it.
 NAME_WRAP_LINES = 3
-#: White margin (pixels: top and bottom, left and right) round a line read a second time.
-REREAD_MARGIN = (6, 12)
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
 MIN_TEXT_SKEW = 0.1
 #: A text layer without any of these words is not an invoice's (every page prints one).
@@ -114,14 +111,14 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     checked = list(boxes)
     for index in _item_name_lines(boxes, text_height(page)):
         box = boxes[index]
-        bounds = _bounds(box.polygon)
+        bounds = box.bounds
         line = line_against_rule(page, bounds)
         if line is None:
             if not ITEM_NAME_START.match(box.text):
                 continue  # a wrapped line away from the rules reads as well as the first
             x0, y0, x1, y1 = bounds
             line = page[max(y0, 0) : y1, max(x0, 0) : x1]
-        text, _ = engine.recognize(_with_margin(line))
+        text, _ = engine.recognize(with_margin(line))
         first, second = _compact(box.text), _compact(text)
         if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
             checked[index] = TextBox(box.polygon, box.text, box.confidence, text)
@@ -131,13 +128,13 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
 def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
     """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
     that start where it starts, until the next first line or a gap of a line."""
-    firsts = [_bounds(box.polygon) for box in boxes if ITEM_NAME_START.match(box.text)]
+    firsts = [box.bounds for box in boxes if ITEM_NAME_START.match(box.text)]
     found = []
     for index, box in enumerate(boxes):
         if ITEM_NAME_START.match(box.text):
             found.append(index)
             continue
-        x0, y0, _, _ = _bounds(box.polygon)
+        x0, y0, _, _ = box.bounds
         wrapped = (abs(x0 - fx0) < em and fy0 < y0 < fy1 + NAME_WRAP_LINES * (fy1 - fy0) for fx0, fy0, _, fy1 in firsts)
         if box.text[:1] != "*" and any(wrapped):
             found.append(index)
@@ -155,20 +152,6 @@ def _holds_in_order(first: str, second: str) -> bool:
     that only lacks something (its leading *) is no sign the first dropped a glyph."""
     rest = iter(first)
     return all(char in rest for char in second)
-
-
-def _bounds(polygon: tuple[tuple[float, float], ...]) -> tuple[int, int, int, int]:
-    """A box's upright bounds in whole pixels: x0, y0, x1, y1."""
-    points = np.array(polygon)
-    x0, y0 = np.floor(points.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
-    return int(x0), int(y0), int(x1), int(y1)
-
-
-def _with_margin(line: np.ndarray) -> np.ndarray:
-    """A line's image on a white margin."""
-    top, side = REREAD_MARGIN
-    return cv2.copyMakeBorder(line, top, top, side, side, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def _compact(text: str) -> str:
