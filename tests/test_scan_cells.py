@@ -160,3 +160,14 @@ def test_text_reaching_the_spec_edge_is_not_moved_into_the_name():
     draft = _read(rows, rules=[])
     assert draft.invoice["items"][0]["name"] == "*乳制品*伊利纯牛奶"
     assert [why for name, why in draft.doubts if name == "items"]
+
+
+def test_only_a_mark_inside_the_printed_frame_is_read_as_a_figure():
+    # a real photo's perforated margin and QR gave figure-shaped marks outside the form: a 1 read
+    # there joined the title's line; inside the frame, a lone 1 is a 数量 the detector passed over
+    from capture.read.scan.marks import _framed
+
+    frame = [(10.0, 10.0, 10.0, 200.0), (500.0, 10.0, 500.0, 200.0), (10.0, 10.0, 500.0, 10.0), (10.0, 200.0, 500.0, 200.0)]
+    assert _framed((260.0, 100.0, 266.0, 118.0), frame)
+    assert not _framed((560.0, 100.0, 566.0, 118.0), frame)  # right of the frame
+    assert not _framed((260.0, 2.0, 266.0, 8.0), frame)  # above it

@@ -30,15 +30,17 @@ ALONE = 0.5
 
 
 def read_marks(
-    page: np.ndarray, marks: list[Box], boxes: list[TextBox], em: float, engine: Engine
+    page: np.ndarray, marks: list[Box], boxes: list[TextBox], rules: list[Box], em: float, engine: Engine
 ) -> tuple[list[TextBox], list[Box]]:
-    """The marks that read as numbers, as boxes; and the marks still unread."""
+    """The marks inside the printed form's ruled frame that read as numbers, as boxes; and the
+    marks still unread. (Outside the frame, a figure-shaped mark is as likely a perforation, a
+    QR module or the desk's edge as print.)"""
     found: list[TextBox] = []
     unread: list[Box] = []
     tries = 0
     for mark in marks:
         box = None
-        if tries < MAX_MARKS_READ and _figure_shaped(mark, em) and _alone(mark, boxes, em):
+        if tries < MAX_MARKS_READ and _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules):
             tries += 1
             box = _read(page, mark, em, engine)
         if box is None:
@@ -52,6 +54,19 @@ def _figure_shaped(mark: Box, em: float) -> bool:
     x0, y0, x1, y1 = mark
     height, width = y1 - y0, x1 - x0
     return FIGURE_HEIGHT[0] * em <= height <= FIGURE_HEIGHT[1] * em and height >= FIGURE_TALLER * width
+
+
+def _framed(mark: Box, rules: list[Box]) -> bool:
+    """Whether printed rules enclose the mark on all four sides."""
+    x0, y0, x1, y1 = mark
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    left = right = above = below = False
+    for rx0, ry0, rx1, ry1 in rules:
+        if rx0 == rx1 and ry0 <= cy <= ry1:
+            left, right = left or rx0 < x0, right or rx0 > x1
+        elif ry0 == ry1 and rx0 <= cx <= rx1:
+            above, below = above or ry0 < y0, below or ry0 > y1
+    return left and right and above and below
 
 
 def _alone(mark: Box, boxes: list[TextBox], em: float) -> bool:

@@ -78,7 +78,7 @@ def scan_page(
     printed_rules = ruled_lines(page, ink)
     boxes = cut_at_rules(page, boxes, printed_rules, ink.em, engine)
     boxes = _second_read_of_item_names(page, boxes, engine)
-    figures, marks = read_marks(page, unread_marks(page, boxes, ink), boxes, ink.em, engine)
+    figures, marks = read_marks(page, unread_marks(page, boxes, ink), boxes, printed_rules, ink.em, engine)
     boxes = boxes + figures
     ocr_done = time.perf_counter()
     size = (page.shape[1], page.shape[0])
