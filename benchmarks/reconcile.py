@@ -17,13 +17,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from capture.contract.taxid import USCC_ALPHABET, uscc_check_char
 from capture.intake.files import file_sha256
 from capture.reconcile.run import run_reconcile
 from capture.register.imports import RegisterReader
 from capture.register.platform import import_platform
 from capture.register.platform_export import PlatformReader
 from capture.register.store import Ledger
-from capture.verify.taxid import USCC_ALPHABET, uscc_check_char
 from fixtures.platform import PLATFORM_HEADERS, REGISTER_HEADERS
 
 TODAY = dt.date(2025, 12, 31)

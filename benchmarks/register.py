@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from capture.contract.record import Invoice, Party, Record, Source
+from capture.contract.taxid import USCC_ALPHABET, uscc_check_char
 from capture.intake.files import file_sha256
 from capture.register.dedupe import BatchIndex, find_duplicate
 from capture.register.imports import RegisterReader
 from capture.register.store import Ledger
-from capture.verify.taxid import USCC_ALPHABET, uscc_check_char
 
 HEADERS = ["发票代码", "发票号码", "开票日期", "销售方名称", "销售方纳税人识别号", "金额", "税额", "价税合计"]
 

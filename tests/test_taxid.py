@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capture.verify.taxid import USCC_ALPHABET, is_legacy_tax_id, is_valid_uscc, uscc_check_char
+from capture.contract.taxid import USCC_ALPHABET, is_legacy_tax_id, is_valid_uscc, uscc_check_char
 
 REAL_IDS = [
     "91522701709696623X", "92522726MA7GNHJ07M", "91320200796148368W", "91320211739560225X",

@@ -15,8 +15,8 @@ from capture.contract.fields import field_value, label
 from capture.contract.money import parse_decimal, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
+from capture.contract.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 from capture.contract.values import NO_TAX_RATES
-from capture.verify.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 
 DIGITAL_KINDS = {"digital_special", "digital_normal"}
 LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal"}

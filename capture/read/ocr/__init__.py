@@ -12,13 +12,16 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from capture.errors import InputError, UsageError
 from capture.intake.files import file_sha256
 from capture.workers import default_workers
+
+if TYPE_CHECKING:
+    from capture.read.ocr.settle import ProvenValues
 
 DEFAULT_ENGINE = "rapid"
 ENGINE_NAMES = ("rapid", "paddle")
@@ -78,7 +81,10 @@ class Engine(Protocol):
 
     name: str
 
-    def read(self, image: np.ndarray) -> list[TextBox]: ...
+    def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
+        """The text lines of a page image. `proven`: what the page's QR proves, so lines that
+        say it need not be read twice (capture/read/ocr/settle.py)."""
+        ...
 
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one text line's image as it is (no detection): its text and score."""

@@ -106,7 +106,8 @@ class PaddleEngine:
             cpu_threads=threads,
         )
 
-    def read(self, image: np.ndarray) -> list[TextBox]:
+    def read(self, image: np.ndarray, proven: object = None) -> list[TextBox]:
+        """The page's text lines, each read by the full model (`proven` is not needed here)."""
         boxes: list[TextBox] = []
         for result in self._ocr.predict(image):
             for polygon, text, score in zip(result["rec_polys"], result["rec_texts"], result["rec_scores"], strict=True):

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 
 from capture.contract.tokens import Box, Page
 from capture.read.ocr import Engine, TextBox, get_engine, with_margin
+from capture.read.ocr.settle import ProvenValues
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry
@@ -71,7 +72,7 @@ def scan_page(
     if skew is not None:
         page = geometry.rotate_small(page, -skew)
     clean_done = time.perf_counter()
-    boxes = engine.read(page)
+    boxes = engine.read(page, ProvenValues.of(found.payloads))
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
     ink = PageInk.of(page)

@@ -1,0 +1,98 @@
+"""Which lines the fast recogniser's reading settles, so the full model need not read them.
+
+Every detected line is read first by a small, fast model (PP-OCRv6 tiny: a quarter of the full
+model's time). Its reading is kept only where something proves it, and every other line is read
+again by the full model:
+
+- a printed label or the form's fixed words (开票日期, 规格型号, 价税合计（大写）…), matched
+  whole against the forms' vocabulary with high confidence: a label read as another label is
+  no label of this vocabulary, and a value that reads as a label carries nothing;
+- a 密码区 cipher line (only its alphabet, and long): the record never uses it;
+- a value that equals what the invoice's QR code says (code, number, date, amount, check code),
+  when the QR's CRC holds: the QR proves the reading, character for character;
+- a unified social credit code whose GB 32100 check character holds (one wrong character never
+  passes it), after its label.
+
+Names, addresses, item text and unproven numbers always go to the full model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from capture.contract.qr import QrPayload
+from capture.contract.taxid import is_valid_uscc
+
+#: Lowest confidence of a fast reading kept as a label (a proven value needs no confidence).
+LABEL_CONFIDENCE = 0.9
+#: Lowest confidence of a fast reading kept as a proven value or a cipher line.
+VALUE_CONFIDENCE = 0.5
+#: The fixed words of the invoice forms (legacy and 数电), as NFKC-folded text without spaces
+#: or a trailing colon. Single characters only where no value could be one (no units: 方, 码).
+LABELS = frozenset(
+    """
+    发票代码 发票号码 开票日期 校验码 机器编号 密码区 购买方 销售方 购买方信息 销售方信息 名称
+    纳税人识别号 统一社会信用代码/纳税人识别号 地址、电话 地址 电话 开户行及账号 开户银行 银行账号
+    货物或应税劳务、服务名称 货物或应税劳务名称 项目名称 规格型号 单位 数量 单价 金额 税率 税额
+    税率/征收率 合计 价税合计(大写) 价税合计 (小写) 备注 收款人 复核 开票人 销售方(章) 销售方:(章)
+    国家税务总局 下载次数 共1页第1页 名 称 合 计 密 区 备 注 购 买 销 售 信 息
+    """.split()  # noqa: SIM905 - a list of words reads best as words
+)
+#: A 密码区 line: only its alphabet (digits and + - * / < >), long, with a few signs among the
+#: digits (a 20-digit number alone is no cipher line).
+CIPHER_LINE = re.compile(r"^(?=(?:[0-9]*[+\-*/<>]){3})[0-9+\-*/<>]{20,}$")
+#: A label, a colon, and the value after it.
+_LABELLED = re.compile(r"^(?P<label>[^:]{2,16}):(?P<value>.+)$")
+_MONEY_SIGNS = "¥￥"
+
+
+def fold(text: str) -> str:
+    """NFKC-folded text without whitespace: full-width colons and brackets made plain."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenValues:
+    """The values a page's QR codes prove, written as an invoice prints them."""
+
+    values: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, payloads: list[QrPayload]) -> ProvenValues:
+        """What the QR codes with a holding CRC say, in every way the form prints it."""
+        values: set[str] = set()
+        for qr in payloads:
+            if qr.crc_ok() is not True:
+                continue
+            values.update(v for v in (qr.code, qr.number, qr.check_code) if v)
+            if qr.date:
+                year, month, day = qr.date.split("-")
+                values.update({qr.date, f"{year}年{month}月{day}日", f"{year}{month}{day}"})
+            if qr.amount is not None:
+                values.add(f"{qr.amount:.2f}")
+        return cls(frozenset(values))
+
+    def proves(self, value: str) -> bool:
+        return value.lstrip(_MONEY_SIGNS) in self.values
+
+
+def settled(text: str, confidence: float, proven: ProvenValues) -> bool:
+    """Whether the fast reading of a line stands as it is (see the module's docstring)."""
+    folded = fold(text)
+    if not folded:
+        return False
+    if confidence >= LABEL_CONFIDENCE and folded.rstrip(":") in LABELS:
+        return True
+    if confidence < VALUE_CONFIDENCE:
+        return False
+    if CIPHER_LINE.match(folded):
+        return True
+    labelled = _LABELLED.match(folded)
+    value = folded
+    if labelled:
+        if labelled["label"] not in LABELS:
+            return False
+        value = labelled["value"]
+    return proven.proves(value) or (labelled is not None and is_valid_uscc(value))

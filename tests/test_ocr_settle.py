@@ -1,0 +1,49 @@
+"""Which fast readings stand: labels, 密码区 lines, QR-proven values, checked tax IDs — and
+nothing else (names, unproven numbers, a wrong digit)."""
+
+from capture.contract.qr import make_qr_payload, parse_qr
+from capture.read.ocr.settle import ProvenValues, settled
+
+
+def _proven() -> ProvenValues:
+    raw = make_qr_payload("10", "032002300211", "73037267", "1883.78", "20230116", "88821254591766094936")
+    return ProvenValues.of([parse_qr(raw)])
+
+
+def test_labels_and_cipher_lines_stand_on_their_own():
+    none = ProvenValues()
+    assert settled("开票日期：", 0.99, none)
+    assert settled("价税合计（大写）", 0.97, none)
+    assert settled("货物或应税劳务、服务名称", 0.95, none)
+    assert settled("8>840-<303-3+27393*2132*1684", 0.7, none)
+    assert not settled("开票日期：", 0.8, none)  # not sure it is the label
+    assert not settled("22522000000060273896", 0.99, none)  # digits alone are no cipher line
+    assert not settled("*谷物*五常大米", 0.99, none)
+    assert not settled("吨", 0.99, none)  # a unit is a value
+
+
+def test_values_stand_where_the_qr_proves_them():
+    proven = _proven()
+    assert settled("发票号码：73037267", 0.9, proven)
+    assert settled("开票日期：2023年01月16日", 0.9, proven)
+    assert settled("¥1883.78", 0.9, proven)
+    assert settled("校验码：88821 25459 17660 94936", 0.9, proven)
+    assert not settled("发票号码：73037261", 0.99, proven)  # one digit off: the full model reads it
+    assert not settled("¥1883.79", 0.99, proven)
+    assert not settled("发票号码：73037267", 0.9, ProvenValues())  # no QR, no proof
+    assert not settled("金额：73037267", 0.3, proven)
+
+
+def test_a_qr_whose_crc_fails_proves_nothing():
+    raw = make_qr_payload("10", "032002300211", "73037267", "1883.78", "20230116", "88821254591766094936")
+    fields = raw.split(",")
+    fields[7] = "0000" if fields[7] != "0000" else "FFFF"
+    assert ProvenValues.of([parse_qr(",".join(fields))]).values == frozenset()
+
+
+def test_a_tax_id_stands_when_its_check_character_holds():
+    none = ProvenValues()
+    valid = "91110108551385082Q"  # 小米科技, check character holds
+    assert settled(f"纳税人识别号：{valid}", 0.9, none)
+    assert not settled(f"纳税人识别号：{valid[:-1]}R", 0.99, none)
+    assert not settled(valid, 0.99, none)  # without its label it may be any 18 characters
