@@ -86,6 +86,10 @@ class Engine(Protocol):
         say it need not be read twice (capture/read/ocr/settle.py)."""
         ...
 
+    def glance(self, image: np.ndarray) -> list[TextBox]:
+        """The text lines of a page image read quickly, to tell which way up it is."""
+        ...
+
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one text line's image as it is (no detection): its text and score."""
         ...

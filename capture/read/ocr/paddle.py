@@ -115,6 +115,10 @@ class PaddleEngine:
                 boxes.append(TextBox(points, str(text), float(score)))
         return boxes
 
+    def glance(self, image: np.ndarray) -> list[TextBox]:
+        """The page's text lines, to tell which way up it is (here: the full read)."""
+        return self.read(image)
+
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one line image as it is (no detection): its text and score."""
         if self._rec is None:

@@ -110,6 +110,14 @@ class RapidEngine:
 
     def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
         """The page's text lines: detected, then read (fast first where that is proven)."""
+        return self._detect_and_read(image, lambda crops: self._read_lines(crops, proven or ProvenValues()))
+
+    def glance(self, image: np.ndarray) -> list[TextBox]:
+        """The page's text lines read by the fast recogniser alone: enough to tell which way up
+        a page is, at a quarter of the recognition time (the full model where no fast one is)."""
+        return self._detect_and_read(image, lambda crops: _recognise(self._fast or self._ocr, crops))
+
+    def _detect_and_read(self, image: np.ndarray, read_lines) -> list[TextBox]:  # noqa: ANN001
         from rapidocr.main import RapidOCRError
         from rapidocr.utils.process_img import map_boxes_to_original
 
@@ -124,7 +132,7 @@ class RapidEngine:
             release_freed_memory()
         height, width = original.shape[:2]
         polygons = map_boxes_to_original(found.boxes, record, height, width)
-        readings = self._read_lines(crops, proven or ProvenValues())
+        readings = read_lines(crops)
         return [
             TextBox(tuple((float(x), float(y)) for x, y in polygon), text, score)
             for polygon, (text, score) in zip(polygons, readings, strict=True)
