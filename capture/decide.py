@@ -169,11 +169,14 @@ def accept(
     never accepted as it is: that would export the invoice a second time. `separate` accepts it
     as another invoice, which needs a code or number that differs from the one it conflicts with
     (a misread fixed) and no duplicate rule left standing; see also `register_wrong`."""
+    if separate:
+        new = {c["field"]: c["new"] for c in changes}
+        key = invoice_key(new.get("code", record.invoice.code), new.get("number", record.invoice.number))
+        if key == invoice_key(record.invoice.code, record.invoice.number):
+            return Outcome(None, [SEPARATE_NEEDS_KEY.format(number=record.invoice.number or "")])
     invoice, checks, refused = _verified(record, changes, qr, today)
     if refused:
         return Outcome(None, refused)
-    if separate and invoice_key(invoice.code, invoice.number) == invoice_key(record.invoice.code, record.invoice.number):
-        return Outcome(None, [SEPARATE_NEEDS_KEY.format(number=record.invoice.number or "")])
     cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
     found = find_duplicate(record.model_copy(deep=True, update=cleared), ledger, BatchIndex.empty())
     if found is not None and (found.status == "duplicate" or found.same_key):
@@ -198,7 +201,8 @@ def register_wrong(
     """A reviewer judges the register row a conflict points to wrong, not the invoice: the
     invoice (with any fixes) must pass every check; the record becomes a `duplicate` of that row
     (the invoice is in the books already, so nothing new is exported) and the row's corrections,
-    {field, old, new} of each fact that differs, are returned for the store to apply and audit."""
+    {field, old, new} of each fact the row holds otherwise, are returned for the store to apply
+    and audit (a column the register leaves blank is not corrected)."""
     if row is None or not (record.duplicate_of or "").startswith("register:"):
         return Outcome(None, [NOT_A_REGISTER_CONFLICT]), []
     invoice, checks, refused = _verified(record, changes, qr, today)
@@ -210,7 +214,7 @@ def register_wrong(
     fixes = [
         {"field": name, "old": theirs, "new": new}
         for name, theirs in row.items()
-        if (new := field_value(ours, name)) is not None and str(new) != (theirs or "")
+        if theirs is not None and (new := field_value(ours, name)) is not None and str(new) != str(theirs)
     ]
     if not fixes:
         return Outcome(None, [REGISTER_AGREES]), []

@@ -54,7 +54,7 @@ def browser():
 def desk(tmp_path):
     prepared = prepare(tmp_path)
     record = misread(prepared)
-    with running(create_app(prepared.store, [prepared.inbox], "wangfang")) as base:
+    with running(create_app(prepared.store, [prepared.inbox], "wangfang", lang="en")) as base:
         yield base, prepared, record
 
 

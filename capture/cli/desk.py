@@ -42,8 +42,8 @@ def review(
         fail(str(error), EXIT_USAGE)
     if not is_loopback(host) and password is None:
         fail(f"拒绝在 {host} 上开放审核台：需要共享口令（--password-file 或环境变量 {PASSWORD_ENV}） (refusing --host {host} "
-             f"without a shared password: give --password-file or set {PASSWORD_ENV}; every invoice would be served "
-             "to the network)", EXIT_USAGE)
+             f"with no login: give a shared password with --password-file or {PASSWORD_ENV}, or every invoice would be "
+             "served to the network)", EXIT_USAGE)
     if store is None and out is not None and (out / DEFAULT_STORE.name).exists():
         store = out / DEFAULT_STORE.name
     store = store or DEFAULT_STORE

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from capture import decide
 from capture.contract.qr import QrPayload
 from capture.contract.record import Record
-from capture.register.desk import ReviewStore
+from capture.register.desk import ReviewStore, reason_tags
 from capture.register.store import utc_now
 from capture.review.form import changes_from_form
 
@@ -49,7 +49,8 @@ def take(book: ReviewStore, user: str, record: Record, action: str, form: dict[s
         return _stored(book.decide(closed, user, action, [], note), closed)
     if action == "register_wrong":
         counterpart = book.counterpart(record.duplicate_of)
-        row = counterpart["fields"] if counterpart and (record.duplicate_of or "").startswith("register:") else None
+        conflict = "conflict" in reason_tags(record) and (record.duplicate_of or "").startswith("register:")
+        row = counterpart["fields"] if counterpart and conflict else None
         outcome, fixes = decide.register_wrong(record, row, changes, user, at, qr)
         if outcome.record is None:
             return _refused(book, record, user, action, changes, outcome.refused, submitted)
