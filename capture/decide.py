@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from capture.contract.draft import Draft
 from capture.contract.fields import field_value, label, set_field
@@ -155,6 +156,7 @@ class Outcome:
 
     record: Record | None
     refused: list[str]
+    failed: list[Check] = dataclass_field(default_factory=list)  # the failing checks behind `refused`
 
 
 def accept(
@@ -174,9 +176,9 @@ def accept(
         key = invoice_key(new.get("code", record.invoice.code), new.get("number", record.invoice.number))
         if key == invoice_key(record.invoice.code, record.invoice.number):
             return Outcome(None, [SEPARATE_NEEDS_KEY.format(number=record.invoice.number or "")])
-    invoice, checks, refused = _verified(record, changes, qr, today)
-    if refused:
-        return Outcome(None, refused)
+    invoice, checks, failed = _verified(record, changes, qr, today)
+    if failed:
+        return Outcome(None, [c.message for c in failed], failed)
     cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
     found = find_duplicate(record.model_copy(deep=True, update=cleared), ledger, BatchIndex.empty())
     if found is not None and (found.status == "duplicate" or found.same_key):
@@ -205,9 +207,9 @@ def register_wrong(
     and audit (a column the register leaves blank is not corrected)."""
     if row is None or not (record.duplicate_of or "").startswith("register:"):
         return Outcome(None, [NOT_A_REGISTER_CONFLICT]), []
-    invoice, checks, refused = _verified(record, changes, qr, today)
-    if refused:
-        return Outcome(None, refused), []
+    invoice, checks, failed = _verified(record, changes, qr, today)
+    if failed:
+        return Outcome(None, [c.message for c in failed], failed), []
     if invoice_key(invoice.code, invoice.number) != invoice_key(row.get("code"), row.get("number")):  # type: ignore[arg-type]
         return Outcome(None, [REGISTER_KEY_DIFFERS]), []
     ours = invoice.model_dump(mode="json")
@@ -231,13 +233,13 @@ def register_wrong(
 def _verified(
     record: Record, changes: list[dict], qr: list[QrPayload] | None, today: dt.date | None
 ) -> tuple[Invoice, list[Check], list[str]]:
-    """The invoice with the changes applied, its checks run again, and the failures."""
+    """The invoice with the changes applied, its checks run again, and the failing error checks."""
     data = record.invoice.model_dump(mode="json")
     for change in changes:
         set_field(data, change["field"], change["new"])
     invoice, problems = validated_invoice(data)
     checks = run_checks(invoice, Witnesses(qr=list(qr or []), today=today or dt.date.today()))
-    return invoice, checks, failures(problems) + failures(checks)
+    return invoice, checks, [c for c in problems + checks if not c.ok and c.severity == "error"]
 
 
 def _corrections(changes: list[dict], user: str, at: str) -> list[Check]:

@@ -128,7 +128,7 @@ def test_a_separate_invoice_needs_a_differing_number_and_then_goes_out_once(desk
     assert 'id="refused"' in same.text and "需要与冲突的那一张不同的发票代码或号码" in same.text
     assert REGISTER_NUMBER in same.text
     wrong = decide(client, record.id, "separate", number=REGISTER_NUMBER[:-1] + "9")  # the QR code says otherwise
-    assert 'id="refused"' in wrong.text and "QR" in wrong.text
+    assert 'id="refused"' in wrong.text and "发票号码：与二维码不一致" in wrong.text and "QR" in wrong.text
 
     done = decide(client, record.id, "separate", number=true_number)
     assert done.status_code == 200 and "result=ready" in done.headers["HX-Redirect"]

@@ -35,7 +35,7 @@ from capture.review.files import SourceFiles
 from capture.review.form import field_values
 from capture.review.login import COOKIE, Gate
 from capture.review.pages import PageViews
-from capture.review.words import Words
+from capture.review.words import Said, Words
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -143,9 +143,10 @@ def create_app(
         if decided.meanwhile:
             return _problem(words("decided_meanwhile", id=record_id), 409)
         if decided.refused:
+            refused = _said(decided, words)
             if request.headers.get("HX-Request"):
-                return page(request, "_refused.html", {"refused": decided.refused})
-            return await _record_page(request, decided.submitted, decided.refused, 422)
+                return page(request, "_refused.html", {"refused": refused})
+            return await _record_page(request, decided.submitted, refused, 422)
         query = urlencode({"decided": record_id, "result": decided.status})
         target = f"/record/{next_id}?{query}" if next_id else f"/?{query}"
         if request.headers.get("HX-Request"):
@@ -204,6 +205,14 @@ def _problem(message: str, status: int) -> Response:
     """A refusal the page shows where the result of a decision goes."""
     body = f'<div class="refused" role="alert" id="refused"><strong>{html.escape(message)}</strong></div>'
     return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _said(decided: decisions.Decided, words: Words) -> list[Said]:
+    """The reasons a decision was refused, in the desk's words (a failed check by its rule)."""
+    rules = {c.message: c for c in decided.failed}
+    return [
+        words.check(rules[m].rule, rules[m].field, m) if m in rules else words.check("", "", m) for m in decided.refused
+    ]
 
 
 def _not_found() -> Response:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from capture import decide
 from capture.contract.qr import QrPayload
-from capture.contract.record import Record
+from capture.contract.record import Check, Record
 from capture.register.desk import ReviewStore, reason_tags
 from capture.register.store import utc_now
 from capture.review.form import changes_from_form
@@ -31,6 +31,7 @@ class Decided:
 
     status: str | None = None
     refused: list[str] = field(default_factory=list)
+    failed: list[Check] = field(default_factory=list)
     submitted: dict[str, str] = field(default_factory=dict)
     meanwhile: bool = False
 
@@ -53,19 +54,19 @@ def take(book: ReviewStore, user: str, record: Record, action: str, form: dict[s
         row = counterpart["fields"] if counterpart and conflict else None
         outcome, fixes = decide.register_wrong(record, row, changes, user, at, qr)
         if outcome.record is None:
-            return _refused(book, record, user, action, changes, outcome.refused, submitted)
+            return _refused(book, record, user, action, changes, outcome, submitted)
         return _stored(book.correct_register(outcome.record, fixes, user, changes, note), outcome.record)
     separate = action == "separate"
     outcome = decide.accept(record, changes, user, at, book.ledger, qr, separate=separate)
     logged = action if separate else ("fix" if changes else "accept")
     if outcome.record is None:
-        return _refused(book, record, user, logged, changes, outcome.refused, submitted)
+        return _refused(book, record, user, logged, changes, outcome, submitted)
     return _stored(book.decide(outcome.record, user, logged, changes, note), outcome.record)
 
 
-def _refused(book: ReviewStore, record: Record, user: str, action: str, changes: list[dict], refused: list[str], submitted: dict) -> Decided:
-    book.log_refusal(record.id, user, action, changes, " | ".join(refused))
-    return Decided(refused=refused, submitted=submitted)
+def _refused(book: ReviewStore, record: Record, user: str, action: str, changes: list[dict], outcome: decide.Outcome, submitted: dict) -> Decided:
+    book.log_refusal(record.id, user, action, changes, " | ".join(outcome.refused))
+    return Decided(refused=outcome.refused, failed=outcome.failed, submitted=submitted)
 
 
 def _stored(written: bool, record: Record) -> Decided:
