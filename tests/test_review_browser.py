@@ -235,7 +235,7 @@ def test_an_ofd_page_is_drawn_with_its_field_boxes(browser, zh_desk):
     browser.set_window_size(1400, 1000)
     browser.get(f"{base}/record/{ids[OFD_FILE]}")
     assert browser.find_element(By.ID, "kind").text == "数电票（增值税专用发票）"
-    assert browser.find_element(By.ID, "status").text == "已接受，待导出"
+    assert browser.find_element(By.ID, "status").text == "就绪（可导入）"
     image = loaded_page_image(browser)
     assert image.size["width"] > 300
     number = browser.find_element(By.NAME, "f:number")

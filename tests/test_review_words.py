@@ -42,7 +42,7 @@ def test_reasons_are_said_in_chinese_first_with_the_message_after():
     assert words.reason(near, record).main.startswith("疑似重复：以前的批次中有发票 123")
     assert words.reason("税务平台上发票 1 的状态为作废", record).main == "税务平台上发票 1 的状态为作废"
     assert words.label("items[1].unit_price") == "第 2 行 单价" and words.label("total") == "价税合计"
-    assert (words.status("ready"), words.tag("near_match"), words.tag("uscc_check_digit")) == ("已接受，待导出", "疑似重复", "校验位不符（有字符读错或录错）")
+    assert (words.status("ready"), words.tag("near_match"), words.tag("uscc_check_digit")) == ("就绪（可导入）", "疑似重复", "校验位不符（有字符读错或录错）")
     english = Words("en")
     assert english.reason(conflict, record).main == conflict and english("accept") == "Accept"
     assert english.label("total") == "total with tax (价税合计)"

@@ -83,7 +83,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_found": ("找不到", "Not found"),
 }
 STATUSES = {
-    "ready": ("已接受，待导出", "ready"), "review": ("待复核", "review"),
+    "ready": ("就绪（可导入）", "ready"), "review": ("待复核", "review"),
     "duplicate": ("重复", "duplicate"), "rejected": ("已拒绝", "rejected"), "refused": ("未接受", "refused"),
 }
 ACTIONS = {
