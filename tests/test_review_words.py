@@ -1,6 +1,5 @@
 """The desk's words: every invoice kind has its Chinese name and official 发票种类 code (one table,
-capture/contract/kinds.py), reasons are said in Chinese first, and English is one switch away;
-an OFD page is drawn within a bounded number of pixels."""
+capture/contract/kinds.py), reasons are said in Chinese first, and English is one switch away."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from capture.contract.kinds import BY_KIND, KINDS, kind_code, kind_name
 from capture.contract.qr import QR_TYPE_KINDS
 from capture.contract.record import Check, Invoice, InvoiceKind, Record, Source
 from capture.review.app import create_app
-from capture.review.ofd_page import MAX_PIXELS, MAX_WIDTH, page_scale
 from capture.review.words import Words
 from tests.review_support import prepare
 
@@ -61,8 +59,3 @@ def test_the_desk_is_chinese_by_default_and_english_on_request(tmp_path):
     page = chinese.get(f"/record/{near.id}").text
     assert "数电票（增值税专用发票） (81)" in page and 'id="accept"' in page and "接受 <kbd>a</kbd>" in page
 
-
-def test_an_ofd_page_has_bounded_pixels():
-    for width, height in ((210, 297), (240, 160), (1e5, 1e5), (1, 1e5), (1e5, 1)):
-        scale = page_scale(width, height)
-        assert width * scale <= MAX_WIDTH + 1e-6 and (width * scale) * (height * scale) <= MAX_PIXELS * (1 + 1e-9)

@@ -1,5 +1,6 @@
 """An OFD page drawn for the desk: its path objects (the form's rules, the seal), its images and
-its text objects (template and page), with Pillow onto a white page of bounded pixels.
+its text objects (template and page), with Pillow onto a white page of bounded pixels (and
+bounded work: so many path steps, images and glyphs at most).
 
 The page is read through the same package reader as the pipeline (capture/read/ofd/): members
 in memory within bounds, XML without DTDs. Text is drawn glyph by glyph where the OFD places it,
@@ -27,6 +28,8 @@ MAX_WIDTH = 1400
 MAX_PIXELS = 3_000_000
 MAX_GLYPHS = 20_000
 MAX_PATH_STEPS = 20_000
+MAX_IMAGES = 32
+MAX_FONT_PX = 400
 INK = (20, 20, 20)
 CJK_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -67,11 +70,11 @@ def _draw(document: OfdDocument, page: OfdPage, content_path: str | None) -> Ima
     for root in contents:
         for element in root.iter("PathObject") if root is not None else ():
             steps += _path(pen, element, scale, MAX_PATH_STEPS - steps)
-    for element in document.package.xml(content_path).iter("ImageObject"):
+    for element in list(document.package.xml(content_path).iter("ImageObject"))[:MAX_IMAGES]:
         _image(image, document, element, scale)
     glyphs = [g for obj in page.texts if page.holds(obj) for g in obj.glyphs][:MAX_GLYPHS]
     for glyph in glyphs:
-        size = max(4, round(glyph.size * scale))
+        size = min(MAX_FONT_PX, max(4, round(glyph.size * scale)))
         pen.text((glyph.x * scale, (glyph.y - ASCENT * glyph.size) * scale), glyph.char, fill=INK, font=_font(size))
     return image
 
