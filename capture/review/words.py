@@ -60,7 +60,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "decided": ("已处理：{status}。", "Decided: {status}."),
     "decisions": ("处理记录", "Decisions"),
     "flash": ("记录 {id} 现在是：{status}", "Record {id} is now {status}"),
-    "refused": ("未接受：校验仍未通过。", "Not accepted: the checks still fail."),
+    "refused": ("未接受：", "Not accepted:"),
     "when": ("时间", "When"),
     "who": ("操作人", "Who"),
     "record": ("记录", "Record"),
