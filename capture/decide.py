@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from capture.contract.draft import Draft
-from capture.contract.fields import label, set_field
+from capture.contract.fields import field_value, label, set_field
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice, Record, Source
 from capture.register.dedupe import BatchIndex, find_duplicate
@@ -30,6 +31,20 @@ from capture.verify.invoice import validated_invoice, verify_draft
 from capture.verify.suppliers import supplier_check
 
 NOT_AN_INVOICE = "not an invoice: no invoice title, number or QR code was found on this page"
+CONFLICT_AS_IS = (
+    "冲突的发票不能原样接受：请选择“接受（登记簿那一行有误）”，或改正读错的发票代码/号码后“作为另一张发票接受”，"
+    "或标为重复、拒绝 (a conflict cannot be accepted as it is: that would export the invoice twice): {reason}"
+)
+SEPARATE_NEEDS_KEY = (
+    "作为另一张发票接受，需要与冲突的那一张不同的发票代码或号码：号码仍是 {number}，请改正读错的字符 "
+    "(accepting as a separate invoice needs a differing invoice code or number; it is still {number})"
+)
+NOT_A_REGISTER_CONFLICT = "此记录没有与登记簿的某一行冲突 (this record does not conflict with a register row)"
+REGISTER_KEY_DIFFERS = (
+    "发票代码/号码已与登记簿那一行不同：请用“作为另一张发票接受” "
+    "(the invoice code or number no longer matches the register row: accept it as a separate invoice)"
+)
+REGISTER_AGREES = "登记簿那一行与本发票一致，没有要更正的 (the register row agrees with this invoice: nothing to correct)"
 
 
 def is_invoice(draft: Draft) -> bool:
@@ -141,39 +156,98 @@ class Outcome:
 
     record: Record | None
     refused: list[str]
+    failed: list[Check] = dataclass_field(default_factory=list)  # the failing checks behind `refused`
 
 
 def accept(
     record: Record, changes: list[dict], user: str, at: str, ledger: Ledger,
-    qr: list[QrPayload] | None = None, today: dt.date | None = None,
+    qr: list[QrPayload] | None = None, today: dt.date | None = None, separate: bool = False,
 ) -> Outcome:
     """A reviewer accepts a record, with fixes: the changes are applied, the checks (formats,
     check digits, arithmetic, 大写, QR) and the duplicate rules run again; the record becomes
-    `ready` only when no error check fails, otherwise it is refused with the reasons."""
+    `ready` only when no error check fails, otherwise it is refused with the reasons.
+
+    A conflict (the register or an earlier record holds the same number with other facts) is
+    never accepted as it is: that would export the invoice a second time. `separate` accepts it
+    as another invoice, which needs a code or number that differs from the one it conflicts with
+    (a misread fixed) and no duplicate rule left standing; see also `register_wrong`."""
+    if separate:
+        new = {c["field"]: c["new"] for c in changes}
+        key = invoice_key(new.get("code", record.invoice.code), new.get("number", record.invoice.number))
+        if key == invoice_key(record.invoice.code, record.invoice.number):
+            return Outcome(None, [SEPARATE_NEEDS_KEY.format(number=record.invoice.number or "")])
+    invoice, checks, failed = _verified(record, changes, qr, today)
+    if failed:
+        return Outcome(None, [c.message for c in failed], failed)
+    cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
+    found = find_duplicate(record.model_copy(deep=True, update=cleared), ledger, BatchIndex.empty())
+    if found is not None and (found.status == "duplicate" or found.same_key):
+        prefix = "改正后 (after the fix): " if changes else ""
+        return Outcome(None, [prefix + CONFLICT_AS_IS.format(reason=found.reason)])
+    if found is not None and (changes or separate) and (separate or found.of != record.duplicate_of):
+        return Outcome(None, [f"after the fix: {found.reason}"])
+    changed = {c["field"] for c in changes}
+    kept = [c for c in record.checks if c.rule == "repaired" and c.field not in changed]
+    reviewed = Check(rule="reviewed", field="*", ok=True, severity="warning",
+                     message=f"accepted by {user} at {at}" + (" as a separate invoice" if separate else "") + _set_aside(record, checks))
+    decided = record.model_copy(
+        deep=True, update={**cleared, "checks": [*kept, *checks, *_corrections(changes, user, at), reviewed]}
+    )
+    return Outcome(decided, [])
+
+
+def register_wrong(
+    record: Record, row: dict[str, object] | None, changes: list[dict], user: str, at: str,
+    qr: list[QrPayload] | None = None, today: dt.date | None = None,
+) -> tuple[Outcome, list[dict]]:
+    """A reviewer judges the register row a conflict points to wrong, not the invoice: the
+    invoice (with any fixes) must pass every check; the record becomes a `duplicate` of that row
+    (the invoice is in the books already, so nothing new is exported) and the row's corrections,
+    {field, old, new} of each fact the row holds otherwise, are returned for the store to apply
+    and audit (a column the register leaves blank is not corrected)."""
+    if row is None or not (record.duplicate_of or "").startswith("register:"):
+        return Outcome(None, [NOT_A_REGISTER_CONFLICT]), []
+    invoice, checks, failed = _verified(record, changes, qr, today)
+    if failed:
+        return Outcome(None, [c.message for c in failed], failed), []
+    if invoice_key(invoice.code, invoice.number) != invoice_key(row.get("code"), row.get("number")):  # type: ignore[arg-type]
+        return Outcome(None, [REGISTER_KEY_DIFFERS]), []
+    ours = invoice.model_dump(mode="json")
+    fixes = [
+        {"field": name, "old": theirs, "new": new}
+        for name, theirs in row.items()
+        if theirs is not None and (new := field_value(ours, name)) is not None and str(new) != str(theirs)
+    ]
+    if not fixes:
+        return Outcome(None, [REGISTER_AGREES]), []
+    reason = (f"登记簿那一行有误，已按本发票更正（{record.duplicate_of}）；本发票已在账上，不再导出 "
+              f"(the register row was wrong and is corrected from this invoice; not exported again) — {user}, {at}")
+    corrected = Check(rule="register_corrected", field="*", ok=True, severity="warning", message=reason)
+    decided = record.model_copy(deep=True, update={
+        "invoice": invoice, "status": "duplicate", "reasons": [*record.reasons, reason],
+        "checks": [*record.checks, *_corrections(changes, user, at), corrected],
+    })
+    return Outcome(decided, []), fixes
+
+
+def _verified(
+    record: Record, changes: list[dict], qr: list[QrPayload] | None, today: dt.date | None
+) -> tuple[Invoice, list[Check], list[str]]:
+    """The invoice with the changes applied, its checks run again, and the failing error checks."""
     data = record.invoice.model_dump(mode="json")
     for change in changes:
         set_field(data, change["field"], change["new"])
     invoice, problems = validated_invoice(data)
     checks = run_checks(invoice, Witnesses(qr=list(qr or []), today=today or dt.date.today()))
-    refused = failures(problems) + failures(checks)
-    if refused:
-        return Outcome(None, refused)
-    changed = {c["field"] for c in changes}
-    kept = [c for c in record.checks if c.rule == "repaired" and c.field not in changed]
-    corrections = [
+    return invoice, checks, [c for c in problems + checks if not c.ok and c.severity == "error"]
+
+
+def _corrections(changes: list[dict], user: str, at: str) -> list[Check]:
+    return [
         Check(rule="manual_correction", field=c["field"], ok=True, severity="warning",
               message=f"{label(c['field'])} corrected by {user} at {at}: {c['old']} → {c['new']}")
         for c in changes
     ]
-    cleared = {"invoice": invoice, "status": "ready", "reasons": [], "duplicate_of": None}
-    if changes:
-        found = find_duplicate(record.model_copy(deep=True, update=cleared), ledger, BatchIndex.empty())
-        if found is not None and (found.status == "duplicate" or found.of != record.duplicate_of):
-            return Outcome(None, [f"after the fix: {found.reason}"])
-    reviewed = Check(rule="reviewed", field="*", ok=True, severity="warning",
-                     message=f"accepted by {user} at {at}" + _set_aside(record, checks))
-    decided = record.model_copy(deep=True, update={**cleared, "checks": [*kept, *checks, *corrections, reviewed]})
-    return Outcome(decided, [])
 
 
 def _set_aside(record: Record, checks: list[Check]) -> str:

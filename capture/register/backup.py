@@ -33,6 +33,7 @@ WRITE_TIMES = {
     "runs": ("created_at",),
     "review_decisions": ("at",),
     "review_exports": ("accepted_at", "exported_at"),
+    "register_corrections": ("at",),
 }
 
 

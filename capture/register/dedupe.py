@@ -104,11 +104,13 @@ def _block(record: Record) -> tuple[str, str, str] | None:
 @dataclass(frozen=True)
 class Duplicate:
     """What the duplicate rules found: the status it calls for (`duplicate`, or `review` for a
-    conflict or a near match), the register row or record it concerns, and why."""
+    conflict or a near match), the register row or record it concerns, and why. `same_key`: the
+    row holds this very invoice code and number (a duplicate, or a conflict with other facts)."""
 
     status: str
     of: str
     reason: str
+    same_key: bool = False
 
 
 def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplicate | None:
@@ -127,8 +129,8 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
             continue
         conflict = differences(record, row)
         if conflict:
-            return Duplicate("review", row.ref, f"{where} holds invoice {record.invoice.number} with different facts ({row.ref}): " + "; ".join(conflict))
-        return Duplicate("duplicate", row.ref, f"already in {where} ({row.ref})")
+            return Duplicate("review", row.ref, f"{where} holds invoice {record.invoice.number} with different facts ({row.ref}): " + "; ".join(conflict), True)
+        return Duplicate("duplicate", row.ref, f"already in {where} ({row.ref})", True)
     block = _block(record)
     if block is None:
         return None

@@ -22,6 +22,7 @@ from capture.register.store import EMITTED_COLUMNS, Ledger, emitted_values, utc_
 COUNTERPART_FIELDS = (
     "code", "number", "date", "seller.name", "seller.tax_id", "buyer.name", "buyer.tax_id", "amount", "tax", "total",
 )
+REGISTER_COLUMNS = {name.replace(".", "_") for name in COUNTERPART_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,45 @@ class ReviewStore:
                     (record.id, decision_id, utc_now()),
                 )
         return True
+
+    def correct_register(self, record: Record, corrections: list[dict], user: str, changes: list[dict], note: str | None) -> bool:
+        """"The register row is wrong": store the record (now a duplicate of that row), correct
+        the row's fields (`corrections`: {field, old, new}), keep each correction in
+        `register_corrections` and the decision in the audit trail, in one transaction; nothing
+        is queued for export. False when the record was decided meanwhile."""
+        source, _, line = (record.duplicate_of or "").removeprefix("register:").rpartition(":")
+        columns = ", ".join(f"{column} = ?" for column in EMITTED_COLUMNS)
+        with self.db:
+            cursor = self.db.execute(
+                f"UPDATE emitted SET {columns} WHERE record_id = ? AND status = 'review'",
+                (*emitted_values(record.to_json_dict()), record.id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            key = self.db.execute("SELECT key FROM register WHERE source = ? AND line = ?", (source, int(line))).fetchone()
+            if key is None:
+                raise ValueError(f"no register row {record.duplicate_of}")
+            decision_id = self._log(record.id, user, "register_wrong", [*changes, *corrections], record.status, note)
+            at = utc_now()
+            for fix in corrections:
+                column = fix["field"].replace(".", "_")
+                if column not in REGISTER_COLUMNS:
+                    raise ValueError(f"not a register column: {fix['field']}")
+                self.db.execute(f"UPDATE register SET {column} = ? WHERE key = ?", (fix["new"], key[0]))
+                self.db.execute(
+                    "INSERT INTO register_corrections (key, source, line, field, old, new, record_id, decision_id, user, at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (key[0], source, int(line), fix["field"], fix["old"], fix["new"], record.id, decision_id, user, at),
+                )
+        return True
+
+    def register_corrections(self) -> list[dict]:
+        """Every correction of a register row made at the desk, oldest first."""
+        rows = self.db.execute(
+            "SELECT source, line, field, old, new, record_id, user, at FROM register_corrections ORDER BY id"
+        ).fetchall()
+        names = ("source", "line", "field", "old", "new", "record_id", "user", "at")
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _log(self, record_id: str, user: str, action: str, changes: list[dict], result: str, note: str | None) -> int:
         cursor = self.db.execute(

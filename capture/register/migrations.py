@@ -81,4 +81,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN out BLOB;
     """,
+    # 6: the review desk's corrections of register rows ("the register row is wrong"): what each
+    # corrected field held and holds now, who decided and from which record (register/desk.py)
+    """
+    CREATE TABLE register_corrections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL, source TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL,
+        old TEXT, new TEXT, record_id TEXT NOT NULL, decision_id INTEGER NOT NULL,
+        user TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX register_corrections_row ON register_corrections (source, line);
+    """,
 ]

@@ -5,7 +5,8 @@ deterministic) and kept in memory.
 PDFs and images: the picture `capture show` draws (capture/review/overlay.py): the page as read,
 a scan or photo upright and level, with its ruled grid and each field's words, through the same
 readers and extractor as the pipeline; the fields' boxes come with it for the form to highlight.
-OFD and XML: no image, the form only.
+OFD: the page drawn from its text, path and image objects (capture/review/ofd_page.py), with the
+words each field was read from by the same layout rules, as on a PDF. XML: no image, the form only.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from capture.contract.qr import QrPayload
 from capture.contract.record import Record
 from capture.intake.sniff import sniff
 from capture.review.files import SourceFiles
+
+if TYPE_CHECKING:
+    from capture.review.overlay import Reading
 
 CACHE_SIZE = 64
 
@@ -60,7 +65,9 @@ def _read(path: Path, page: int) -> PageView:
         kind = sniff(path)
         if kind in ("pdf", "image"):
             return _picture(path, page)
-        if kind in ("ofd", "xml"):
+        if kind == "ofd":
+            return _ofd(path, page)
+        if kind == "xml":
             return _structured(path, kind)
     except Exception:  # noqa: BLE001 - a page that cannot be shown leaves the form usable
         return PageView(found=True)
@@ -73,8 +80,26 @@ def _picture(path: Path, number: int) -> PageView:
     from capture.review.overlay import overlay_png, read_page
 
     reading = read_page(path, number)
+    return _with_boxes(PageView(png=overlay_png(reading), qr=reading.draft.qr or reading.page.qr, found=True), reading)
+
+
+def _ofd(path: Path, number: int) -> PageView:
+    """The OFD page drawn, the words of each field on it, and the QR of its structured data."""
+    from capture.extract.page import extract_page
+    from capture.read.ofd.content import page_view
+    from capture.review.ofd_page import render_ofd_page
+    from capture.review.overlay import Reading, overlay_png
+
+    image, ofd_page = render_ofd_page(path, number)
+    page = page_view(ofd_page)
+    reading = Reading(image, page, extract_page(page))
+    qr = _structured(path, "ofd").qr or page.qr
+    return _with_boxes(PageView(png=overlay_png(reading), qr=qr, found=True), reading)
+
+
+def _with_boxes(view: PageView, reading: Reading) -> PageView:
+    """Each field's source words as boxes in percent of the page, for the form to highlight."""
     page = reading.page
-    view = PageView(png=overlay_png(reading), qr=reading.draft.qr or page.qr, found=True)
     for name, tokens in reading.draft.sources.items():
         view.boxes[name] = [
             (100 * t.x0 / page.width, 100 * t.y0 / page.height, 100 * t.width / page.width, 100 * t.height / page.height)
