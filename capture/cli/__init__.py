@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from capture.cli import batch, desk, ledger, operations, platform, tools  # noqa: F401 - importing attaches the commands
+from capture.cli import batch, desk, export, ledger, operations, platform, settings, tools  # noqa: F401 - importing attaches the commands
 from capture.cli.app import app
 from capture.cli.options import EXIT_INTERNAL, EXIT_USAGE
 from capture.errors import UsageError
