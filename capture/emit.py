@@ -8,7 +8,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -77,7 +77,9 @@ def write_batch(folder: Path, run_id: str, rows: list[dict], report: dict) -> No
     write_json(folder / "report.json", report)
 
 
-def write_kept_batch(out: Path, run_id: str, rows: list[dict], report: dict) -> Path:
+def write_kept_batch(
+    out: Path, run_id: str, rows: list[dict], report: dict, write: Callable[[Path, str, list[dict], dict], None] = write_batch,
+) -> Path:
     """A `run` batch's outputs kept under `out/batches/<run_id>/` (written beside as
     `.<run_id>.partial` and renamed: complete or absent, as `watch` does), then the same three files
     in `out` itself, the latest batch. A later run into the same folder replaces only the latest
@@ -85,9 +87,9 @@ def write_kept_batch(out: Path, run_id: str, rows: list[dict], report: dict) -> 
     kept = out / "batches" / run_id
     if not kept.is_dir():
         partial = kept.with_name(f".{run_id}.partial")
-        write_batch(partial, run_id, rows, report)
+        write(partial, run_id, rows, report)
         os.replace(partial, kept)
-    write_batch(out, run_id, rows, report)
+    write(out, run_id, rows, report)
     return kept
 
 

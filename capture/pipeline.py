@@ -23,7 +23,7 @@ from capture.contract.draft import Draft
 from capture.contract.record import Record
 from capture.contract.tokens import Page
 from capture.decide import build_record, decide_batch
-from capture.emit import new_batch_id, write_kept_batch
+from capture.emit import new_batch_id, write_batch, write_kept_batch
 from capture.errors import FileTooSlow, InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
@@ -333,7 +333,7 @@ def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
 
 def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:
     rows, report = journal.run_outputs(ledger, run_id)
-    write_kept_batch(out, run_id, rows, report)
+    write_kept_batch(out, run_id, rows, report, write_batch)
     journal.mark_finished(ledger, run_id)
 
 

@@ -123,7 +123,7 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
         ("the register", ledger.register_by_key(key)),
         ("this batch", batch.by_key.get(key)),
         ("an earlier run", ledger.emitted_by_key(key)),
-        ("an import batch already written (the record this re-read replaces)", exported_superseded(ledger, key)),
+        ("an import batch written before this file was read again", exported_superseded(ledger, key)),
     ]
     for where, row in sources:
         if row is None or row.ref == f"record:{record.id}":
