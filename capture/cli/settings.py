@@ -19,9 +19,8 @@ from __future__ import annotations
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 
 from capture.cli.app import app
@@ -43,22 +42,26 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _option_names(command: click.Command) -> dict[str, str]:
+def _is_group(command: Any) -> bool:
+    return hasattr(command, "list_commands")
+
+
+def _option_names(command: Any) -> dict[str, str]:
     """The names a config key may use for each option of a command (--json-logs: json-logs and
     json_logs), mapped to the parameter's name."""
     names = {}
     for param in command.params:
-        if isinstance(param, click.Option) and param.name:
+        if param.param_type_name == "option" and param.name:
             names[param.name] = param.name
             names.update({flag.lstrip("-"): param.name for flag in param.opts if flag.startswith("--")})
     return names
 
 
-def _commands(group: click.Group, context: click.Context) -> dict[str, click.Command]:
-    return {name: group.get_command(context, name) for name in group.list_commands(context)}  # type: ignore[misc]
+def _commands(group: Any, context: Any) -> dict[str, Any]:
+    return {name: group.get_command(context, name) for name in group.list_commands(context)}
 
 
-def default_map(config: dict, group: click.Group, context: click.Context, where: str = "") -> dict:
+def default_map(config: dict, group: Any, context: Any, where: str = "") -> dict:
     """click's default_map for `group` from the config: top-level keys for every command that has
     the option, a table per command (or group) for that one. UsageError on an unknown key."""
     from capture.errors import UsageError
@@ -70,7 +73,7 @@ def default_map(config: dict, group: click.Group, context: click.Context, where:
     result: dict = {}
     for name, command in commands.items():
         own = tables.get(name, {})
-        if isinstance(command, click.Group):
+        if _is_group(command):
             result[name] = default_map({**shared, **own}, command, context, f"{where}{name}.")
             continue
         names = _option_names(command)
@@ -84,10 +87,10 @@ def default_map(config: dict, group: click.Group, context: click.Context, where:
     return result
 
 
-def _all_names(group: click.Group, context: click.Context) -> set[str]:
+def _all_names(group: Any, context: Any) -> set[str]:
     names: set[str] = set()
     for command in _commands(group, context).values():
-        names |= _all_names(command, context) if isinstance(command, click.Group) else set(_option_names(command))
+        names |= _all_names(command, context) if _is_group(command) else set(_option_names(command))
     return names
 
 
@@ -114,9 +117,7 @@ def main_options(
     path = config or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
     if path is None or context.resilient_parsing:
         return
-    group = context.command
-    assert isinstance(group, click.Group)
     try:
-        context.default_map = default_map(load_config(path), group, context)
+        context.default_map = default_map(load_config(path), context.command, context)
     except UsageError as error:
         fail(f"{path}: {error}", EXIT_USAGE)
