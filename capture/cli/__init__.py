@@ -18,7 +18,7 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Entry point that turns unexpected exceptions into exit code 3."""
     try:
-        app()
+        app(prog_name="capture")
     except SystemExit:
         raise
     except UsageError as error:  # a busy store, a full disk: one line, exit 2

@@ -21,6 +21,7 @@ CHINESE: tuple[tuple[str, str], ...] = (
     ("animation", "图片是动画，不是扫描件"),
     ("pixels", "图片过大，超出限制"),
     ("ocr found no text", "识别不到文字（空白页？）：请重新扫描"),
+    ("not an invoice xml", "不是发票的 XML 文件（HTML 或其他数据？）"),
     ("xml", "XML 无法读取或不安全"),
     ("ofd", "OFD 无法读取"),
     ("not an invoice document", "不是发票文件：应为 PDF、OFD、XML 或图片"),

@@ -110,13 +110,17 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
 
 
 def recover(ledger: Ledger, layout: Layout) -> list[str]:
-    """On start: drop half-written batch folders, then finish every committed, unfinished run."""
+    """On start: drop half-written batch folders (and failure notes), then finish every committed,
+    unfinished run."""
     if layout.batches.exists():
         for leftover in layout.batches.glob(".*"):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+    if layout.folder("failed").exists():  # a note's temporary file, when killed while writing it
+        for leftover in layout.folder("failed").rglob(".*.error.txt.*.tmp"):
+            leftover.unlink(missing_ok=True)
     runs = journal.unfinished_runs(ledger)
     for run_id in runs:
         finish_run(ledger, layout, run_id)
