@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -37,3 +38,16 @@ def test_the_chinese_summary_comes_first_and_chinese_errors_stay_as_they_are():
         "PDF 已加密（有密码保护）：请另存为无密码的 PDF (the PDF is encrypted (password protected); save it)")
     assert chinese_first("不支持的格式 HEIC：请转换为 JPEG 或 PDF") == "不支持的格式 HEIC：请转换为 JPEG 或 PDF"
     assert chinese_first("something new").startswith("无法读取此文件 (something new)")
+
+
+def test_a_note_that_cannot_be_written_does_not_stop_the_watcher(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "sub" / "empty.pdf").write_bytes(b"")
+    (tmp_path / "failed").mkdir()
+    (tmp_path / "failed" / "sub").write_text("a file where the folder should be", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "capture.cli", "watch", str(inbox), "--settle", "0", "--workers", "1",
+                           "--exit-when-idle", "--json-logs"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr  # some files failed; not 3
+    events = [json.loads(line)["event"] for line in done.stderr.splitlines()]
+    assert "note_failed" in events and "move_failed" in events and events[-1] == "stopped"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from capture.console import log
 from capture.emit import write_atomic
+from capture.intake.files import shown_name
 
 #: (words in the English error, what to say first in Chinese), the first that matches wins
 CHINESE: tuple[tuple[str, str], ...] = (
@@ -46,8 +48,14 @@ def note_path(place: Path) -> Path:
     return place.with_name(place.name + ".error.txt")
 
 
-def write_failure_note(place: Path, error: str) -> Path:
-    """Write the one-line note beside a failed file (atomically; repeating it is harmless)."""
+def write_failure_note(place: Path, error: str) -> Path | None:
+    """Write the one-line note beside a failed file (atomically; repeating it is harmless). A note
+    that cannot be written (no permission, a file where its folder should be) is logged, never
+    fatal: the file's move and the batch's report.json matter more."""
     note = note_path(place)
-    write_atomic(note, chinese_first(error) + "\n")
+    try:
+        write_atomic(note, chinese_first(error) + "\n")
+    except OSError as problem:
+        log("note_failed", f"cannot write {shown_name(str(note))}: {problem.strerror or problem}", file=shown_name(str(note)))
+        return None
     return note

@@ -75,9 +75,9 @@ def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, P
     moved, folders = [], set()
     for source, sha, destination in journal.pending_moves(ledger, run_id):
         path = layout.inbox / source
-        error = errors.get(shown_name(source)) if destination.split("/", 1)[0] == "failed" else None
-        if error is not None:  # the note first: a crash after the move still leaves it
-            write_failure_note(layout.inbox.parent / destination, error)
+        why = errors.get(shown_name(source)) if destination.split("/", 1)[0] == "failed" else None
+        if why is not None:  # the note first: a crash after the move still leaves it
+            write_failure_note(layout.inbox.parent / destination, why)
         try:
             place = move_file(path, layout.inbox.parent / destination, sha)
         except OSError as error:  # e.g. no permission: the file stays; its records are committed
@@ -85,8 +85,8 @@ def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, P
                 file=shown_name(source), to=shown_name(destination), run_id=run_id)
             place = None
         moved.append((source, place))
-        if error is not None and place is not None and place != layout.inbox.parent / destination:
-            write_failure_note(place, error)  # the name was taken meanwhile: the note follows the file
+        if why is not None and place is not None and place != layout.inbox.parent / destination:
+            write_failure_note(place, why)  # the name was taken meanwhile: the note follows the file
         if place is not None:
             folders.update({path.parent, place.parent})
     for folder in folders:
