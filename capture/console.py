@@ -30,8 +30,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+_JSON = {"on": False}
+
+
+def json_logging() -> bool:
+    """Whether logs are JSON lines (then nothing else may be written to standard error)."""
+    return _JSON["on"]
+
+
 def setup_logging(json_logs: bool) -> None:
     """Log INFO and up to standard error, as JSON lines or as plain text."""
+    _JSON["on"] = json_logs
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     LOGGER.handlers[:] = [handler]
@@ -42,6 +51,14 @@ def setup_logging(json_logs: bool) -> None:
 def log(event: str, message: str, level: int = logging.INFO, **fields: object) -> None:
     """Log an event with machine-readable fields (shown in JSON logs)."""
     LOGGER.log(level, message, extra={"event": event, "fields": fields})
+
+
+def say(message: str, event: str = "message", level: int = logging.INFO, **fields: object) -> None:
+    """A line for the person at standard error: plain text, or one JSON log line with --json-logs."""
+    if json_logging():
+        log(event, message, level, **fields)
+    else:
+        print(message, file=sys.stderr)
 
 
 @contextlib.contextmanager

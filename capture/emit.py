@@ -8,7 +8,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -18,6 +18,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(handle, 0o666 & ~process_umask())  # mkstemp makes 0600: another user's importer reads it
         with os.fdopen(handle, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
             stream.flush()
@@ -31,6 +32,19 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def process_umask() -> int:
+    """The process's umask (read from /proc where it can be, so no other thread sees it change)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_json(path: Path, data: object) -> None:
@@ -61,6 +75,22 @@ def write_batch(folder: Path, run_id: str, rows: list[dict], report: dict) -> No
     write_jsonl(folder / "records.jsonl", rows)
     write_import(folder / "import.json", run_id, [row for row in rows if row["status"] == "ready"])
     write_json(folder / "report.json", report)
+
+
+def write_kept_batch(
+    out: Path, run_id: str, rows: list[dict], report: dict, write: Callable[[Path, str, list[dict], dict], None] = write_batch,
+) -> Path:
+    """A `run` batch's outputs kept under `out/batches/<run_id>/` (written beside as
+    `.<run_id>.partial` and renamed: complete or absent, as `watch` does), then the same three files
+    in `out` itself, the latest batch. A later run into the same folder replaces only the latest
+    copies; every batch stays under its id (`capture export --again RUN_ID` writes one again)."""
+    kept = out / "batches" / run_id
+    if not kept.is_dir():
+        partial = kept.with_name(f".{run_id}.partial")
+        write(partial, run_id, rows, report)
+        os.replace(partial, kept)
+    write(out, run_id, rows, report)
+    return kept
 
 
 #: A spreadsheet cell starting with one of these is read as a formula (=HYPERLINK(…), +cmd|…).

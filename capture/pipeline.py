@@ -23,7 +23,7 @@ from capture.contract.draft import Draft
 from capture.contract.record import Record
 from capture.contract.tokens import Page
 from capture.decide import build_record, decide_batch
-from capture.emit import new_batch_id, write_batch
+from capture.emit import new_batch_id, write_batch, write_kept_batch
 from capture.errors import FileTooSlow, InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
@@ -207,7 +207,8 @@ class BatchResult:
         return {
             "schema": "capture.report/1",
             "run_id": self.run_id,
-            "files": len(self.files),
+            "files": len(self.files) + len(self.skipped),
+            "files_read": len(self.files),
             "skipped_already_processed": len(self.skipped),
             "invoices": len(self.records),
             "by_status": {s: by_status.get(s, 0) for s in ("ready", "review", "duplicate", "rejected")},
@@ -332,7 +333,7 @@ def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
 
 def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:
     rows, report = journal.run_outputs(ledger, run_id)
-    write_batch(out, run_id, rows, report)
+    write_kept_batch(out, run_id, rows, report, write_batch)
     journal.mark_finished(ledger, run_id)
 
 

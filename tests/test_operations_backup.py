@@ -40,7 +40,7 @@ def _consistent(path: Path) -> dict:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
         reports = [json.loads(text) for (text,) in db.execute("SELECT report FROM runs")]
     assert check.counts["emitted"] == sum(r["invoices"] for r in reports)
-    assert check.counts["processed_files"] == sum(r["files"] - len(r["errors"]) for r in reports)
+    assert check.counts["processed_files"] == sum(r["files_read"] - len(r["errors"]) for r in reports)
     return check.counts
 
 

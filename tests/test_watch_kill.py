@@ -104,12 +104,14 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     where: dict[str, list[Path]] = {}
     for folder in FOLDERS:
         for path in (share / folder).rglob("*"):
-            if path.is_file():
+            if path.is_file() and not path.name.endswith(".error.txt"):  # failed/NAME.error.txt: the note, not an input
                 where.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(path)
     for name, info in inputs.items():
         assert [p.name for p in where.get(info["sha256"], [])] == [name], (seed, name, where.get(info["sha256"]))
     assert sum(len(v) for v in where.values()) == len(inputs)
     assert (share / "failed" / "14_truncated_download.pdf").exists()
+    notes = {p.name for p in (share / "failed").rglob("*.error.txt")}
+    assert notes == {f"{p.name}.error.txt" for p in (share / "failed").rglob("*") if p.is_file() and p.name not in notes}
 
     # every batch folder is complete; no partial or temporary file anywhere under out/
     batches = share / "out" / "batches"

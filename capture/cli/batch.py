@@ -37,9 +37,10 @@ from capture.cli.options import (
     open_store,
     use_engine,
 )
+from capture.cli.summary import tell
 from capture.errors import UsageError
 from capture.intake.files import shown_name
-from capture.register.store import DEFAULT_STORE, Ledger
+from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger
 
 if TYPE_CHECKING:
     from capture.pipeline import BatchResult
@@ -79,6 +80,36 @@ def deliver(result: BatchResult, out: Path, book: Ledger) -> dict:
         raise
 
 
+def forget_inputs(book: Ledger, files: list[tuple[Path, str]]) -> None:
+    """--reprocess: forget the inputs' processed files, so they are read again; their records are
+    kept as superseded (capture/register/reprocess.py)."""
+    from capture.console import say
+    from capture.intake.files import sha256_or_none
+    from capture.register.reprocess import forget_files
+
+    digests = [sha for path, _ in files if (sha := sha256_or_none(path))]
+    done = forget_files(book, digests, "run --reprocess")
+    if done.files:
+        say(f"重新读取 {done.files} 个已处理的文件，{done.records} 条旧记录标记为已取代 (reading {done.files} processed "
+            f"files again; {done.records} earlier records superseded, {done.exported} of them already exported)",
+            "reprocess", files=done.files, superseded=done.records, exported=done.exported)
+
+
+def write_records_xlsx(out: Path, run_id: str, book: Ledger) -> list[Path]:
+    """--xlsx: records.xlsx of the batch in `out` and in its batches/<run_id>/ folder."""
+    from capture.exports.invoices import write_spreadsheet
+    from capture.register.journal import run_outputs
+
+    rows, _ = run_outputs(book, run_id)
+    paths = []
+    for folder in (out / "batches" / run_id, out):
+        try:
+            paths += write_spreadsheet(folder / "records.xlsx", rows, "xlsx")
+        except OSError as error:
+            fail(f"无法写入 {folder / 'records.xlsx'} (cannot write the spreadsheet: {error.strerror or error})", EXIT_USAGE)
+    return paths
+
+
 @app.command()
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="Invoice files or folders (read recursively).")],
@@ -92,10 +123,12 @@ def run(
     json_logs: JsonLogsOption = False,
     engine: EngineOption = "rapid",
     models: ModelsOption = None,
+    reprocess: Annotated[bool, typer.Option("--reprocess", help="Read files again even if processed before; the records they replace are kept as superseded.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write records.xlsx (sheets 发票 and 明细, Chinese headers).")] = False,
 ) -> None:
     """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
     2: usage error; 3: internal error."""
-    from capture.console import log, progress_bar, setup_logging
+    from capture.console import progress_bar, setup_logging
     from capture.intake.sniff import collect_inputs
     from capture.pipeline import run_batch
 
@@ -108,26 +141,15 @@ def run(
     with open_store(ledger, store) as book:
         if finish_interrupted(book, out):
             raise typer.Exit(EXIT_OK)
+        if reprocess:
+            forget_inputs(book, files)
         with progress_bar(len(files), not json_logs) as advance:
             result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False)
         report = deliver(result, out, book)
-    if json_logs:
-        for error in report["errors"]:
-            log("failed", f"failed {error['file']}: {error['error']}", file=error["file"], error=error["error"])
-        log("summary", "run finished", **{k: report[k] for k in ("run_id", "files", "invoices", "by_status")},
-            failed=len(report["errors"]), skipped=report["skipped_already_processed"])
-    counts = report["by_status"]
-    typer.echo(
-        f"{report['files'] + report['skipped_already_processed']} files "
-        f"({report['skipped_already_processed']} skipped: already processed), {report['invoices']} invoices: "
-        f"{counts['ready']} ready, {counts['review']} review, {counts['duplicate']} duplicate, "
-        f"{counts['rejected']} rejected; {len(report['errors'])} files failed "
-        f"({report['timings']['wall_seconds']:.1f} s)"
-    )
-    for error in [] if json_logs else report["errors"]:
-        typer.echo(f"  failed: {error['file']}: {error['error']}", err=True)
-    shown = shown_name(str(out))
-    typer.echo(f"wrote {shown}/records.jsonl, {shown}/import.json, {shown}/report.json")
+        paths = write_records_xlsx(out, result.run_id, book) if xlsx else []
+    extra = [f"wrote {shown_name(str(p))}" for p in paths]
+    tell(report, out, inputs, ledger if ledger is not None and ledger.suffix.lower() in STORE_SUFFIXES else store,
+         json_logs, extra)
     raise typer.Exit(EXIT_FILES_FAILED if report["errors"] else EXIT_OK)
 
 

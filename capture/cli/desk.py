@@ -1,4 +1,4 @@
-"""The review desk (`review`) and the export of what it accepted (`export`)."""
+"""The review desk (`review`); what it accepted goes out with `capture export` (cli/export.py)."""
 
 from __future__ import annotations
 
@@ -62,20 +62,3 @@ def review(
     typer.echo(f"review desk on http://{host}:{port}/ over {store}{login} (Ctrl-C to stop)", err=True)
     serve(sock, store, list(inbox or []), user or default_user(), lang, password if not is_loopback(host) else None)
 
-
-@app.command()
-def export(
-    out: Annotated[Path, typer.Option("--out", help="The import batch to write (import.json shape).")],
-    store: StoreOption = None,
-) -> None:
-    """Write the records accepted at the review desk and not yet exported as an import batch;
-    each accepted record is exported exactly once."""
-    from capture.register.desk import ReviewStore
-    from capture.review.export import export_pending
-
-    store = store or DEFAULT_STORE
-    if not store.exists():
-        fail(f"no such ledger store: {store}", EXIT_USAGE)
-    with ReviewStore(store) as book:
-        count = export_pending(book, out)
-    typer.echo(f"exported {count} accepted records to {out}")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -52,21 +53,28 @@ def open_store(ledger: Path | None, store: Path | None) -> Ledger:
         raise
 
 
+def existing_store(store: Path | None) -> Path:
+    """The store a read-only command reads: it must exist (a typo never creates an empty one)."""
+    path = store or DEFAULT_STORE
+    if not path.is_file():
+        fail(f"没有这个存储 {path} (no such ledger store: {path}; give --store, or run `capture run` first)", EXIT_USAGE)
+    return path
+
+
 def import_register(book: Ledger, path: Path, overrides: dict[str, str]) -> None:
+    from capture.console import say
+
     reader = RegisterReader(path, overrides)
     result = book.import_register(reader, path.name, file_sha256(path, follow_links=True), reader.errors)
     if result.skipped_file:
-        typer.echo(f"register {path.name}: already imported, nothing added", err=True)
+        say(f"register {path.name}: already imported, nothing added", "register", file=path.name, added=0)
         return
-    typer.echo(
-        f"register {path.name}: {result.added} rows added, {result.already_present} already present, "
-        f"{len(result.bad_rows)} bad rows",
-        err=True,
-    )
+    say(f"register {path.name}: {result.added} rows added, {result.already_present} already present, "
+        f"{len(result.bad_rows)} bad rows", "register", file=path.name, added=result.added, bad=len(result.bad_rows))
     for line, problem in result.bad_rows[:50]:
-        typer.echo(f"  line {line}: {problem}", err=True)
+        say(f"  line {line}: {problem}", "register_bad_row", logging.WARNING, file=path.name, line=line, problem=problem)
     if len(result.bad_rows) > 50:
-        typer.echo(f"  … and {len(result.bad_rows) - 50} more bad rows", err=True)
+        say(f"  … and {len(result.bad_rows) - 50} more bad rows", "register_bad_rows", logging.WARNING, more=len(result.bad_rows) - 50)
 
 
 def use_engine(engine: str, models: Path | None) -> None:
@@ -79,6 +87,12 @@ def use_engine(engine: str, models: Path | None) -> None:
         fail(str(error), EXIT_USAGE)
 
 
-def fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+def fail(message: str, code: int) -> NoReturn:
+    """End the command with one line (a JSON log line at level error with --json-logs)."""
+    from capture.console import json_logging, log
+
+    if json_logging():
+        log("error", message, logging.ERROR, exit_code=code)
+    else:
+        typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)

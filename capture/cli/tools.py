@@ -65,9 +65,16 @@ def show(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a record."""
-    typer.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
+def schema(
+    what: Annotated[str, typer.Option("--what", help="record (default), import (import.json) or report (report.json).")] = "record",
+) -> None:
+    """Print the JSON Schema of a record, of import.json or of report.json."""
+    from capture.contract.outputs import output_json_schema
+
+    if what not in ("record", "import", "report"):
+        fail(f"--what 只能是 record、import 或 report (--what must be record, import or report, not {what!r})", EXIT_USAGE)
+    schema = record_json_schema() if what == "record" else output_json_schema(what)  # type: ignore[arg-type]
+    typer.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
 @app.command("eval")

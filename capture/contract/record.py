@@ -5,6 +5,7 @@ Field names are part of the contract: integrators import these records.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -120,11 +121,15 @@ class Record(_Model):
     reasons: list[str] = Field(default_factory=list)
     duplicate_of: str | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True, serialize_by_alias=True)
 
     def to_json_dict(self) -> dict:
         """The record as JSON-ready data with the contract's field names."""
         return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self) -> str:
+        """The record as one line of JSON, as records.jsonl holds it (the key is `schema`)."""
+        return json.dumps(self.to_json_dict(), ensure_ascii=False)
 
 
 def record_json_schema() -> dict:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from capture.emit import write_atomic, write_json
+from capture.exports.workbook import Sheet, workbook_bytes
 from capture.reconcile.lists import Lists
 
 SCHEMA = "capture.reconcile/1"
@@ -75,37 +76,16 @@ def report_json(lists: Lists, meta: dict) -> dict:
 
 
 def write_xlsx(path: Path, lists: Lists, meta: dict) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)  # streamed: thousands of rows a list stay fast
-    bold = Font(bold=True)
-
-    def new_sheet(title: str, headers: list[str]):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        row = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = bold
-            row.append(cell)
-        sheet.append(row)
-        return sheet
-
-    summary = new_sheet("汇总", ["项目", "数量"])
-    for key, label in SUMMARY_LABELS.items():
-        summary.append([label, lists.counts.get(key, 0)])
-    summary.append([])
+    """A summary sheet, then one sheet a list (capture/exports/workbook.py writes them)."""
+    summary_rows: list[list[object]] = [[label, lists.counts.get(key, 0)] for key, label in SUMMARY_LABELS.items()]
+    summary_rows.append([])
     for label, key in (("期间起", "since"), ("期间止", "until"), ("对账日", "today"), ("同步宽限天数", "grace")):
-        summary.append([label, inert(str(meta.get(key) or ""))])
+        summary_rows.append([label, inert(str(meta.get(key) or ""))])
+    sheets = [Sheet("汇总", ["项目", "数量"], summary_rows)]
     for name, (title, columns) in SHEETS.items():
-        sheet = new_sheet(title, [header for header, _ in columns])
-        for item in getattr(lists, name):
-            sheet.append([inert(_get(item, key)) for _, key in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomic(path, buffer.getvalue())
+        rows = [[inert(_get(item, key)) for _, key in columns] for item in getattr(lists, name)]
+        sheets.append(Sheet(title, [header for header, _ in columns], rows))
+    write_atomic(path, workbook_bytes(sheets))
 
 
 def verify_rows(lists: Lists) -> list[list[str]]:

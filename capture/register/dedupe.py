@@ -2,7 +2,8 @@
 earlier run? Each rule is a small comparator; `find_duplicate` runs them for one record and
 capture/decide.py applies what it finds, in input order.
 
-- exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`
+- exact: same key (20-digit number, or code + number) and the same facts -> `duplicate`; a file
+  read again on purpose is checked against its own superseded records that went out already
 - conflict: same key, different total/amount, date or seller -> `review`
 - near match: numbers one OCR-confusable or one transposed character apart, with the same
   seller tax ID, date and total -> `review`; not between two invoices whose numbers were both
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from capture.contract.record import Record
 from capture.register.platform import platform_by_key
+from capture.register.reprocess import exported_superseded
 from capture.register.store import EXACT_KINDS, Ledger, LedgerRow, invoice_key
 from capture.register.typos import neighbour_dates, typing_slip
 
@@ -123,6 +125,7 @@ def find_duplicate(record: Record, ledger: Ledger, batch: BatchIndex) -> Duplica
         ("the register", ledger.register_by_key(key)),
         ("this batch", batch.by_key.get(key)),
         ("an earlier run", ledger.emitted_by_key(key)),
+        ("an import batch written before this file was read again", exported_superseded(ledger, key)),
     ]
     for where, row in sources:
         if row is None or row.ref == f"record:{record.id}":

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from capture.contract.money import parse_money
 from capture.contract.values import date as normal_date
 from capture.errors import UsageError
-from capture.register.sheets import csv_rows, xlsx_rows
+from capture.register.sheets import csv_rows, refuse_non_text, shown_headers, xlsx_rows
 
 #: Canonical column -> header names as exported by common systems (compared normalised).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -148,6 +148,7 @@ class RegisterReader:
             if magic == b"PK\x03\x04":
                 headers, self._rows = xlsx_rows(path)
             else:
+                refuse_non_text(path)
                 headers, self._rows = csv_rows(path)
         except OSError as error:
             raise UsageError(f"cannot read the register {path}: {error.strerror}") from error
@@ -155,7 +156,7 @@ class RegisterReader:
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
             raise UsageError(
-                f"the register {path.name} has no 发票号码/number column (headers: {', '.join(map(str, headers))}); "
+                f"the register {path.name} has no 发票号码/number column (headers: {shown_headers(headers)}); "
                 "name it with --map 'HEADER=number'"
             )
         self._index = {column: headers.index(header) for column, header in self.columns.items()}

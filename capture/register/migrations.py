@@ -92,4 +92,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX register_corrections_row ON register_corrections (source, line);
     """,
+    # 7: files read again on purpose (`run --reprocess`, `ledger forget`): the records they
+    # replaced, kept as superseded with whether they went out in an import batch
+    # (register/reprocess.py); the export batch each desk-accepted record went out in
+    # (register/exports.py, `capture export --again`)
+    """
+    CREATE TABLE superseded (
+        record_id TEXT NOT NULL, run_id TEXT NOT NULL, key TEXT, status TEXT NOT NULL,
+        exported INTEGER NOT NULL, accepted_at_desk INTEGER NOT NULL, record TEXT NOT NULL, emitted_at TEXT NOT NULL,
+        superseded_at TEXT NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (record_id, run_id, superseded_at)
+    );
+    CREATE INDEX superseded_key ON superseded (key);
+    ALTER TABLE review_exports ADD COLUMN batch_id TEXT;
+    """,
 ]

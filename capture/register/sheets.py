@@ -73,6 +73,42 @@ def decode_line(raw: bytes) -> str | None:
     return None
 
 
+#: The first bytes of files people take for a register export, and what to tell them.
+NOT_A_REGISTER: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel (.xls) 文件，请在 Excel 中另存为 .xlsx 或 CSV (an old Excel .xls file: "
+     "save it as .xlsx or CSV)"),
+    (b"%PDF", "PDF 文件，不是登记簿导出 (a PDF, not a register export: export the register as CSV or XLSX)"),
+    (b"\x7fELF", "程序文件，不是登记簿导出 (a program, not a register export)"),
+    (b"SQLite format 3\x00", "SQLite 数据库，不是登记簿导出 (an SQLite database: pass a capture store as --ledger FILE.db or --store)"),
+)
+#: Bytes read to tell a text file from a binary one.
+TEXT_SAMPLE_BYTES = 8192
+
+
+def refuse_non_text(path: Path) -> None:
+    """A UsageError with one clear line when a would-be CSV register is another kind of file: an
+    old .xls, a PDF, or bytes that are no text (no kilobytes of them on the terminal)."""
+    with path.open("rb") as handle:
+        sample = handle.read(TEXT_SAMPLE_BYTES)
+    for magic, what in NOT_A_REGISTER:
+        if sample.startswith(magic):
+            raise UsageError(f"登记簿 {path.name} 是{what}")
+    lines = sample.split(b"\n")
+    whole = lines if len(sample) < TEXT_SAMPLE_BYTES else lines[:-1] or lines
+    if b"\x00" in sample or sum(decode_line(line) is None for line in whole) * 2 > len(whole):
+        raise UsageError(
+            f"登记簿 {path.name} 不是 CSV 或 XLSX 文件 (the register is neither CSV nor XLSX: export it from the accounting "
+            "system as CSV in UTF-8/GBK, or as XLSX)"
+        )
+
+
+def shown_headers(headers: list[object], limit: int = 200) -> str:
+    """A register's headers for an error line: at most `limit` characters, control characters escaped."""
+    text = ", ".join(str(h) for h in headers)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RowValues]]]:
     """The header and the numbered rows of a CSV (line number of each row's first line),
     streamed; a row that cannot be read comes as its problem instead of its cells."""

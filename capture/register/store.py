@@ -193,6 +193,11 @@ class Ledger:
                     raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
                 if version == len(MIGRATIONS):
                     return
+                if version == 0 and self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+                    raise UsageError(
+                        f"{self.path} 不是 capture 的存储：它是另一个程序的 SQLite 数据库 (not a capture store: another "
+                        "program's SQLite database; give the store capture made, or a new file name)"
+                    )
                 for statement in split_statements(MIGRATIONS[version]):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {version + 1}")

@@ -4,7 +4,8 @@
    report and a journal row per file move still to do (`pending_moves`).
 2. The batch's outputs are written from the store into `OUT/batches/.<run_id>.partial/` and that
    folder is renamed to `OUT/batches/<run_id>/`: a batch folder is complete or absent.
-3. Each file is moved out of the inbox (`dropfolder.move_file`, repeatable).
+3. Each file is moved out of the inbox (`dropfolder.move_file`, repeatable); a failed one gets
+   `failed/NAME.error.txt` beside it, one line why.
 4. The journal rows are deleted and the run is marked finished.
 
 A crash before 1 leaves nothing: the files are still in the inbox and are read again. A crash
@@ -26,6 +27,7 @@ from capture.intake.files import sha256_or_none, shown_name
 from capture.pipeline import BatchResult
 from capture.register import journal
 from capture.register.store import Ledger
+from capture.watch.failed_notes import write_failure_note
 from capture.watch.folders import Layout, destination_folder, free_name, fsync_folder, move_file
 
 
@@ -69,9 +71,13 @@ def commit_batch(ledger: Ledger, result: BatchResult, moves: list[Move]) -> dict
 def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, Path | None]]:
     """Steps 2-4 for a committed run; safe to repeat. Returns (inbox name, new place) per move."""
     write_batch_outputs(ledger, layout, run_id)
+    errors = {e["file"]: e["error"] for e in journal.run_outputs(ledger, run_id)[1].get("errors", [])}
     moved, folders = [], set()
     for source, sha, destination in journal.pending_moves(ledger, run_id):
         path = layout.inbox / source
+        why = errors.get(shown_name(source)) if destination.split("/", 1)[0] == "failed" else None
+        if why is not None:  # the note first: a crash after the move still leaves it
+            write_failure_note(layout.inbox.parent / destination, why)
         try:
             place = move_file(path, layout.inbox.parent / destination, sha)
         except OSError as error:  # e.g. no permission: the file stays; its records are committed
@@ -79,6 +85,8 @@ def finish_run(ledger: Ledger, layout: Layout, run_id: str) -> list[tuple[str, P
                 file=shown_name(source), to=shown_name(destination), run_id=run_id)
             place = None
         moved.append((source, place))
+        if why is not None and place is not None and place != layout.inbox.parent / destination:
+            write_failure_note(place, why)  # the name was taken meanwhile: the note follows the file
         if place is not None:
             folders.update({path.parent, place.parent})
     for folder in folders:
@@ -102,13 +110,17 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
 
 
 def recover(ledger: Ledger, layout: Layout) -> list[str]:
-    """On start: drop half-written batch folders, then finish every committed, unfinished run."""
+    """On start: drop half-written batch folders (and failure notes), then finish every committed,
+    unfinished run."""
     if layout.batches.exists():
         for leftover in layout.batches.glob(".*"):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+    if layout.folder("failed").exists():  # a note's temporary file, when killed while writing it
+        for leftover in layout.folder("failed").rglob(".*.error.txt.*.tmp"):
+            leftover.unlink(missing_ok=True)
     runs = journal.unfinished_runs(ledger)
     for run_id in runs:
         finish_run(ledger, layout, run_id)

@@ -9,6 +9,7 @@ at most one wait.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -173,7 +174,7 @@ class Watcher:
         for move in moves:
             name, to = shown_name(move.source), shown_name(move.destination)
             if move.source in errors:
-                log("failed", f"failed {name}: {errors[move.source]}", file=name,
+                log("failed", f"failed {name}: {errors[move.source]}", logging.ERROR, file=name,
                     error=errors[move.source], to=to, run_id=result.run_id)
             else:
                 statuses = [r.status for r in result.records if r.source.file == name]
