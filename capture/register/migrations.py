@@ -81,4 +81,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN out BLOB;
     """,
+    # 6: the database itself hands an invoice out once: one row per invoice key a batch stored as
+    # `ready` (a second writer of the same key fails its whole transaction; register/store.py)
+    """
+    CREATE TABLE imported_keys (
+        key TEXT PRIMARY KEY, record_id TEXT NOT NULL, run_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO imported_keys (key, record_id, run_id)
+        SELECT key, record_id, run_id FROM emitted WHERE status = 'ready' AND key IS NOT NULL ORDER BY emitted_at;
+    """,
 ]
