@@ -39,6 +39,7 @@ from capture.cli.options import (
 )
 from capture.errors import UsageError
 from capture.intake.files import shown_name
+from capture.register.postgres import is_postgres
 from capture.register.store import DEFAULT_STORE, Ledger
 
 if TYPE_CHECKING:
@@ -183,8 +184,9 @@ def watch(
         fail(f"no such folder: {inbox}", EXIT_USAGE)
     inbox = inbox.resolve()
     layout = Layout(inbox, (out or inbox.parent / "out").resolve())
-    store = (store or layout.out / DEFAULT_STORE.name).resolve()
-    for path in (layout.out, store):
+    shared = is_postgres(store)  # a PostgreSQL store, shared by watchers on several machines
+    store = store if shared else (store or layout.out / DEFAULT_STORE.name).resolve()
+    for path in (layout.out,) if shared else (layout.out, store):
         if path == inbox or inbox in path.parents:
             fail(f"{path} is inside the inbox; put outputs and the store beside it", EXIT_USAGE)
     workers = workers or default_workers()

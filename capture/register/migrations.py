@@ -90,4 +90,13 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO imported_keys (key, record_id, run_id)
         SELECT key, record_id, run_id FROM emitted WHERE status = 'ready' AND key IS NOT NULL ORDER BY emitted_at;
     """,
+    # 7: several watchers over one inbox: a file is claimed before it is read, for a lease; the
+    # batch that stored it is noted, so a watcher taking over a dead one's claim finishes that
+    # batch (register/claims.py)
+    """
+    CREATE TABLE claims (
+        name TEXT PRIMARY KEY, watcher TEXT NOT NULL, expires_at REAL NOT NULL, run_id TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX claims_run ON claims (run_id);
+    """,
 ]

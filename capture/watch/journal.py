@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,15 +102,18 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
     return final
 
 
-def recover(ledger: Ledger, layout: Layout) -> list[str]:
-    """On start: drop half-written batch folders, then finish every committed, unfinished run."""
+def recover(ledger: Ledger, layout: Layout, busy: Collection[str] = ()) -> list[str]:
+    """On start: drop half-written batch folders, then finish every committed, unfinished run
+    (but those of `busy`: runs another live watcher is finishing)."""
     if layout.batches.exists():
         for leftover in layout.batches.glob(".*"):
+            if any(leftover.name == f".{run_id}.partial" for run_id in busy):
+                continue
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
-    runs = journal.unfinished_runs(ledger)
+    runs = [run for run in journal.unfinished_runs(ledger) if run not in busy]
     for run_id in runs:
         finish_run(ledger, layout, run_id)
     return runs
