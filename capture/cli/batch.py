@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from capture.cli.app import app
+from capture.cli.cluster import ClusterOption, cluster_pool
 from capture.cli.operations import (
     AlertBacklogOption,
     AlertDiskOption,
@@ -93,8 +94,9 @@ def run(
     json_logs: JsonLogsOption = False,
     engine: EngineOption = "rapid",
     models: ModelsOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
-    """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
+    """Process a batch (--cluster: the files read on a Dask cluster). Exit 0: every file read; 1: some files failed (see report.json);
     2: usage error; 3: internal error."""
     from capture.console import log, progress_bar, setup_logging
     from capture.intake.sniff import collect_inputs
@@ -109,8 +111,8 @@ def run(
     with open_store(ledger, store) as book:
         if finish_interrupted(book, out):
             raise typer.Exit(EXIT_OK)
-        with progress_bar(len(files), not json_logs) as advance:
-            result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False)
+        with cluster_pool(cluster, engine, json_logs) as pool, progress_bar(len(files), not json_logs) as advance:
+            result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False, pool=pool)
         report = deliver(result, out, book)
     if json_logs:
         for error in report["errors"]:
