@@ -143,7 +143,7 @@ def watch(
         typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
     ] = None,
     store: Annotated[
-        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store (SQLite); default OUT/capture.db.")
+        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store: an SQLite file (default OUT/capture.db) or postgresql://user@host/db.")
     ] = None,
     workers: WorkersOption = 0,
     batch_size: Annotated[int, typer.Option("--batch", min=0, help="Files per batch (0 = one per worker).")] = 0,
