@@ -28,6 +28,7 @@ from capture.register.postgres import (
     is_postgres,
     postgres_url,
     raise_postgres_error,
+    safe_url,
 )
 from capture.register.postgres import schema as postgres_schema
 
@@ -366,7 +367,7 @@ class Ledger:
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {
-            "store": str(self.path),
+            "store": safe_url(str(self.path)),
             "schema_version": self.schema_version,
             "register_rows": one("SELECT COUNT(*) FROM register"),
             "register_imports": one("SELECT COUNT(*) FROM imports"),
