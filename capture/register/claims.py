@@ -1,7 +1,8 @@
 """Claims on inbox files, for several watchers over one inbox and one store: a watcher claims a
 file in the store before it reads it, for a lease; it renews nothing, so a lease is longer than
 a batch may take. A claim whose lease ran out (its watcher died) is taken over by the next
-watcher that claims the file, which first finishes the dead watcher's stored batch. Every claim
+watcher that claims the file, which first finishes the dead watcher's stored batch; a watcher
+on the same machine whose process is gone is known dead at once (a restart waits for no lease). Every claim
 is made inside the store's write transaction (the write lock first), so two watchers never both
 hold a file. Claims are released once the batch's files are moved out of the inbox.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from capture.register.store import Ledger
 
@@ -35,16 +36,19 @@ def claim_key(name: str) -> str:
     return name
 
 
-def claim_files(ledger: Ledger, names: Iterable[str], watcher: str, lease: float) -> tuple[list[str], list[str]]:
-    """Claim the files not claimed by a live watcher: (names claimed, runs of dead watchers whose
-    claims were taken over and whose batches are not finished)."""
+def claim_files(
+    ledger: Ledger, names: Iterable[str], watcher: str, lease: float, gone: Callable[[str], bool] = lambda _: False,
+) -> tuple[list[str], list[str]]:
+    """Claim the files not claimed by a live watcher (one whose lease holds and that `gone` does
+    not know to be dead): (names claimed, runs of dead watchers whose claims were taken over and
+    whose batches are not finished)."""
     now = time.time()
     claimed, orphaned = [], set()
     with ledger.write_transaction():
         for name in names:
             key = claim_key(name)
             row = ledger.db.execute("SELECT watcher, expires_at, run_id FROM claims WHERE name = ?", (key,)).fetchone()
-            if row is not None and row[0] != watcher and row[1] > now:
+            if row is not None and row[0] != watcher and row[1] > now and not gone(row[0]):
                 continue
             if row is not None and row[2]:
                 orphaned.add(row[2])
@@ -70,10 +74,11 @@ def release_files(ledger: Ledger, names: Iterable[str], watcher: str) -> None:
                               [(claim_key(name), watcher) for name in names])
 
 
-def live_runs(ledger: Ledger) -> set[str]:
-    """Batches that a watcher whose lease still holds is finishing."""
-    rows = ledger.db.execute("SELECT DISTINCT run_id FROM claims WHERE run_id IS NOT NULL AND expires_at > ?", (time.time(),))
-    return {run_id for (run_id,) in rows}
+def live_runs(ledger: Ledger, gone: Callable[[str], bool] = lambda _: False) -> set[str]:
+    """Batches that a live watcher (lease holding, not known dead) is finishing."""
+    rows = ledger.db.execute(
+        "SELECT DISTINCT run_id, watcher FROM claims WHERE run_id IS NOT NULL AND expires_at > ?", (time.time(),))
+    return {run_id for run_id, holder in rows if not gone(holder)}
 
 
 def release_run(ledger: Ledger, run_id: str) -> None:

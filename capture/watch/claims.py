@@ -24,6 +24,21 @@ def watcher_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def watcher_is_gone(watcher: str) -> bool:
+    """Whether a watcher is known dead: one of this machine whose process no longer runs (another
+    machine's watcher is dead only when its lease runs out)."""
+    host, pid, _random = [*watcher.split(":"), "", ""][:3]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class InboxClaims:
     """The claims of one watcher."""
 
@@ -33,7 +48,8 @@ class InboxClaims:
 
     def take(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
         """The files this watcher now holds (and that are still in the inbox)."""
-        names, orphaned = claims.claim_files(self.ledger, [name for _, name in files], self.watcher, self.lease)
+        names, orphaned = claims.claim_files(self.ledger, [name for _, name in files], self.watcher, self.lease,
+                                              watcher_is_gone)
         for run_id in orphaned:
             log("taken_over", f"接管已停止的处理进程的批次 {run_id} (finishing batch {run_id} of a watcher that stopped)",
                 run_id=run_id)
@@ -56,4 +72,4 @@ class InboxClaims:
         claims.note_run(self.ledger, [name for _, name in files], self.watcher, run_id)
 
     def busy_runs(self) -> set[str]:
-        return claims.live_runs(self.ledger)
+        return claims.live_runs(self.ledger, watcher_is_gone)
