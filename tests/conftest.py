@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_support import postgres_server, postgres_store, store_target  # noqa: F401 - shared fixtures
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "fixtures" / "real"
 INBOX = ROOT / "fixtures" / "inbox"

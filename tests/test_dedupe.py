@@ -1,4 +1,4 @@
-"""Duplicates of every kind against a real SQLite store."""
+"""Duplicates of every kind against a real store: SQLite, and PostgreSQL."""
 
 import copy
 
@@ -34,8 +34,8 @@ def entry(invoice: dict, line: int = 2, **changes) -> RegisterEntry:
 
 
 @pytest.fixture
-def ledger(tmp_path):
-    with Ledger(tmp_path / "capture.db") as store:
+def ledger(store_target):
+    with Ledger(store_target) as store:
         yield store
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from capture.cli.app import app
+from capture.cli.cluster import ClusterOption, cluster_pool
 from capture.cli.operations import (
     AlertBacklogOption,
     AlertDiskOption,
@@ -40,6 +41,7 @@ from capture.cli.options import (
 from capture.cli.summary import tell
 from capture.errors import UsageError
 from capture.intake.files import shown_name
+from capture.register.postgres import is_postgres
 from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger
 
 if TYPE_CHECKING:
@@ -125,8 +127,9 @@ def run(
     models: ModelsOption = None,
     reprocess: Annotated[bool, typer.Option("--reprocess", help="Read files again even if processed before; the records they replace are kept as superseded.")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write records.xlsx (sheets 发票 and 明细, Chinese headers).")] = False,
+    cluster: ClusterOption = None,
 ) -> None:
-    """Process a batch. Exit 0: every file read; 1: some files failed (see report.json);
+    """Process a batch (--cluster: the files read on a Dask cluster). Exit 0: every file read; 1: some files failed (see report.json);
     2: usage error; 3: internal error."""
     from capture.console import progress_bar, setup_logging
     from capture.intake.sniff import collect_inputs
@@ -143,8 +146,8 @@ def run(
             raise typer.Exit(EXIT_OK)
         if reprocess:
             forget_inputs(book, files)
-        with progress_bar(len(files), not json_logs) as advance:
-            result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False)
+        with cluster_pool(cluster, engine, json_logs) as pool, progress_bar(len(files), not json_logs) as advance:
+            result = run_batch(inputs, book, workers=workers or None, files=files, on_file=advance, decide=False, pool=pool)
         report = deliver(result, out, book)
         paths = write_records_xlsx(out, result.run_id, book) if xlsx else []
     extra = [f"wrote {shown_name(str(p))}" for p in paths]
@@ -162,7 +165,7 @@ def watch(
         typer.Option("--ledger", help="The existing register: a CSV/XLSX export (imported on the fly) or a store (.db)."),
     ] = None,
     store: Annotated[
-        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store (SQLite); default OUT/capture.db.")
+        Path | None, typer.Option("--store", envvar="CAPTURE_STORE", help="The ledger store: an SQLite file (default OUT/capture.db) or postgresql://user@host/db.")
     ] = None,
     workers: WorkersOption = 0,
     batch_size: Annotated[int, typer.Option("--batch", min=0, help="Files per batch (0 = one per worker).")] = 0,
@@ -205,8 +208,9 @@ def watch(
         fail(f"no such folder: {inbox}", EXIT_USAGE)
     inbox = inbox.resolve()
     layout = Layout(inbox, (out or inbox.parent / "out").resolve())
-    store = (store or layout.out / DEFAULT_STORE.name).resolve()
-    for path in (layout.out, store):
+    shared = is_postgres(store)  # a PostgreSQL store, shared by watchers on several machines
+    store = store if shared else (store or layout.out / DEFAULT_STORE.name).resolve()
+    for path in (layout.out,) if shared else (layout.out, store):
         if path == inbox or inbox in path.parents:
             fail(f"{path} is inside the inbox; put outputs and the store beside it", EXIT_USAGE)
     workers = workers or default_workers()

@@ -15,7 +15,7 @@ from capture.register.store import DEFAULT_STORE, STORE_SUFFIXES, Ledger
 
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", envvar="CAPTURE_STORE", help=f"The ledger store (SQLite); default ./{DEFAULT_STORE}."),
+    typer.Option("--store", envvar="CAPTURE_STORE", help=f"The ledger store: an SQLite file (default ./{DEFAULT_STORE}) or postgresql://user@host/db."),
 ]
 
 WorkersOption = Annotated[int, typer.Option("--workers", min=0, help="Parallel worker processes (0 = one per core).")]

@@ -1,5 +1,5 @@
 """Import batches in the store, so none is ever lost: the desk's exports (each accepted record
-goes out once, under the export's batch id, migration 6) and any batch written before, found again
+goes out once, under the export's batch id, migration 7) and any batch written before, found again
 by its id (`capture export --again BATCH_ID`).
 
 A `run` or `watch` batch is the run's ready records as first written: a record the review desk

@@ -81,6 +81,11 @@ def raise_store_error(error: sqlite3.DatabaseError, store: Path | str) -> NoRetu
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         raise StoreBusy(store) from error
+    if "unique constraint failed: imported_keys" in text:
+        raise StoreError(
+            f"存储拒绝重复导入 {store}：另一进程已导入同一发票，请重新运行 (the store refused to import an invoice "
+            "twice: another process stored it first; run again)"
+        ) from error
     if "full" in text or ("disk i/o" in text and disk_is_full(store)):
         raise StoreError(
             f"磁盘已满：无法写入存储 {store}，请腾出空间后再运行 (the disk is full: cannot write the store; "

@@ -106,4 +106,22 @@ MIGRATIONS: list[str] = [
     CREATE INDEX superseded_key ON superseded (key);
     ALTER TABLE review_exports ADD COLUMN batch_id TEXT;
     """,
+    # 8: the database itself hands an invoice out once: one row per invoice key a batch stored as
+    # `ready` (a second writer of the same key fails its whole transaction; register/store.py)
+    """
+    CREATE TABLE imported_keys (
+        key TEXT PRIMARY KEY, record_id TEXT NOT NULL, run_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO imported_keys (key, record_id, run_id)
+        SELECT key, record_id, run_id FROM emitted WHERE status = 'ready' AND key IS NOT NULL ORDER BY emitted_at;
+    """,
+    # 9: several watchers over one inbox: a file is claimed before it is read, for a lease; the
+    # batch that stored it is noted, so a watcher taking over a dead one's claim finishes that
+    # batch (register/claims.py)
+    """
+    CREATE TABLE claims (
+        name TEXT PRIMARY KEY, watcher TEXT NOT NULL, expires_at REAL NOT NULL, run_id TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX claims_run ON claims (run_id);
+    """,
 ]

@@ -1,7 +1,7 @@
 """Reading files again on purpose (`capture run --reprocess`, `capture ledger forget`).
 
 Forgetting a file drops its sha256 from `processed_files`, so the next run reads it again, and
-moves the records it gave out of `emitted` into `superseded` (migration 6), each with whether it
+moves the records it gave out of `emitted` into `superseded` (migration 7), each with whether it
 already went out in an import batch (a `ready` record of a run's import.json, or one the review
 desk's export carried). Nothing is deleted: the old records stay there with the time and why.
 A re-read invoice whose superseded record went out is held back as a duplicate of it

@@ -23,6 +23,14 @@ from capture.register.faults import (
 )
 from capture.register.imports import RegisterEntry
 from capture.register.migrations import MIGRATIONS
+from capture.register.postgres import (
+    PostgresConnection,
+    is_postgres,
+    postgres_url,
+    raise_postgres_error,
+    safe_url,
+)
+from capture.register.postgres import schema as postgres_schema
 
 DEFAULT_STORE = Path("capture.db")
 STORE_SUFFIXES = {".db", ".sqlite", ".sqlite3"}
@@ -112,12 +120,20 @@ def utc_now() -> str:
 
 
 class Ledger:
-    """The SQLite store. Every write is one transaction."""
+    """The store: SQLite (a file, the default) or PostgreSQL (`postgresql://user@host/db`, shared
+    by several machines: register/postgres.py). Every write is one transaction."""
 
     def __init__(self, path: Path | str = ":memory:") -> None:
         self.path = path
         self.wait = store_wait_seconds()
         self._depth = 0
+        if is_postgres(path):
+            self.path = postgres_url(path)
+            self.db = PostgresConnection(self.path, self.wait)
+            self.is_postgres = True
+            self._guard(self._migrate)
+            return
+        self.is_postgres = False
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -134,12 +150,22 @@ class Ledger:
             self.db.close()
             raise_store_error(error, self.path)
 
+    def _guard(self, step: Callable[[], None]) -> None:
+        """Run a PostgreSQL step; its failures become the errors a person can act on."""
+        try:
+            step()
+        except self.db.errors.Error as error:
+            self.db.rollback()
+            raise_postgres_error(error, str(self.path))
+
     def close(self) -> None:
         self.db.close()
 
     def sync_fully(self) -> None:
-        """Make every commit durable on disk before it returns, not only in the WAL (power cuts)."""
-        self.db.execute("PRAGMA synchronous=FULL")
+        """Make every commit durable on disk before it returns, not only in the WAL (power cuts);
+        a PostgreSQL commit is durable already."""
+        if not self.is_postgres:
+            self.db.execute("PRAGMA synchronous=FULL")
 
     def __enter__(self) -> Ledger:
         return self
@@ -149,19 +175,26 @@ class Ledger:
 
     @property
     def schema_version(self) -> int:
+        if self.is_postgres:
+            return self.db.schema_version()
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     @contextlib.contextmanager
     def write_transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, begun IMMEDIATE (the write lock first, so two processes never
-        both read then write); nested uses join the outer one. A store held by another process
-        longer than the bounded wait raises StoreBusy; a full disk or I/O error, StoreError."""
+        both read then write; on PostgreSQL a store-wide advisory lock); nested uses join the
+        outer one. A store held by another process longer than the bounded wait raises
+        StoreBusy; a full disk or I/O error, StoreError."""
         if self._depth:
             self._depth += 1
             try:
                 yield self.db
             finally:
                 self._depth -= 1
+            return
+        if self.is_postgres:
+            with self._postgres_transaction():
+                yield self.db
             return
         try:  # short waits inside the bounded retry, so the wait is said in the log once
             self.db.execute(f"PRAGMA busy_timeout = {int(min(self.wait, 2.0) * 1000)}")
@@ -183,6 +216,22 @@ class Ledger:
         finally:
             self._depth = 0
 
+    @contextlib.contextmanager
+    def _postgres_transaction(self) -> Iterator[None]:
+        self._guard(self.db.begin)
+        self._depth = 1
+        try:
+            yield
+            self._guard(self.db.commit)
+        except self.db.errors.Error as error:
+            self.db.rollback()
+            raise_postgres_error(error, str(self.path))
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            self._depth = 0
+
     def _migrate(self) -> None:
         """Each missing migration in its own IMMEDIATE transaction, the version read inside it
         (two processes opening a new store at once: the second waits, then finds it done)."""
@@ -193,6 +242,11 @@ class Ledger:
                     raise UsageError(f"the ledger store {self.path} is from a newer capture (schema {version})")
                 if version == len(MIGRATIONS):
                     return
+                if self.is_postgres:
+                    for statement in split_statements(postgres_schema(MIGRATIONS[version])):
+                        self.db.execute(statement)
+                    self.db.set_schema_version(version + 1)
+                    continue
                 if version == 0 and self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
                     raise UsageError(
                         f"{self.path} 不是 capture 的存储：它是另一个程序的 SQLite 数据库 (not a capture store: another "
@@ -302,13 +356,23 @@ class Ledger:
                 "INSERT OR IGNORE INTO processed_files (sha256, file, run_id, processed_at) VALUES (?,?,?,?)",
                 [(sha, name, run_id, now) for sha, name in files],
             )
+            self.db.executemany(  # no OR IGNORE: the unique key refuses a second import of an invoice
+                "INSERT INTO imported_keys (key, record_id, run_id) VALUES (?,?,?)",
+                [(key, r["id"], run_id) for r in records if r["status"] == "ready" and (key := emitted_values(r)[0])
+                 and not self._holds(key, r["id"])],
+            )
+
+    def _holds(self, key: str, record_id: str) -> bool:
+        """Whether this very record already holds the key (a record stored again)."""
+        row = self.db.execute("SELECT record_id FROM imported_keys WHERE key = ?", (key,)).fetchone()
+        return row is not None and row[0] == record_id
 
     # reporting ------------------------------------------------------------------------------
 
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {
-            "store": str(self.path),
+            "store": safe_url(str(self.path)),
             "schema_version": self.schema_version,
             "register_rows": one("SELECT COUNT(*) FROM register"),
             "register_imports": one("SELECT COUNT(*) FROM imports"),

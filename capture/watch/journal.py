@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,11 +110,13 @@ def write_batch_outputs(ledger: Ledger, layout: Layout, run_id: str) -> Path:
     return final
 
 
-def recover(ledger: Ledger, layout: Layout) -> list[str]:
+def recover(ledger: Ledger, layout: Layout, busy: Collection[str] = ()) -> list[str]:
     """On start: drop half-written batch folders (and failure notes), then finish every committed,
-    unfinished run."""
+    unfinished run (but those of `busy`: runs another live watcher is finishing)."""
     if layout.batches.exists():
         for leftover in layout.batches.glob(".*"):
+            if any(leftover.name == f".{run_id}.partial" for run_id in busy):
+                continue
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
@@ -121,7 +124,7 @@ def recover(ledger: Ledger, layout: Layout) -> list[str]:
     if layout.folder("failed").exists():  # a note's temporary file, when killed while writing it
         for leftover in layout.folder("failed").rglob(".*.error.txt.*.tmp"):
             leftover.unlink(missing_ok=True)
-    runs = journal.unfinished_runs(ledger)
+    runs = [run for run in journal.unfinished_runs(ledger) if run not in busy]
     for run_id in runs:
         finish_run(ledger, layout, run_id)
     return runs

@@ -26,6 +26,7 @@ from capture.intake.files import shown_name
 from capture.intake.sniff import collect_inputs
 from capture.pipeline import CRASHED, BatchResult, FileResult, run_batch
 from capture.register.store import Ledger
+from capture.watch.claims import InboxClaims
 from capture.watch.folders import Layout
 from capture.watch.journal import Move, commit_batch, finish_run, plan_moves, recover
 from capture.workers import make_pool
@@ -113,6 +114,7 @@ class Watcher:
         self.stats = WatchStats()
         self._pool: Executor | None = None
         self._stuck: dict[str, tuple[int, int]] = {}  # files that could not be moved, until they change
+        self.claims = InboxClaims(ledger, layout)  # one watcher among several over one inbox
 
     def request_stop(self, signum: int, _frame: object = None) -> None:
         if self.stop.is_set():
@@ -123,7 +125,7 @@ class Watcher:
     def run(self) -> WatchStats:
         for folder in ("processed", "review", "failed"):
             self.layout.folder(folder).mkdir(parents=True, exist_ok=True)
-        self.stats.recovered = recover(self.ledger, self.layout)
+        self.stats.recovered = recover(self.ledger, self.layout, busy=self.claims.busy_runs())
         if self.stats.recovered:
             log("recovered", f"finished {len(self.stats.recovered)} interrupted batches", runs=self.stats.recovered)
         settled = SettledFiles(self.layout.inbox, self.options.settle)
@@ -134,10 +136,9 @@ class Watcher:
                 self.observer.beat()
                 ready, changing = settled.scan()
                 ready = [(path, name) for path, name in ready if self._stuck.get(name) != _signature(path)]
-                if ready:
-                    self._read(ready)
+                if ready and self._read(ready):
                     continue
-                if changing == 0 and self.options.exit_when_idle:
+                if not ready and changing == 0 and self.options.exit_when_idle:
                     log("idle", "the inbox is empty: exiting")
                     break
                 next(wake)
@@ -147,12 +148,18 @@ class Watcher:
                 self._pool.shutdown(cancel_futures=True)
         return self.stats
 
-    def _read(self, ready: list[tuple[Path, str]]) -> None:
-        size = max(1, self.options.batch_size)
+    def _read(self, ready: list[tuple[Path, str]]) -> bool:
+        """Read the files in batches; False when another watcher holds every one of them."""
+        size, read = max(1, self.options.batch_size), False
         for start in range(0, len(ready), size):
             if self.stop.is_set():
-                return
-            self._batch(ready[start : start + size])
+                return True
+            files = self.claims.take(ready[start : start + size])
+            if files:
+                with self.claims.held(files):
+                    self._batch(files)
+                read = True
+        return read
 
     def _batch(self, files: list[tuple[Path, str]]) -> None:
         try:
@@ -162,7 +169,9 @@ class Watcher:
             self._pool = None
             result = self._isolate(files)
         moves = plan_moves(result, self.layout)
-        commit_batch(self.ledger, result, moves)
+        with self.ledger.write_transaction():  # the batch and its claims' note, at once
+            commit_batch(self.ledger, result, moves)
+            self.claims.note(files, result.run_id)
         for name, place in finish_run(self.ledger, self.layout, result.run_id):
             if place is None and (signature := _signature(self.layout.inbox / name)) is not None:
                 self._stuck[name] = signature  # not read again until it changes
