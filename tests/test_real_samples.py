@@ -50,3 +50,33 @@ def test_an_invoice_dated_after_today_goes_to_review():
     record = result.records[0]
     assert record.status == "review"
     assert any("in the future" in reason for reason in record.reasons)
+
+
+TOLL = sorted((REAL / "toll").glob("*.truth.json"))
+
+
+@pytest.mark.parametrize("truth_path", TOLL, ids=lambda p: p.name.split(".")[0])
+def test_every_toll_invoice_is_ready_with_its_vehicle_and_dates(truth_path):
+    """Legacy 增值税电子普通发票（通行费） and 数电 通行费: every field of the truth, plate, vehicle type
+    and travel dates kept on the item, and `ready`."""
+    truth = load_truth(truth_path)
+    result = process_file(truth_path.parent / truth["file"], truth["file"])
+    assert result.error is None
+    [record] = result.records
+    expected = truth["invoices"][0]["invoice"]
+    skip = {u["field"].removeprefix("invoices[0].invoice.") for u in truth["uncertain"]}
+    scores = score_invoice(record.to_json_dict()["invoice"], expected, skip)
+    assert [f for f, ok in scores.items() if not ok] == []
+    assert record.status == "ready", record.reasons
+    item = record.to_json_dict()["invoice"]["items"][0]
+    assert item["plate"] and item["vehicle_type"] and item["period_start"] and item["period_end"]
+    assert record.invoice.kind in ("vat_electronic_toll", "digital_toll")
+
+
+def test_a_toll_tax_printed_as_asterisks_is_null_never_zero():
+    """数电 toll invoices print rate and tax as ***: not disclosed, so no number is made up."""
+    truth_path = REAL / "toll" / "mh-sd-toll-26377000000217799582.truth.json"
+    record = process_file(truth_path.with_name("mh-sd-toll-26377000000217799582.pdf"), "t.pdf").records[0]
+    assert record.invoice.tax is None and record.invoice.items[0].tax is None
+    assert record.invoice.items[0].tax_rate == "***"
+    assert any(c.rule == "amount_plus_tax" and c.ok for c in record.checks)
