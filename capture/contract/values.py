@@ -107,8 +107,6 @@ def rate(value: str | None) -> str | None:
     for word in NO_TAX_RATES:
         if word in clean:
             return word
-    if clean in UNDISCLOSED_RATES:
-        return "***"
     percent = clean.endswith("%")
     parsed = parse_decimal(clean.rstrip("%"))
     if parsed is None:
