@@ -16,6 +16,7 @@ from capture.contract.money import parse_decimal, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 from capture.contract.values import NO_TAX_RATES, UNDISCLOSED_RATES
+from capture.verify.deduction import difference_tax, is_difference_taxed
 from capture.verify.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 
 DIGITAL_KINDS = {"digital_special", "digital_normal", "digital_toll", "digital_railway", "digital_air"}
@@ -177,8 +178,11 @@ def date_valid(invoice: Invoice, witnesses: Witnesses) -> list[Check]:
 
 
 def tax_undisclosed(invoice: Invoice) -> bool:
-    """Every line prints its rate and tax as ***: the invoice discloses no tax (toll invoices)."""
-    return bool(invoice.items) and all(item.tax_rate in UNDISCLOSED_RATES for item in invoice.items)
+    """No line prints a tax: each prints its rate as *** (toll invoices), or is 免税/不征税 with its
+    tax printed as ***. The invoice then prints no 合计税额 either (*** there): null, not a number."""
+    return bool(invoice.items) and all(
+        item.tax_rate in UNDISCLOSED_RATES or (item.tax_rate in NO_TAX_RATES and item.tax is None) for item in invoice.items
+    )
 
 
 def _money(value: str | None) -> Decimal | None:
@@ -209,7 +213,7 @@ def amount_plus_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
     amount, tax, total = _money(invoice.amount), _money(invoice.tax), _money(invoice.total)
     if tax is None and tax_undisclosed(invoice) and amount is not None and total is not None:
         ok = amount == total
-        message = f"税额未披露(***): 金额 {amount} " + ("= 价税合计" if ok else f"≠ 价税合计 {total}") + " (tax not disclosed)"
+        message = f"发票未列税额(***)：金额 {amount} " + ("= 价税合计" if ok else f"≠ 价税合计 {total}") + " (no tax printed: amount = total)"
         return [_check("amount_plus_tax", "total", ok, message)]
     if amount is None or tax is None or total is None:
         return []
@@ -220,7 +224,10 @@ def amount_plus_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
 
 def line_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
     """Per line |amount × rate − tax| ≤ 0.06, and over the invoice ≤ 1.27 (the issuing software's
-    tolerances); 免税/不征税 lines carry no tax."""
+    tolerances); 免税/不征税 lines carry no tax. A 差额征税 invoice is taxed on the difference
+    (capture/verify/deduction.py)."""
+    if is_difference_taxed(invoice):
+        return difference_tax(invoice)
     checks = []
     expected_total = Decimal(0)
     for index, item in enumerate(invoice.items):
