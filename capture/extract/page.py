@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
+from capture.extract.document import read_document
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
     Found,
@@ -103,6 +104,7 @@ def extract_page(page: Page) -> Draft:
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
     read_toll(draft)
+    read_document(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
         draft.doubts += shared_glyph_doubts(draft)
     return draft
