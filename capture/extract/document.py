@@ -22,18 +22,19 @@ TRAVEL_TITLES = [
 ]
 #: A VAT invoice's own words: a page that prints them is not one of the documents below.
 VAT_WORDS = re.compile(r"增值税|电子发票[（(]")
-#: Documents that are not VAT invoices: what they print, and what the accountant reads.
+#: Documents that are not VAT invoices: what they print, and what the accountant reads; the
+#: first that matches names the page (a taxi receipt says 机打发票 too, a 机打发票 报销凭证).
 NOT_VAT = [
-    (re.compile(r"医疗.{0,8}收费票据|财政.{0,6}票据|门诊收费|住院收费|非税收入"),
+    (re.compile(r"医疗.{0,8}收费票据|财政.{0,6}票据|门诊收费|住院收费|非税收入|票据代码|票据号码|医保(?:类型|统筹|编号)"),
      "医疗收费票据（财政票据），不是增值税发票 (a medical receipt (财政票据), not a VAT invoice)"),
     (re.compile(r"航空运输电子客票行程单|ITINERARY|E-TICKET|电子客票号码"),
      "纸质航空运输电子客票行程单，不是增值税发票 (a paper air itinerary, not a VAT invoice)"),
-    (re.compile(r"中国铁路|12306|限乘当日当次车|[一二]等座|硬[座卧]|软卧|报销凭证|检票[:：]"),
-     "火车票，不是增值税发票 (a railway ticket, not a VAT invoice)"),
     (re.compile(r"出租汽车|出租车|TAXI", re.IGNORECASE),
      "出租车发票，不是增值税发票 (a taxi receipt, not a VAT invoice)"),
     (re.compile(r"机打发票|通用机打|客运.{0,6}发票|汽车客票|定额发票|手工发票"),
      "机打发票，不是增值税发票 (a machine-printed 机打发票, not a VAT invoice)"),
+    (re.compile(r"中国铁路|12306|限乘当日当次车|[一二]等座|硬[座卧]|软卧|报销凭证|检票[:：]"),
+     "火车票，不是增值税发票 (a railway ticket, not a VAT invoice)"),
 ]
 #: Signs of an invoice on a page whose title, number and QR could not be read.
 INVOICE_SIGNS = [
@@ -41,6 +42,7 @@ INVOICE_SIGNS = [
     (re.compile(r"发票专用章|监制"), "发票专用章"),
     (re.compile(r"(?<!\d)\d{20}(?!\d)"), "20位发票号码"),
     (re.compile(r"发\s*票|统一发票"), "“发票”字样"),
+    (re.compile(r"价\s*税\s*合\s*计"), "价税合计栏"),
 ]
 
 
