@@ -80,3 +80,37 @@ def test_a_toll_tax_printed_as_asterisks_is_null_never_zero():
     assert record.invoice.tax is None and record.invoice.items[0].tax is None
     assert record.invoice.items[0].tax_rate == "***"
     assert any(c.rule == "amount_plus_tax" and c.ok for c in record.checks)
+
+
+CORPUS = sorted((REAL / "corpus").glob("*.truth.json"))
+KEYS = ["kind", "code", "number", "date", "check_code", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id", "amount", "tax", "total"]
+
+
+def _read_against_truth(truth_path):
+    truth = load_truth(truth_path)
+    result = process_file(truth_path.parent / truth["file"], truth["file"])
+    assert result.error is None
+    [record] = result.records
+    skip = {u["field"].removeprefix("invoices[0].invoice.") for u in truth["uncertain"]}
+    scores = score_invoice(record.to_json_dict()["invoice"], truth["invoices"][0]["invoice"], skip)
+    return record, [f for f, ok in scores.items() if not ok]
+
+
+@pytest.fixture(scope="module")
+def corpus_reads():
+    return {path.name: _read_against_truth(path) for path in CORPUS}
+
+
+@pytest.mark.parametrize("name", [p.name for p in CORPUS])
+def test_every_labelled_corpus_invoice_reads_its_key_fields_and_ready_means_right(name, corpus_reads):
+    """The real corpus's text-layer PDFs and OFDs: every key field exact; a `ready` record has
+    no wrong field at all."""
+    record, wrong = corpus_reads[name]
+    assert [f for f in wrong if f in KEYS] == []
+    assert record.status != "ready" or wrong == [], wrong
+
+
+def test_nine_in_ten_labelled_corpus_invoices_go_out_ready(corpus_reads):
+    statuses = [record.status for record, _ in corpus_reads.values()]
+    assert len(statuses) >= 30 and statuses.count("ready") / len(statuses) >= 0.9
+    assert "rejected" not in statuses

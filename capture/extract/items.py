@@ -71,7 +71,8 @@ class Columns:
     rules: tuple[float, ...] = ()
 
     def _present(self) -> list[str]:
-        return [c for c in COLUMNS if c in self.spans]
+        """The columns in the order the header prints them (a 旅客运输 table prints 单价 before 数量)."""
+        return sorted((c for c in COLUMNS if c in self.spans), key=lambda c: (c != "name", self.spans[c][0]))
 
     def ruled_edge(self, column: str) -> float | None:
         """The rule printed between a column's header and the header before it: the left edge
