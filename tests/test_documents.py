@@ -65,3 +65,21 @@ def test_the_travel_e_invoice_titles_give_their_kinds():
     air = record_of(["电子发票（航空运输电子客票行程单）", "发票号码：25119110001000123457"])
     assert (railway.invoice.kind, air.invoice.kind) == ("digital_railway", "digital_air")
     assert railway.status == air.status == "review"
+
+
+def test_the_seals_tax_id_read_in_remarks_is_no_remark():
+    """shot-sz-dzpp-37620761.png: the seller's 发票专用章 over the empty 备注 box prints its tax ID."""
+    from capture.contract.draft import Draft, empty_invoice
+    from capture.extract.finish import drop_seal_text
+
+    def remarks_after(remarks: str, kind: str = "image") -> str | None:
+        draft = Draft(invoice=empty_invoice(), source_kind=kind)
+        draft.invoice["seller"]["tax_id"] = "91440300192478382J"
+        draft.invoice["remarks"] = remarks
+        drop_seal_text(draft)
+        return draft.invoice["remarks"]
+
+    assert remarks_after("91440300192478382J") is None
+    assert remarks_after("91440300192478382J 发票专用章") is None
+    assert remarks_after("订单号:133827598162 91440300192478382J") == "订单号:133827598162 91440300192478382J"
+    assert remarks_after("91440300192478382J", "pdf_text") == "91440300192478382J"  # a text layer prints no seal

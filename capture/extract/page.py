@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
-from capture.extract.document import read_document
+from capture.extract.finish import finish_draft
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
     Found,
@@ -29,7 +29,6 @@ from capture.extract.lines import (
 )
 from capture.extract.overlaps import shared_glyph_doubts
 from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
-from capture.extract.toll import read_toll
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
@@ -103,8 +102,7 @@ def extract_page(page: Page) -> Draft:
     read_totals(lines, table_end, columns, draft)
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
-    read_toll(draft)
-    read_document(lines, draft)
+    finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
         draft.doubts += shared_glyph_doubts(draft)
     return draft
