@@ -82,7 +82,8 @@ def test_a_toll_tax_printed_as_asterisks_is_null_never_zero():
     assert any(c.rule == "amount_plus_tax" and c.ok for c in record.checks)
 
 
-CORPUS = sorted((REAL / "corpus").glob("*.truth.json"))
+#: Text-layer PDFs and OFDs of the real corpus, and the screenshots/renders read by OCR.
+CORPUS = sorted([*(REAL / "corpus").glob("*.truth.json"), *(REAL / "corpus_images").glob("*.truth.json")])
 KEYS = ["kind", "code", "number", "date", "check_code", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id", "amount", "tax", "total"]
 
 
@@ -103,8 +104,8 @@ def corpus_reads():
 
 @pytest.mark.parametrize("name", [p.name for p in CORPUS])
 def test_every_labelled_corpus_invoice_reads_its_key_fields_and_ready_means_right(name, corpus_reads):
-    """The real corpus's text-layer PDFs and OFDs: every key field exact; a `ready` record has
-    no wrong field at all."""
+    """The real corpus's text-layer PDFs, OFDs and screenshots: every key field exact; a `ready`
+    record has no wrong field at all."""
     record, wrong = corpus_reads[name]
     assert [f for f in wrong if f in KEYS] == []
     assert record.status != "ready" or wrong == [], wrong
