@@ -1,7 +1,9 @@
 """The one place a record's status is set: `ready`, `review`, `duplicate` or `rejected`, with the
 reasons a person reads.
 
-- a page that is no invoice: `rejected`;
+- a page that is no invoice: `rejected`, naming what it is when it is another document (a
+  railway ticket, a taxi receipt, a 财政票据: capture/extract/document.py); a page with an
+  invoice's signs but no title, number or QR read: `review`, never `rejected`;
 - an invoice with a failed error check (capture/verify/): `review`, each failure a reason;
 - the duplicate rules (capture/register/dedupe.py): `duplicate`, or `review` for a conflict or a
   near match, naming what it duplicates;
@@ -52,6 +54,15 @@ def is_invoice(draft: Draft) -> bool:
     return bool(draft.invoice["kind"] or draft.invoice["number"] or draft.qr or draft.is_list_page)
 
 
+def looks_like_an_invoice(draft: Draft) -> str:
+    """The reason a page with an invoice's signs, but no title, number or QR read, waits for a person."""
+    signs = "、".join(draft.invoice_signs)
+    return (
+        f"看起来是发票（有{signs}），但未能读出发票标题、号码或二维码：请对照原件 "
+        f"(looks like an invoice, but no title, number or QR code could be read: check it against the paper)"
+    )
+
+
 def record_id(sha256: str, page: int) -> str:
     """Stable id: the same file and page give the same id."""
     return f"{sha256[:16]}-p{page}"
@@ -66,12 +77,15 @@ def build_record(draft: Draft, file: str, sha256: str, today: dt.date | None = N
     """The record of one invoice draft: verified, and `ready` when no error check fails."""
     page = draft.pages[0] if draft.pages else 1
     source = Source(file=file, sha256=sha256, page=page, kind=draft.source_kind)
-    if not is_invoice(draft):
+    if draft.not_vat or not (is_invoice(draft) or draft.invoice_signs):
         return Record(
-            id=record_id(sha256, page), source=source, invoice=Invoice(), status="rejected", reasons=[NOT_AN_INVOICE]
+            id=record_id(sha256, page), source=source, invoice=Invoice(), status="rejected",
+            reasons=[draft.not_vat or NOT_AN_INVOICE],
         )
     invoice, checks = verify_draft(draft, today)
     reasons = failures(checks)
+    if not is_invoice(draft):  # never reject an invoice: its signs send it to a person
+        reasons = [looks_like_an_invoice(draft), *reasons]
     return Record(
         id=record_id(sha256, page),
         source=source,

@@ -25,6 +25,8 @@ class Draft:
     has_totals: bool = False
     notes: list[str] = field(default_factory=list)
     doubts: list[tuple[str, str]] = field(default_factory=list)  # (field, why) of a scan's layout guesses
+    not_vat: str | None = None  # what the page is when it is a document other than a VAT invoice
+    invoice_signs: list[str] = field(default_factory=list)  # an invoice's signs found on the page
 
     def put(self, name: str, value: str | None, tokens: list[Token]) -> None:
         """Set a field by dotted name with the confidence of the tokens it came from."""

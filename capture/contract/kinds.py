@@ -30,6 +30,11 @@ KINDS: tuple[Kind, ...] = (
     Kind("vat_normal", "增值税普通发票", "normal VAT invoice (paper)", "04", "04"),
     Kind("vat_electronic_special", "增值税电子专用发票", "electronic special VAT invoice", "08", "20"),
     Kind("vat_electronic_normal", "增值税电子普通发票", "electronic normal VAT invoice", "10", "10"),
+    Kind("vat_electronic_toll", "增值税电子普通发票（通行费）", "electronic normal VAT invoice (toll)", "14", "10"),
+    # 数电 toll invoices are 数电票（普通发票） with the 特定业务 通行费: the platform lists them as 82
+    Kind("digital_toll", "数电票（普通发票·通行费）", "fully digital e-invoice (toll)", "82", "32"),
+    Kind("digital_railway", "电子发票（铁路电子客票）", "e-invoice (railway e-ticket)", "51", None),
+    Kind("digital_air", "电子发票（航空运输电子客票行程单）", "e-invoice (air e-ticket itinerary)", "61", None),
     Kind("other", "其他发票", "other invoice", None, None),
 )
 BY_KIND = {k.kind: k for k in KINDS}

@@ -9,7 +9,15 @@ import json
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 SCHEMA_ID = "capture.record/1"
 
@@ -20,6 +28,10 @@ InvoiceKind = Literal[
     "vat_normal",
     "vat_electronic_special",
     "vat_electronic_normal",
+    "vat_electronic_toll",
+    "digital_toll",
+    "digital_railway",
+    "digital_air",
     "other",
 ]
 SourceKind = Literal["pdf_text", "pdf_scan", "image", "ofd", "xml"]
@@ -36,9 +48,13 @@ Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1060.00"]), A
 Number = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["33.3495145631068"])]
 TaxRate = Annotated[
     str,
-    Field(pattern=r"^(0|0\.\d{1,2}|免税|不征税)$", examples=["0.13", "免税"]),
+    Field(pattern=r"^(0|0\.\d{1,2}|免税|不征税|\*{1,3})$", examples=["0.13", "免税", "***"]),
 ]
 Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2024-05-14"])]
+
+
+#: The item fields only a toll invoice (通行费) prints: 车牌号, 类型, 通行日期起, 通行日期止.
+TOLL_ITEM_FIELDS = ("plate", "vehicle_type", "period_start", "period_end")
 
 
 class _Model(BaseModel):
@@ -63,8 +79,21 @@ class Item(_Model):
     quantity: Number | None = None
     unit_price: Number | None = None
     amount: Money | None = Field(None, description="金额, tax exclusive")
-    tax_rate: TaxRate | None = None
+    tax_rate: TaxRate | None = Field(None, description="税率; *** where the invoice does not disclose it (tax is then null)")
     tax: Money | None = None
+    plate: str | None = Field(None, description="车牌号 (toll invoices only)")
+    vehicle_type: str | None = Field(None, description="车辆类型 / 类型 (toll invoices only)")
+    period_start: Date | None = Field(None, description="通行日期起 (toll invoices only)")
+    period_end: Date | None = Field(None, description="通行日期止 (toll invoices only)")
+
+    @model_serializer(mode="wrap")
+    def _without_unprinted_toll_fields(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict:
+        """The toll fields appear only on the items of invoices that print them."""
+        data = handler(self)
+        for name in TOLL_ITEM_FIELDS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class Invoice(_Model):

@@ -17,6 +17,8 @@ _DATE = re.compile(r"(\d{4})\s*[年\-/.]?\s*(\d{1,2})\s*[月\-/.]?\s*(\d{1,2})")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _CENT = Decimal("0.01")
 NO_TAX_RATES = ("免税", "不征税")
+#: A rate printed as asterisks: not disclosed (toll invoices, some 普票); the tax is then null.
+UNDISCLOSED_RATES = ("***", "**", "*")
 
 #: A raw text -> a field value in the record's conventions (None when empty or unreadable).
 Normaliser = Callable[[str | None], str | None]

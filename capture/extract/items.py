@@ -15,8 +15,11 @@ from decimal import Decimal
 from capture.contract.money import parse_decimal, parse_money
 from capture.contract.tokens import Token
 from capture.extract.lines import Line, joined_text, spaced
+from capture.extract.toll import TOLL_COLUMNS, TOLL_HEADERS, toll_date
 
-COLUMNS = ["name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
+COLUMNS = ["name", *TOLL_COLUMNS, "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
+#: Columns whose cells are text, placed by their left edge.
+TEXT_COLUMNS = ("name", "spec", "unit", "plate", "vehicle_type")
 
 
 def _header_label(label: str) -> str:
@@ -26,6 +29,7 @@ def _header_label(label: str) -> str:
 
 
 _HEADER_LABELS = {
+    **{column: _header_label(label) for column, label in TOLL_HEADERS.items()},
     "spec": _header_label("规格型号"),
     "unit": _header_label("单位"),
     "quantity": _header_label("数量"),
@@ -67,7 +71,8 @@ class Columns:
     rules: tuple[float, ...] = ()
 
     def _present(self) -> list[str]:
-        return [c for c in COLUMNS if c in self.spans]
+        """The columns in the order the header prints them (a 旅客运输 table prints 单价 before 数量)."""
+        return sorted((c for c in COLUMNS if c in self.spans), key=lambda c: (c != "name", self.spans[c][0]))
 
     def ruled_edge(self, column: str) -> float | None:
         """The rule printed between a column's header and the header before it: the left edge
@@ -115,7 +120,7 @@ class Columns:
         column = text_columns[-1] if text_columns else present[0]
         if column in ("name", "spec") or not _is_number_like(token.text):
             return column
-        numeric = [c for c in present if c not in ("name", "spec", "unit")]
+        numeric = [c for c in present if c not in TEXT_COLUMNS]
         return min(numeric, key=lambda c: abs(self.spans[c][1] - token.x1)) if numeric else column
 
 
@@ -238,7 +243,7 @@ def _is_sequence(token: Token, columns: Columns) -> bool:
 
 def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
     """The token that prints the tax rate, nearest the rate header."""
-    candidates = [t for t in tokens if parse_rate(t.text) is not None and columns.of(t) != "name"]
+    candidates = [t for t in tokens if parse_rate(t.text) not in (None, "***") and columns.of(t) != "name"]
     if not candidates or "tax_rate" not in columns.spans:
         return None
     left, right = columns.spans["tax_rate"]
@@ -300,7 +305,7 @@ def _join(head: str | None, tail: str) -> str | None:
 
 
 def _fill_text(item: dict, row: RowCells, append: bool = False) -> None:
-    for column in ("spec", "unit"):
+    for column in ("spec", "unit", "plate", "vehicle_type"):
         text = row.text(column)
         if text:
             item[column] = _join(item[column], text) if append else text
@@ -317,6 +322,8 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
     if amount is not None and len(glued) == 1 and (pair := unglue_quantity_price(glued[0], amount)):
         item["quantity"], item["unit_price"] = pair
     item["amount"] = str(amount)
+    for column in ("period_start", "period_end"):
+        item[column] = toll_date(row.text(column)) or item[column]
     item["tax_rate"] = parse_rate(row.text("tax_rate"))
     tax = parse_money(row.text("tax"))
     item["tax"] = str(tax) if tax is not None else None
@@ -351,10 +358,12 @@ def unglue_quantity_price(text: str, amount: Decimal) -> tuple[str, str] | None:
 
 
 def parse_rate(text: str) -> str | None:
-    """13% -> "0.13"; 免税 and 不征税 stay as printed."""
+    """13% -> "0.13"; 免税, 不征税 and *** (not disclosed) stay as printed."""
     text = text.replace(" ", "")
     if not text:
         return None
+    if re.fullmatch(r"\*{1,3}", text):
+        return "***"
     if "免税" in text:
         return "免税"
     if "不征税" in text:

@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
-from capture.extract.items import (
-    HEADER,
-    Columns,
-    find_columns,
-    read_items,
-)
+from capture.extract.finish import finish_draft
+from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
     Found,
     Line,
@@ -106,6 +102,7 @@ def extract_page(page: Page) -> Draft:
     read_totals(lines, table_end, columns, draft)
     read_people(lines, draft)
     read_remarks(lines, page.tokens, draft)
+    finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
         draft.doubts += shared_glyph_doubts(draft)
     return draft

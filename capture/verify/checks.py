@@ -16,12 +16,15 @@ from capture.contract.money import parse_decimal, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 from capture.contract.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
-from capture.contract.values import NO_TAX_RATES
+from capture.contract.values import NO_TAX_RATES, UNDISCLOSED_RATES
+from capture.verify.deduction import difference_tax, is_difference_taxed
 
-DIGITAL_KINDS = {"digital_special", "digital_normal"}
-LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal"}
+DIGITAL_KINDS = {"digital_special", "digital_normal", "digital_toll", "digital_railway", "digital_air"}
+LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal", "vat_electronic_toll"}
 SPECIAL_KINDS = {"digital_special", "vat_special", "vat_electronic_special"}
-CHECK_CODE_KINDS = {"vat_normal", "vat_electronic_normal", "vat_electronic_special"}
+CHECK_CODE_KINDS = {"vat_normal", "vat_electronic_normal", "vat_electronic_special", "vat_electronic_toll"}
+#: Kinds whose QR code carries the type of the family they belong to (a toll e-invoice's QR says 10).
+QR_FAMILY = {"vat_electronic_toll": "vat_electronic_normal", "digital_toll": "digital_normal"}
 RATES = {Decimal(r) for r in ("0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0", "0.17", "0.16", "0.11", "0.10")}
 LINE_TAX_TOLERANCE = Decimal("0.06")
 INVOICE_TAX_TOLERANCE = Decimal("1.27")
@@ -45,7 +48,9 @@ def _check(rule: str, field_name: str, ok: bool, message: str, severity: str = "
 
 def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
     """Every field this kind of invoice prints was read."""
-    needed = ["kind", "number", "date", "buyer.name", "seller.name", "seller.tax_id", "amount", "tax", "total", "total_in_words"]
+    needed = ["kind", "number", "date", "buyer.name", "seller.name", "seller.tax_id", "amount", "total", "total_in_words"]
+    if not tax_undisclosed(invoice):
+        needed.insert(7, "tax")
     if invoice.kind in LEGACY_KINDS:
         needed.append("code")
     if invoice.kind in CHECK_CODE_KINDS:
@@ -59,6 +64,11 @@ def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
     ]
     if not invoice.items:
         checks.append(_check("field_present", "items", False, "no line items could be read"))
+    checks += [
+        _check("field_present", f"items[{index}].amount", False, f"第{index + 1}行金额未能读出 (line {index + 1} amount could not be read)")
+        for index, item in enumerate(invoice.items)
+        if item.amount is None
+    ]
     return checks or [_check("field_present", "*", True, "all fields this invoice type prints were read")]
 
 
@@ -107,12 +117,12 @@ def number_format(invoice: Invoice, _: Witnesses) -> list[Check]:
 
 
 #: The last two digits of a 12-digit 发票代码 that name an electronic invoice type.
-ELECTRONIC_CODE_SUFFIX = {"11": "vat_electronic_normal", "13": "vat_electronic_special"}
+ELECTRONIC_CODE_SUFFIX = {"11": "vat_electronic_normal", "12": "vat_electronic_toll", "13": "vat_electronic_special"}
 
 
 def code_matches_kind(invoice: Invoice, _: Witnesses) -> list[Check]:
-    """The 发票代码 agrees with the type in the title: codes of 电子普票 end in 11 and of 电子专票
-    in 13; 10-digit codes belong to paper invoices."""
+    """The 发票代码 agrees with the type in the title: codes of 电子普票 end in 11, of 电子普票
+    (通行费) in 12 and of 电子专票 in 13; 10-digit codes belong to paper invoices."""
     code, kind = invoice.code, invoice.kind
     if code is None or kind not in LEGACY_KINDS or not code.isdigit():
         return []
@@ -144,7 +154,7 @@ def rate_in_period(invoice: Invoice, _: Witnesses) -> list[Check]:
         return []
     checks = []
     for index, item in enumerate(invoice.items):
-        if item.tax_rate in (None, *NO_TAX_RATES):
+        if item.tax_rate in (None, *NO_TAX_RATES, *UNDISCLOSED_RATES):
             continue
         period = RATE_PERIODS.get(Decimal(item.tax_rate))
         if period and not period[0] <= date <= period[1]:
@@ -165,6 +175,14 @@ def date_valid(invoice: Invoice, witnesses: Witnesses) -> list[Check]:
     if date < EARLIEST_DATE:
         return [_check("date_valid", "date", False, f"{label('date')} {invoice.date} is implausibly old")]
     return [_check("date_valid", "date", True, f"{label('date')} {invoice.date} is a real past date")]
+
+
+def tax_undisclosed(invoice: Invoice) -> bool:
+    """No line prints a tax: each prints its rate as *** (toll invoices), or is 免税/不征税 with its
+    tax printed as ***. The invoice then prints no 合计税额 either (*** there): null, not a number."""
+    return bool(invoice.items) and all(
+        item.tax_rate in UNDISCLOSED_RATES or (item.tax_rate in NO_TAX_RATES and item.tax is None) for item in invoice.items
+    )
 
 
 def _money(value: str | None) -> Decimal | None:
@@ -193,6 +211,10 @@ def items_sum(invoice: Invoice, _: Witnesses) -> list[Check]:
 def amount_plus_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
     """合计金额 + 合计税额 = 价税合计, exact to the cent."""
     amount, tax, total = _money(invoice.amount), _money(invoice.tax), _money(invoice.total)
+    if tax is None and tax_undisclosed(invoice) and amount is not None and total is not None:
+        ok = amount == total
+        message = f"发票未列税额(***)：金额 {amount} " + ("= 价税合计" if ok else f"≠ 价税合计 {total}") + " (no tax printed: amount = total)"
+        return [_check("amount_plus_tax", "total", ok, message)]
     if amount is None or tax is None or total is None:
         return []
     ok = amount + tax == total
@@ -202,12 +224,19 @@ def amount_plus_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
 
 def line_tax(invoice: Invoice, _: Witnesses) -> list[Check]:
     """Per line |amount × rate − tax| ≤ 0.06, and over the invoice ≤ 1.27 (the issuing software's
-    tolerances); 免税/不征税 lines carry no tax."""
+    tolerances); 免税/不征税 lines carry no tax. A 差额征税 invoice is taxed on the difference
+    (capture/verify/deduction.py)."""
+    if is_difference_taxed(invoice):
+        return difference_tax(invoice)
     checks = []
     expected_total = Decimal(0)
     for index, item in enumerate(invoice.items):
         amount, tax = _money(item.amount), _money(item.tax)
         if amount is None or item.tax_rate is None:
+            continue
+        if item.tax_rate in UNDISCLOSED_RATES:
+            if tax is not None:
+                checks.append(_check("line_tax", f"items[{index}].tax", False, f"第{index + 1}行税率未披露(***)，却读出税额 {tax}"))
             continue
         if item.tax_rate in NO_TAX_RATES:
             ok = tax in (None, Decimal(0))
@@ -300,7 +329,7 @@ def kind_consistent(invoice: Invoice, witnesses: Witnesses) -> list[Check]:
     if invoice.kind is None or not witnesses.qr or witnesses.qr[0].kind is None:
         return []
     witnessed = witnesses.qr[0].kind
-    ok = witnessed == invoice.kind
+    ok = witnessed == QR_FAMILY.get(invoice.kind, invoice.kind)
     message = f"invoice type {invoice.kind} " + ("agrees with the QR code" if ok else f"disagrees with the QR code ({witnessed})")
     return [_check("kind_consistent", "kind", ok, message)]
 
