@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from capture import decide
 from capture.register.desk import ReviewStore
+from capture.register.exports import find_batch
 from capture.review.app import create_app
 from capture.review.export import export_pending
 from tests.review_support import MISREAD_TAX_ID, TRUE_TAX_ID, misread, prepare
@@ -90,6 +91,9 @@ def test_a_fix_is_accepted_once_and_exported_exactly_once(desk, tmp_path):
     assert [r["id"] for r in first["records"]] == [record.id]
     assert first["records"][0]["invoice"]["seller"]["tax_id"] == TRUE_TAX_ID
     assert json.loads((tmp_path / "second.json").read_text(encoding="utf-8"))["records"] == []
+    with ReviewStore(prepared.store) as book:  # the desk's batch can be written again by its id
+        again = find_batch(book.ledger, first["run_id"])
+    assert again is not None and [r["id"] for r in again.ready] == [record.id]
 
 
 def test_a_fix_that_breaks_a_check_is_refused_with_the_reason(desk):

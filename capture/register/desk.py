@@ -16,6 +16,7 @@ from functools import reduce
 from pathlib import Path
 
 from capture.contract.record import Record
+from capture.register.exports import export_accepted
 from capture.register.store import EMITTED_COLUMNS, Ledger, emitted_values, utc_now
 
 #: The fields the desk shows beside a conflicting register row or record (register columns: `.` -> `_`).
@@ -243,24 +244,7 @@ class ReviewStore:
 
     # exporting -------------------------------------------------------------------------------
 
-    def export_accepted(self, write: Callable[[list[dict]], None], export_file: str) -> int:
-        """Run `write` on the accepted, not yet exported records (oldest decision first) and mark
-        them exported to `export_file`, in one transaction: when `write` fails nothing is marked,
-        so each record goes out exactly once. Returns how many went out."""
-        self.db.execute("BEGIN IMMEDIATE")  # no decision slips in between reading and marking
-        try:
-            rows = self.db.execute(
-                "SELECT x.record_id, e.record FROM review_exports x JOIN emitted e ON e.record_id = x.record_id "
-                "WHERE x.exported_at IS NULL AND e.status = 'ready' ORDER BY x.decision_id"
-            ).fetchall()
-            records = [json.loads(text) for _, text in rows]
-            write(records)
-            self.db.executemany(
-                "UPDATE review_exports SET exported_at = ?, export_file = ? WHERE record_id = ?",
-                [(utc_now(), export_file, record_id) for record_id, _ in rows],
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return len(records)
+    def export_accepted(self, write: Callable[[list[dict]], None], export_file: str, batch_id: str) -> int:
+        """Run `write` on the accepted, not yet exported records and mark them exported in batch
+        `batch_id`, in one transaction (register/exports.py): each goes out exactly once."""
+        return export_accepted(self.ledger, write, batch_id, export_file)

@@ -15,4 +15,4 @@ def export_pending(store: ReviewStore, out: Path) -> int:
     """Write the accepted, not yet exported records to `out`; returns how many went out. With
     none pending an empty batch is written (so an importer sees the run happened)."""
     batch_id = new_batch_id("review-")
-    return store.export_accepted(lambda records: write_import(out, batch_id, records), str(out))
+    return store.export_accepted(lambda records: write_import(out, batch_id, records), str(out), batch_id)

@@ -4,6 +4,9 @@ missing file is an error, not a download."""
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +90,8 @@ class RapidEngine:
                 **engine,
             }
         )
+        #: Seconds this engine spent detecting and recognising, for benchmarks/ocr.py.
+        self.spent: Counter[str] = Counter()
         self._fast = None
         fast_files = {f.role: f for f in fast_models()} if fast else {}
         if all(role in fast_files and fast_files[role].present for role in ("rec_fast", "dict_fast")):
@@ -105,7 +110,9 @@ class RapidEngine:
 
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one line image as it is (no detection) with the full model: its text and score."""
+        started = time.perf_counter()
         [(text, score)] = _recognise(self._ocr, [line])
+        self.spent["recognise"] += time.perf_counter() - started
         return text, score
 
     def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
@@ -117,11 +124,14 @@ class RapidEngine:
         a page is, at a quarter of the recognition time (the full model where no fast one is)."""
         return self._detect_and_read(image, lambda crops: _recognise(self._fast or self._ocr, crops))
 
-    def _detect_and_read(self, image: np.ndarray, read_lines) -> list[TextBox]:  # noqa: ANN001
+    def _detect_and_read(self, image: np.ndarray, read_lines: Callable[[list[np.ndarray]], list[tuple[str, float]]]) -> list[TextBox]:
+        """Lines detected on the image (at most DET_LIMIT pixels a side), read by `read_lines`;
+        lines read empty or below TEXT_SCORE are dropped."""
         from rapidocr.main import RapidOCRError
         from rapidocr.utils.process_img import map_boxes_to_original
 
         release_freed_memory()  # what the clean-up freed, before the detector's peak
+        started = time.perf_counter()
         original = self._ocr.load_img(image)
         resized, record = self._ocr.preprocess_img(original)
         try:
@@ -130,9 +140,12 @@ class RapidEngine:
             return []
         finally:
             release_freed_memory()
+            detected = time.perf_counter()
+            self.spent["detect"] += detected - started
         height, width = original.shape[:2]
         polygons = map_boxes_to_original(found.boxes, record, height, width)
         readings = read_lines(crops)
+        self.spent["recognise"] += time.perf_counter() - detected
         return [
             TextBox(tuple((float(x), float(y)) for x, y in polygon), text, score)
             for polygon, (text, score) in zip(polygons, readings, strict=True)
