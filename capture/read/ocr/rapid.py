@@ -48,7 +48,8 @@ def rapid_models() -> tuple[list[ModelFile], str | None]:
     if folder is None:
         return [], "the rapidocr package is not installed: pip install 'rapidocr==3.10.0' onnxruntime"
     files = [ModelFile(role, folder / name, (folder / name).is_file()) for role, name in WHEEL_MODELS.items()]
-    missing = [f.path.name for f in files if not f.present and f.role != "cls"]
+    missing = [f.path.name for f in files if not f.present and f.role in ("det", "rec")]
+    files += fast_models()  # optional: without them every line is read by the full model
     problem = None
     if missing:
         problem = f"the rapidocr wheel lacks {', '.join(missing)}: reinstall it with pip install --force-reinstall 'rapidocr==3.10.0'"
