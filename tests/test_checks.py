@@ -1,29 +1,11 @@
 """Each verification rule on a real invoice: clean passes, a realistic misread is caught."""
 
-import copy
-import datetime as dt
-
 import pytest
 
 from capture.contract.qr import parse_qr
 from capture.contract.record import Invoice
 from capture.verify.checks import Witnesses, run_checks
-from tests.conftest import REAL, load_truth
-
-TODAY = dt.date(2026, 11, 28)
-
-
-def sample(name: str) -> tuple[dict, Witnesses]:
-    entry = load_truth(REAL / name)["invoices"][0]
-    return copy.deepcopy(entry["invoice"]), Witnesses(qr=[parse_qr(q) for q in entry["qr"]], today=TODAY)
-
-
-def failures(data: dict, witnesses: Witnesses) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for check in run_checks(Invoice.model_validate(data), witnesses):
-        if not check.ok and check.severity == "error":
-            out.setdefault(check.field, []).append(f"{check.rule}: {check.message}")
-    return out
+from tests.checks_support import TODAY, failures, sample
 
 
 @pytest.mark.parametrize(

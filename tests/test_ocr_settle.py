@@ -4,10 +4,12 @@ nothing else (names, unproven numbers, a wrong digit)."""
 from capture.contract.qr import make_qr_payload, parse_qr
 from capture.read.ocr.settle import ProvenValues, settled
 
+#: A legacy e-invoice's QR payload, its CRC holding.
+RAW = make_qr_payload("10", "032002300211", "73037267", "1883.78", "20230116", "88821254591766094936")
+
 
 def _proven() -> ProvenValues:
-    raw = make_qr_payload("10", "032002300211", "73037267", "1883.78", "20230116", "88821254591766094936")
-    return ProvenValues.of([parse_qr(raw)])
+    return ProvenValues.of([parse_qr(RAW)])
 
 
 def test_labels_and_cipher_lines_stand_on_their_own():
@@ -35,8 +37,7 @@ def test_values_stand_where_the_qr_proves_them():
 
 
 def test_a_qr_whose_crc_fails_proves_nothing():
-    raw = make_qr_payload("10", "032002300211", "73037267", "1883.78", "20230116", "88821254591766094936")
-    fields = raw.split(",")
+    fields = RAW.split(",")
     fields[7] = "0000" if fields[7] != "0000" else "FFFF"
     assert ProvenValues.of([parse_qr(",".join(fields))]).values == frozenset()
 

@@ -1,28 +1,8 @@
 """Special VAT cases on real invoices: 差额征税, taxes not printed (***, 免税), toll kinds, items
 without 金额."""
 
-import copy
-import datetime as dt
-
-from capture.contract.qr import parse_qr
-from capture.contract.record import Invoice
-from capture.verify.checks import Witnesses, run_checks
-from tests.conftest import REAL, load_truth
-
-TODAY = dt.date(2026, 11, 28)
-
-
-def sample(path: str) -> tuple[dict, Witnesses]:
-    entry = load_truth(REAL / path)["invoices"][0]
-    return copy.deepcopy(entry["invoice"]), Witnesses(qr=[parse_qr(q) for q in entry["qr"]], today=TODAY)
-
-
-def failures(data: dict, witnesses: Witnesses) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for check in run_checks(Invoice.model_validate(data), witnesses):
-        if not check.ok and check.severity == "error":
-            out.setdefault(check.field, []).append(f"{check.rule}: {check.message}")
-    return out
+from capture.verify.checks import Witnesses
+from tests.checks_support import TODAY, failures, sample
 
 
 def difference_taxed(remarks: str | None) -> dict:

@@ -176,17 +176,22 @@ class ReviewStore:
         with self.db:
             self._log(record_id, user, action, changes, "refused", note)
 
+    def _store_decided(self, record: Record) -> bool:
+        """Write the decided record over the one in review, inside the caller's transaction;
+        False when it was no longer in `review` (decided meanwhile)."""
+        columns = ", ".join(f"{column} = ?" for column in EMITTED_COLUMNS)
+        cursor = self.db.execute(
+            f"UPDATE emitted SET {columns} WHERE record_id = ? AND status = 'review'",
+            (*emitted_values(record.to_json_dict()), record.id),
+        )
+        return cursor.rowcount == 1
+
     def decide(self, record: Record, user: str, action: str, changes: list[dict], note: str | None) -> bool:
         """Store the decided record (status ready, duplicate or rejected) and its audit row in one
         transaction; an accepted record is queued for export. False when the record was no
         longer in `review` (decided meanwhile): nothing is written then."""
-        columns = ", ".join(f"{column} = ?" for column in EMITTED_COLUMNS)
         with self.db:
-            cursor = self.db.execute(
-                f"UPDATE emitted SET {columns} WHERE record_id = ? AND status = 'review'",
-                (*emitted_values(record.to_json_dict()), record.id),
-            )
-            if cursor.rowcount != 1:
+            if not self._store_decided(record):
                 return False
             decision_id = self._log(record.id, user, action, changes, record.status, note)
             if record.status == "ready":
@@ -202,13 +207,8 @@ class ReviewStore:
         `register_corrections` and the decision in the audit trail, in one transaction; nothing
         is queued for export. False when the record was decided meanwhile."""
         source, _, line = (record.duplicate_of or "").removeprefix("register:").rpartition(":")
-        columns = ", ".join(f"{column} = ?" for column in EMITTED_COLUMNS)
         with self.db:
-            cursor = self.db.execute(
-                f"UPDATE emitted SET {columns} WHERE record_id = ? AND status = 'review'",
-                (*emitted_values(record.to_json_dict()), record.id),
-            )
-            if cursor.rowcount != 1:
+            if not self._store_decided(record):
                 return False
             key = self.db.execute("SELECT key FROM register WHERE source = ? AND line = ?", (source, int(line))).fetchone()
             if key is None:
