@@ -311,10 +311,7 @@ def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
     records.jsonl, import.json and report.json written (each atomically) from the store, and the
     run marked finished. A crash between is finished by `write_unwritten_outputs` on the next start."""
     with ledger.write_transaction():
-        _drop_stored_meanwhile(result, ledger)
-        if not result.decided:
-            decide_batch(result.records, ledger)
-            result.decided = True
+        settle_batch(result, ledger)
         rows = [record.to_json_dict() for record in result.records]
         report = result.report()
         journal.commit_run(ledger, result.run_id, rows, result.done_files(), report, out=out.absolute())
@@ -322,13 +319,20 @@ def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
     return report
 
 
-def _drop_stored_meanwhile(result: BatchResult, ledger: Ledger) -> None:
-    """Files whose sha256 a concurrent run stored since this batch began count as skipped."""
+def settle_batch(result: BatchResult, ledger: Ledger, *, skip_stored: bool = True) -> None:
+    """Inside the store's write transaction, just before the batch is stored: drop the files
+    another process stored since this batch began (with `skip_stored` they count as skipped; a
+    watcher leaves them out, as the watcher that stored them moves them), then make the
+    batch-wide decisions against the store as it is now, so no invoice is imported twice."""
     stored = {f.file for f in result.files if f.sha256 not in (None, EMPTY_SHA256) and ledger.is_processed(f.sha256)}
     if stored:
         result.files = [f for f in result.files if f.file not in stored]
         result.records = [r for r in result.records if r.source.file not in {shown_name(name) for name in stored}]
-        result.skipped += sorted(stored)
+        if skip_stored:
+            result.skipped += sorted(stored)
+    if not result.decided:
+        decide_batch(result.records, ledger)
+        result.decided = True
 
 
 def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.pipeline import run_batch, write_outputs, write_unwritten_outputs
+from capture.pipeline import run_batch, settle_batch, write_outputs, write_unwritten_outputs
 from capture.register.store import Ledger
 from fixtures.generate import generate
 from tests.conftest import ROOT
@@ -267,3 +267,22 @@ def test_store_failures_are_said_as_a_person_reads_them(tmp_path):
     done = subprocess.run(_capture("ledger", "stats", "--store", str(tmp_path / "not a store.db")), cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("error:"), done.stderr
+
+
+def test_files_another_process_stored_meanwhile_are_left_out_when_the_batch_is_settled(tmp_path):
+    # a slow reader (a watcher whose claim expired and was taken over) settles its batch after
+    # another process stored the same files: nothing of them is stored or imported a second time
+    inbox = tmp_path / "inbox"
+    generate(inbox, 2, seed=2310)
+    with Ledger(tmp_path / "capture.db") as ledger:
+        slow = run_batch([inbox], ledger, workers=1, decide=False)
+        fast = run_batch([inbox], ledger, workers=1, decide=False)
+        write_outputs(fast, tmp_path / "out-fast", ledger)
+        assert fast.records and {r.status for r in fast.records} == {"ready"}
+        with ledger.write_transaction():
+            settle_batch(slow, ledger, skip_stored=False)  # as a watcher does: the other one moves them
+        assert slow.files == [] and slow.records == [] and slow.skipped == [] and slow.decided
+        late = run_batch([inbox], ledger, workers=1, decide=False)
+        with ledger.write_transaction():
+            settle_batch(late, ledger)  # as `run` does: they count as skipped
+        assert late.records == [] and len(late.skipped) == 2

@@ -24,7 +24,7 @@ from typing import Protocol
 from capture.console import log
 from capture.intake.files import shown_name
 from capture.intake.sniff import collect_inputs
-from capture.pipeline import CRASHED, BatchResult, FileResult, run_batch
+from capture.pipeline import CRASHED, BatchResult, FileResult, run_batch, settle_batch
 from capture.register.store import Ledger
 from capture.watch.claims import InboxClaims
 from capture.watch.folders import Layout
@@ -164,12 +164,13 @@ class Watcher:
     def _batch(self, files: list[tuple[Path, str]]) -> None:
         try:
             result = run_batch([], self.ledger, self.options.workers, files=files, pool=self._workers(),
-                               on_file=self.observer.file_done)
+                               on_file=self.observer.file_done, decide=False)
         except BrokenProcessPool:  # a file killed its reader (crash, out of memory)
             self._pool = None
             result = self._isolate(files)
-        moves = plan_moves(result, self.layout)
-        with self.ledger.write_transaction():  # the batch and its claims' note, at once
+        with self.ledger.write_transaction():  # decided against the store as it is, stored with the claims' note
+            settle_batch(result, self.ledger, skip_stored=False)
+            moves = plan_moves(result, self.layout)
             commit_batch(self.ledger, result, moves)
             self.claims.note(files, result.run_id)
         for name, place in finish_run(self.ledger, self.layout, result.run_id):
@@ -210,7 +211,7 @@ class Watcher:
         shown = [shown_name(name) for name in crashed]
         log("crashed", f"a reader crashed on {', '.join(shown) or 'no file when read alone'}", files=shown)
         rest = [(path, name) for path, name in files if name not in crashed]
-        result = run_batch([], self.ledger, self.options.workers, files=rest, pool=self._workers())
+        result = run_batch([], self.ledger, self.options.workers, files=rest, pool=self._workers(), decide=False)
         result.files += [FileResult(file=name, error=CRASHED) for name in crashed]
         return result
 
