@@ -25,6 +25,7 @@ from distributed import Client, KilledWorker, WorkerPlugin
 
 from capture.console import log
 from capture.errors import UsageError
+from capture.intake.budget import bound_from_env
 from capture.pipeline import FileResult, process_file
 
 #: The largest file sent to a worker (CAPTURE_CLUSTER_MAX_BYTES overrides it).
@@ -35,10 +36,8 @@ WORKERS_DIED = "集群中读取此文件的工作进程两次意外退出 (the c
 
 
 def max_send_bytes() -> int:
-    try:
-        return max(1, int(os.environ.get("CAPTURE_CLUSTER_MAX_BYTES", MAX_SEND_BYTES)))
-    except ValueError:
-        return MAX_SEND_BYTES
+    """The largest file sent to a worker: CAPTURE_CLUSTER_MAX_BYTES, or MAX_SEND_BYTES."""
+    return int(bound_from_env("CAPTURE_CLUSTER_MAX_BYTES", MAX_SEND_BYTES, 1))
 
 
 def read_sent_file(data: bytes, name: str, today: dt.date | None, digest: str | None, engine: str | None) -> FileResult:

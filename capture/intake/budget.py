@@ -44,12 +44,18 @@ MAX_PAGES = 200
 FILE_SECONDS = 300.0
 
 
+def bound_from_env(name: str, default: float, least: float) -> float:
+    """A bound the environment variable `name` may override: its number (of the default's type),
+    at least `least`; the default when it is unset or not a number."""
+    try:
+        return max(least, type(default)(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
 def file_seconds() -> float:
     """The per-file wall-time limit: CAPTURE_FILE_SECONDS, or FILE_SECONDS (0: no limit)."""
-    try:
-        return max(0.0, float(os.environ.get("CAPTURE_FILE_SECONDS", FILE_SECONDS)))
-    except ValueError:
-        return FILE_SECONDS
+    return bound_from_env("CAPTURE_FILE_SECONDS", FILE_SECONDS, 0.0)
 
 
 def page_problem(width: float, height: float, what: str = "the page") -> str | None:

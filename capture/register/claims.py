@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 
+from capture.intake.budget import bound_from_env
 from capture.register.store import Ledger
 
 #: Seconds a claim holds (CAPTURE_CLAIM_LEASE overrides it): longer than a batch may take.
@@ -20,10 +21,8 @@ CLAIM_LEASE_SECONDS = 900.0
 
 
 def lease_seconds() -> float:
-    try:
-        return max(0.1, float(os.environ.get("CAPTURE_CLAIM_LEASE", CLAIM_LEASE_SECONDS)))
-    except ValueError:
-        return CLAIM_LEASE_SECONDS
+    """How long a claim holds: CAPTURE_CLAIM_LEASE seconds, or CLAIM_LEASE_SECONDS."""
+    return bound_from_env("CAPTURE_CLAIM_LEASE", CLAIM_LEASE_SECONDS, 0.1)
 
 
 def claim_key(name: str) -> str:

@@ -6,7 +6,6 @@ caller's transaction.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import time
@@ -16,6 +15,7 @@ from typing import NoReturn, TypeVar
 
 from capture.console import log
 from capture.errors import StoreBusy, StoreError
+from capture.intake.budget import bound_from_env
 
 T = TypeVar("T")
 
@@ -26,10 +26,7 @@ STORE_WAIT_SECONDS = 30.0
 
 def store_wait_seconds() -> float:
     """The bounded wait for a busy store: CAPTURE_STORE_WAIT seconds, or STORE_WAIT_SECONDS."""
-    try:
-        return max(0.0, float(os.environ.get("CAPTURE_STORE_WAIT", STORE_WAIT_SECONDS)))
-    except ValueError:
-        return STORE_WAIT_SECONDS
+    return bound_from_env("CAPTURE_STORE_WAIT", STORE_WAIT_SECONDS, 0.0)
 
 
 def retry_busy(step: Callable[[], T], wait: float, store: Path | str) -> T:

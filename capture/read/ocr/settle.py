@@ -19,11 +19,11 @@ Names, addresses, item text and unproven numbers always go to the full model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from capture.contract.qr import QrPayload
 from capture.contract.taxid import is_valid_uscc
+from capture.contract.values import code
 
 #: Lowest confidence of a fast reading kept as a label (a proven value needs no confidence).
 LABEL_CONFIDENCE = 0.9
@@ -50,7 +50,7 @@ _MONEY_SIGNS = "¥￥"
 
 def fold(text: str) -> str:
     """NFKC-folded text without whitespace: full-width colons and brackets made plain."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return code(text) or ""
 
 
 @dataclass(frozen=True, slots=True)
