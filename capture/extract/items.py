@@ -15,7 +15,7 @@ from decimal import Decimal
 from capture.contract.money import parse_decimal, parse_money
 from capture.contract.tokens import Token
 from capture.extract.lines import Line, joined_text, spaced
-from capture.extract.toll import TOLL_COLUMNS, TOLL_HEADERS, toll_date
+from capture.extract.toll import TOLL_COLUMNS, TOLL_HEADERS, toll_date, unglue_vehicle_date
 
 COLUMNS = ["name", *TOLL_COLUMNS, "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
 #: Columns whose cells are text, placed by their left edge.
@@ -324,6 +324,7 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
     item["amount"] = str(amount)
     for column in ("period_start", "period_end"):
         item[column] = toll_date(row.text(column)) or item[column]
+    unglue_vehicle_date(item)
     item["tax_rate"] = parse_rate(row.text("tax_rate"))
     tax = parse_money(row.text("tax"))
     item["tax"] = str(tax) if tax is not None else None
