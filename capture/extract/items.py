@@ -242,8 +242,10 @@ def _is_sequence(token: Token, columns: Columns) -> bool:
 
 
 def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
-    """The token that prints the tax rate, nearest the rate header."""
+    """The token that prints the tax rate, nearest the rate header; a rate printed *** (not
+    disclosed: toll lines) anchors the row when no other rate does."""
     candidates = [t for t in tokens if parse_rate(t.text) not in (None, "***") and columns.of(t) != "name"]
+    candidates = candidates or [t for t in tokens if parse_rate(t.text) == "***" and columns.of(t) != "name"]
     if not candidates or "tax_rate" not in columns.spans:
         return None
     left, right = columns.spans["tax_rate"]
