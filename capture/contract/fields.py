@@ -29,8 +29,13 @@ LABELS = {
     "payee": "payee (收款人)",
     "reviewer": "reviewer (复核)",
     "drawer": "drawer (开票人)",
+    "travel.passenger": "passenger (旅客姓名)",
+    "travel.passenger_id": "passenger ID (有效身份证件号码)",
+    "travel.fare": "fare (票价)",
+    "travel.tax_rate": "VAT rate (增值税税率)",
+    "travel.trips": "trip (行程)",
 }
-_ITEM = re.compile(r"^items\[(\d+)\]$")
+_ITEM = re.compile(r"^(\w+)\[(\d+)\]$")  # items[2], travel.trips[0]
 
 
 def label(name: str) -> str:
@@ -46,7 +51,7 @@ def _steps(name: str) -> list[str | int]:
     steps: list[str | int] = []
     for part in name.split("."):
         match = _ITEM.match(part)
-        steps += ["items", int(match[1])] if match else [part]
+        steps += [match[1], int(match[2])] if match else [part]
     return steps
 
 

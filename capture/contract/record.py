@@ -96,6 +96,40 @@ class Item(_Model):
         return data
 
 
+Time = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", examples=["08:05"])]
+
+
+class Trip(_Model):
+    """One leg of a 数电 travel e-invoice: a train (铁路电子客票) or a flight (航空运输电子客票行程单)."""
+
+    departure: str | None = Field(None, description="出发站 / 自: station or airport as printed")
+    arrival: str | None = Field(None, description="到达站 / 至: station or airport as printed")
+    service: str | None = Field(None, description="车次 (G123) or 航班号 (CA1501)")
+    carrier: str | None = Field(None, description="承运人 (flights only)")
+    date: Date | None = Field(None, description="乘车日期 / 乘机日期")
+    time: Time | None = Field(None, description="开车时间 / 起飞时间")
+    seat_class: str | None = Field(None, description="座位类别 (二等座) / 座位等级 (Y)")
+    seat: str | None = Field(None, description="车厢座位 (05车12A号; trains only)")
+
+
+class Travel(_Model):
+    """What a 数电 travel e-invoice prints beside the usual fields: passenger, trips and fare.
+
+    The invoice's `total` is the 票价 of a train ticket and the 合计 of a flight; its `tax` is
+    the printed 增值税税额 of a flight (a train ticket prints none: null); `amount` is null
+    (neither prints an amount before tax)."""
+
+    passenger: str | None = Field(None, description="旅客姓名")
+    passenger_id: str | None = Field(None, description="有效身份证件号码, masked as printed (1101011990****1234)")
+    ticket_number: str | None = Field(None, description="电子客票号(码)")
+    trips: list[Trip] = Field(default_factory=list)
+    fare: Money | None = Field(None, description="票价")
+    fuel_surcharge: Money | None = Field(None, description="燃油附加费 (flights only)")
+    tax_rate: TaxRate | None = Field(None, description="增值税税率 (flights only)")
+    development_fund: Money | None = Field(None, description="民航发展基金 (flights only)")
+    other_taxes: Money | None = Field(None, description="其他税费 (flights only)")
+
+
 class Invoice(_Model):
     """The printed invoice. A field the invoice does not have, or that could not be read, is null."""
 
@@ -116,6 +150,15 @@ class Invoice(_Model):
     reviewer: str | None = Field(None, description="复核")
     drawer: str | None = Field(None, description="开票人")
     remarks: str | None = Field(None, description="备注")
+    travel: Travel | None = Field(None, description="铁路电子客票 / 航空运输电子客票行程单 only: passenger, trips, fare")
+
+    @model_serializer(mode="wrap")
+    def _without_travel_elsewhere(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict:
+        """`travel` appears only on the travel e-invoices that print it."""
+        data = handler(self)
+        if data.get("travel") is None:
+            data.pop("travel", None)
+        return data
 
 
 class Source(_Model):

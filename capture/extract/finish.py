@@ -1,5 +1,6 @@
 """The last touches on a page's draft, once every field is read: the toll kinds and vehicle
-remarks (toll.py), what the page is (document.py), and the seal's text taken out of 备注."""
+remarks (toll.py), what the page is (document.py), the travel e-invoices' own layouts
+(travel.py), and the seal's text taken out of 备注."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from capture.contract.draft import Draft
 from capture.extract.document import read_document
 from capture.extract.lines import Line
 from capture.extract.toll import read_toll
+from capture.extract.travel import TRAVEL_KINDS, read_travel
 
 #: What a 发票专用章 prints: the seller's name, its tax ID and the words 发票专用章.
 SEAL_WORDS = re.compile(r"发\s*票\s*专\s*用\s*章|[（(]?\s*章\s*[)）]?")
@@ -18,6 +20,8 @@ def finish_draft(lines: list[Line], draft: Draft) -> None:
     """Toll invoices, the document a page is, and 备注 without the seal's text."""
     read_toll(draft)
     read_document(lines, draft)
+    if draft.invoice["kind"] in TRAVEL_KINDS:
+        read_travel(lines, draft)
     drop_seal_text(draft)
 
 

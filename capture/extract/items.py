@@ -15,7 +15,7 @@ from decimal import Decimal
 from capture.contract.money import parse_decimal, parse_money
 from capture.contract.tokens import Token
 from capture.extract.lines import Line, joined_text, spaced
-from capture.extract.toll import TOLL_COLUMNS, TOLL_HEADERS, toll_date
+from capture.extract.toll import TOLL_COLUMNS, TOLL_HEADERS, toll_date, unglue_vehicle_date
 
 COLUMNS = ["name", *TOLL_COLUMNS, "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax"]
 #: Columns whose cells are text, placed by their left edge.
@@ -242,8 +242,10 @@ def _is_sequence(token: Token, columns: Columns) -> bool:
 
 
 def _rate_anchor(tokens: list[Token], columns: Columns) -> Token | None:
-    """The token that prints the tax rate, nearest the rate header."""
+    """The token that prints the tax rate, nearest the rate header; a rate printed *** (not
+    disclosed: toll lines) anchors the row when no other rate does."""
     candidates = [t for t in tokens if parse_rate(t.text) not in (None, "***") and columns.of(t) != "name"]
+    candidates = candidates or [t for t in tokens if parse_rate(t.text) == "***" and columns.of(t) != "name"]
     if not candidates or "tax_rate" not in columns.spans:
         return None
     left, right = columns.spans["tax_rate"]
@@ -324,6 +326,7 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
     item["amount"] = str(amount)
     for column in ("period_start", "period_end"):
         item[column] = toll_date(row.text(column)) or item[column]
+    unglue_vehicle_date(item)
     item["tax_rate"] = parse_rate(row.text("tax_rate"))
     tax = parse_money(row.text("tax"))
     item["tax"] = str(tax) if tax is not None else None

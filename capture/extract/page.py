@@ -297,7 +297,6 @@ def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
     monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text.replace(" ", ""))]
     if not monies:
         return
-    stars = [t for t in line.tokens if t.text.strip() in ("***", "**", "*")]
     amount, tax = (monies[-2], monies[-1]) if len(monies) > 1 else (monies[0], None)
     if len(monies) == 1 and columns is not None and {"amount", "tax"} <= columns.spans.keys():
         to_amount = abs(columns.spans["amount"][1] - monies[0].x1)
@@ -305,10 +304,8 @@ def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
             amount, tax = None, monies[0]
     if amount is not None:
         draft.put("amount", _money_text(amount.text), [amount])
-    if tax is not None:
+    if tax is not None:  # a 合计税额 printed as *** (every line ***) is no number: tax stays null
         draft.put("tax", _money_text(tax.text), [tax])
-    elif stars and amount is not None:
-        draft.put("tax", "0.00", stars)
     draft.has_totals = True
 
 

@@ -62,6 +62,17 @@ def _vehicle_from_remarks(draft: Draft, remarks: str, plate: str) -> None:
             item["period_start"], item["period_end"] = date(period.group(1)), date(period.group(2))
 
 
+#: A vehicle type run into the 通行日期起 beside it (客车20200828): a long type fills its column.
+VEHICLE_AND_DATE = re.compile(r"^(\D+?)\s*(\d{8}|\d{4}-\d{2}-\d{2})$")
+
+
+def unglue_vehicle_date(item: dict) -> None:
+    """Split a vehicle type that ran into the travel start date when that date is unread."""
+    glued = VEHICLE_AND_DATE.match(item.get("vehicle_type") or "")
+    if glued and item.get("period_start") is None:
+        item["vehicle_type"], item["period_start"] = glued.group(1), toll_date(glued.group(2))
+
+
 def toll_date(text: str) -> str | None:
     """A travel date of the toll table (20200828 or 2020-08-28) as YYYY-MM-DD."""
     return date(text) if text else None

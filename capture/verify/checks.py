@@ -18,6 +18,7 @@ from capture.contract.record import Check, Invoice
 from capture.contract.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 from capture.contract.values import NO_TAX_RATES, UNDISCLOSED_RATES
 from capture.verify.deduction import difference_tax, is_difference_taxed
+from capture.verify.travel import TRAVEL_KINDS, travel_required, travel_sums
 
 DIGITAL_KINDS = {"digital_special", "digital_normal", "digital_toll", "digital_railway", "digital_air"}
 LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal", "vat_electronic_toll"}
@@ -47,7 +48,9 @@ def _check(rule: str, field_name: str, ok: bool, message: str, severity: str = "
 
 
 def required_fields(invoice: Invoice, _: Witnesses) -> list[Check]:
-    """Every field this kind of invoice prints was read."""
+    """Every field this kind of invoice prints was read (travel e-invoices: verify/travel.py)."""
+    if invoice.kind in TRAVEL_KINDS:
+        return travel_required(invoice)
     needed = ["kind", "number", "date", "buyer.name", "seller.name", "seller.tax_id", "amount", "total", "total_in_words"]
     if not tax_undisclosed(invoice):
         needed.insert(7, "tax")
@@ -334,6 +337,11 @@ def kind_consistent(invoice: Invoice, witnesses: Witnesses) -> list[Check]:
     return [_check("kind_consistent", "kind", ok, message)]
 
 
+def travel_arithmetic(invoice: Invoice, _: Witnesses) -> list[Check]:
+    """A travel e-invoice's fare, surcharges, total and tax agree (capture/verify/travel.py)."""
+    return travel_sums(invoice) if invoice.kind in TRAVEL_KINDS else []
+
+
 RULES: list[Rule] = [
     required_fields,
     tax_id_check_digit,
@@ -348,6 +356,7 @@ RULES: list[Rule] = [
     total_in_words,
     qr_agreement,
     kind_consistent,
+    travel_arithmetic,
 ]
 
 
