@@ -60,6 +60,26 @@ def items_match(got: list[dict], want: list[dict], skip: set[str]) -> bool:
     return True
 
 
+def travel_match(got: dict | None, want: dict | None, skip: set[str]) -> bool:
+    """A travel e-invoice's passenger, fare and trips (invoice.travel), field by field."""
+    if not want or not got:
+        return not want and not got
+    for name, value in want.items():
+        if f"travel.{name}" in skip:
+            continue
+        if name == "trips":
+            trips = got.get("trips") or []
+            if len(trips) != len(value) or not all(
+                same_value(key, g.get(key), expected) or f"travel.trips[{index}].{key}" in skip
+                for index, (g, w) in enumerate(zip(trips, value, strict=True))
+                for key, expected in w.items()
+            ):
+                return False
+        elif not same_value(name, got.get(name), value):
+            return False
+    return True
+
+
 def score_invoice(got: dict, want: dict, skip: set[str]) -> dict[str, bool]:
     """Per-field correctness of one invoice."""
     result = {
@@ -68,6 +88,8 @@ def score_invoice(got: dict, want: dict, skip: set[str]) -> dict[str, bool]:
         if name not in skip
     }
     result["items"] = items_match(got.get("items") or [], want.get("items") or [], skip)
+    if want.get("travel") or got.get("travel"):
+        result["travel"] = travel_match(got.get("travel"), want.get("travel"), skip)
     return result
 
 
