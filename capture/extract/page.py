@@ -49,6 +49,8 @@ CHECK_CODE = re.compile(spaced("校验码") + _COLON + r"((?:\d[ \t]*){20})")
 MACHINE = re.compile(spaced("机器编号") + _COLON + r"([0-9A-Z]{9,15})\b")
 UNLABELLED_CODE = re.compile(r"^(?:\d{10}|\d{12})$")
 UNLABELLED_CODE_LINES = 4
+#: A paper invoice's pre-printed number: № (OCR: No, NO, N0, Nº) and its 8 digits, at the top.
+PAPER_NUMBER = re.compile(r"(?:^|\s)(?:№|N[oO0º°])\s*[.:：]?\s*(\d{8})\b")
 PAGE_OF = re.compile(r"共\s*(\d+)\s*页\s*第\s*(\d+)\s*页")
 
 PARTY_LABELS = {
@@ -137,6 +139,10 @@ def read_header(lines: list[Line], draft: Draft) -> None:
         draft.put("check_code", re.sub(r"\s", "", found.match.group(1)), found.group_tokens(1))
     if draft.invoice["code"] is None and draft.invoice["kind"] not in DIGITAL_KINDS:
         _read_unlabelled_code(lines, draft)
+    if draft.invoice["number"] is None and draft.invoice["kind"] not in DIGITAL_KINDS:
+        found = find_first(lines[:UNLABELLED_CODE_LINES], PAPER_NUMBER)
+        if found:
+            draft.put("number", found.match.group(1), found.group_tokens(1))
     found = find_first(lines, PAGE_OF)
     if found:
         draft.page_of = (int(found.match.group(2)), int(found.match.group(1)))
