@@ -224,3 +224,17 @@ def test_only_a_mark_inside_the_printed_frame_is_read_as_a_figure():
     assert _framed((260.0, 100.0, 266.0, 118.0), frame)
     assert not _framed((560.0, 100.0, 566.0, 118.0), frame)  # right of the frame
     assert not _framed((260.0, 2.0, 266.0, 8.0), frame)  # above it
+
+
+def test_a_prefix_star_the_first_read_lost_and_the_second_has_is_read():
+    # 150 dpi scan (seed 16161): the first read gave 天然气*管道天然气, the second read of the line
+    # *天然气*管道天然气: the prefix every item prints proves the *, and the reads agree on the rest
+    lost = Token("天然气*管道天然气", 20, 120, 110, 130, 0.99, second_read="*天然气*管道天然气")
+    draft = _read([lost, *_numbers(120)])
+    (item,) = draft.invoice["items"]
+    assert item["name"] == "*天然气*管道天然气"
+    assert not [why for name, why in draft.doubts if name == "items"]
+    # a second read that differs elsewhere too stays a doubt, showing both
+    other = Token("天然气*管道天然气", 20, 120, 110, 130, 0.99, second_read="*天然气*管道天燃气")
+    doubts = [why for name, why in _read([other, *_numbers(120)]).doubts if name == "items"]
+    assert any("second read" in why for why in doubts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from capture.contract.tokens import Box, Token
 from capture.extract.items import (
@@ -80,7 +81,23 @@ def unstack_rows(table: list[Line], columns: Columns) -> list[Line]:
 def scan_cells(table: list[Line], columns: Columns) -> tuple[list[Line], list[RowCells]]:
     """A scan's table lines, tall boxes sorted out, and their cells, set straight."""
     table = unstack_rows(table, columns)
-    return table, align_spec_column([split_row(line, columns, scanned=True) for line in table], columns)
+    rows = align_spec_column([split_row(line, columns, scanned=True) for line in table], columns)
+    return table, [restore_prefix_star(row) for row in rows]
+
+
+def restore_prefix_star(row: RowCells) -> RowCells:
+    """A name whose first read lost the * that opens its *税收分类* prefix (the glyph against the
+    table's rule a scan loses first), where the second read of the line (capture/read/scan/page.py)
+    has it and agrees on every other character: the prefix every item line prints proves the *,
+    and two reads of the line agree on the rest. The name is read with it, and no doubt is left."""
+    name = row.cells.get("name")
+    if not name or len(name) != 1 or not name[0].second_read:
+        return row
+    token = name[0]
+    second = "".join(token.second_read.split())
+    if second == "*" + token.text and re.match(r"^\*[^*]+\*[^*]", second) and not token.text.startswith("*"):
+        row.cells["name"] = [replace(token, text=second, second_read="")]
+    return row
 
 
 def spec_edge(rows: list[RowCells], columns: Columns) -> float | None:
