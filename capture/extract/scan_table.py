@@ -100,19 +100,21 @@ def restore_prefix_star(row: RowCells) -> RowCells:
     return row
 
 
-def spec_edge(rows: list[RowCells], columns: Columns) -> float | None:
+def spec_edge(rows: list[RowCells], columns: Columns, shared: bool = False) -> float | None:
     """Where a table without column rules starts its 规格型号 text, measured: 规格型号 is printed
     from its column's left edge, so the OCR boxes of its own (not one box shared with the name)
     that start a row's 规格型号 there: those that start between the column's edge guessed from
     the header and the header's own left end (a header is centred over its column) must agree
-    within SPEC_AGREE text heights. None where no row shows it, or they disagree."""
+    within SPEC_AGREE text heights. None where no row shows it, or they disagree. `shared`: also
+    from 规格型号 words that share a box with the name (their places in it are estimates: enough
+    to tell text that ends well before the edge, not to part two cells)."""
     if columns.name_edge() is not None or "spec" not in columns.spans:
         return None
     low, high = columns.text_boundary("spec"), columns.spans["spec"][0]
     starts = []
     for row in rows:
         spec, name = row.cells.get("spec"), row.cells.get("name")
-        if not spec or (name and same_box(name[-1], spec[0])):
+        if not spec or (name and same_box(name[-1], spec[0]) and not shared):
             continue
         first = spec[0]
         if low - SPEC_CLEAR * first.height <= first.x0 <= high + SPEC_CLEAR * first.height:
@@ -133,6 +135,7 @@ def align_spec_column(rows: list[RowCells], columns: Columns) -> list[RowCells]:
     if columns.name_edge() is not None or "spec" not in columns.spans:
         return rows
     edge = spec_edge(rows, columns)
+    edge = edge if edge is not None else spec_edge(rows, columns, shared=True)
     if edge is None:
         return rows
     for row in rows:
@@ -184,11 +187,11 @@ def _runs_into_spec(row: RowCells, columns: Columns, edge: float | None) -> bool
 
 
 def _spec_start(row: RowCells, columns: Columns) -> float | None:
-    """Where a row's own 规格型号 starts, where no other row shows the table's edge: its first
-    word, when it starts where the column can start (between the edge guessed from the header
-    and the header's left end)."""
+    """Where a row's own 规格型号 starts, on a table without a rule after the name where no other
+    row shows the edge: its first word, when it starts where the column can start (between the
+    edge guessed from the header and the header's left end)."""
     spec = row.cells.get("spec")
-    if not spec:
+    if not spec or columns.name_edge() is not None:
         return None
     first = spec[0]
     low, high = columns.text_boundary("spec"), columns.spans["spec"][0]
