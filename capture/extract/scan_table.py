@@ -173,17 +173,20 @@ def _straddled(item_rows: list[RowCells], columns: Columns) -> str | None:
     return None
 
 
-def _runs_into_spec(row: RowCells, columns: Columns, edge: float | None) -> bool:
+def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
     """A name cell whose OCR box reaches into the 规格型号 column: the detector joined the name
-    and the spec into one box, and where one ends is unknown. Where the table shows where its
-    规格型号 starts (`edge`, measured), the row must part there (`_parted_at`)."""
+    and the spec into one box, and where one ends is unknown."""
     name = row.cells.get("name")
     if not name or "spec" not in columns.spans:
         return False
-    edge = edge if edge is not None else _spec_start(row, columns)
-    if edge is not None:
-        return not _parted_at(row, edge)
     return name[-1].x1 > columns.text_boundary("spec") + 0.5 * name[-1].height
+
+
+def _parted(row: RowCells, columns: Columns, edge: float | None) -> bool:
+    """Whether the table shows where the row's 规格型号 starts (the measured `edge`, else the
+    row's own start where it can be the column's) and the row's name and 规格型号 part there."""
+    edge = edge if edge is not None else _spec_start(row, columns)
+    return edge is not None and _parted_at(row, edge)
 
 
 def _spec_start(row: RowCells, columns: Columns) -> float | None:
@@ -253,11 +256,10 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: no 名称 was read on its row: check the line with the paper")
         elif second := _second_read(item_rows):
             doubts.append(f"{what}: a second read of its 名称 on the scan gives “{second}”: compare it with the paper")
-        elif any(_runs_into_spec(row, columns, edge) for row in item_rows) or any(
+        elif any(_runs_into_spec(row, columns) and not _parted(row, columns, edge) for row in item_rows) or any(
             same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
             for a, b in itertools.pairwise(present)
-            if (a, b) not in _PROVEN_BOUNDARIES
-            and not ((a, b) == ("name", "spec") and (edge is not None or _spec_start(item_rows[0], columns) is not None))
+            if (a, b) not in _PROVEN_BOUNDARIES and not ((a, b) == ("name", "spec") and _parted(item_rows[0], columns, edge))
         ):
             doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
         elif item.get("unit") and not _UNIT.match(item["unit"]):
