@@ -71,10 +71,63 @@ def test_a_wrapped_name_beside_a_wrapped_spec_is_read_by_the_printed_rules():
     assert not [why for name, why in draft.doubts if name == "items"]
 
 
-def test_without_the_rules_the_same_wrapped_line_is_a_doubt():
+def test_without_the_rules_the_same_wrapped_line_is_read_by_where_the_spec_starts():
+    # no rule is printed, but the 规格型号 starts at x=145 on both lines (left-aligned in its
+    # column): the box ending far left of it is the name's, the one starting on it the spec's
     rows = [*_milk(wrapped=(36, 95)), Token("/箱", 145, 133, 160, 143.5, 0.995)]
+    draft = _read(rows, rules=[])
+    (item,) = draft.invoice["items"]
+    assert item["name"] == "*乳制品*伊利纯牛奶 250ml*24盒"
+    assert item["spec"] == "250ml*24/箱"
+    assert not [why for name, why in draft.doubts if name == "items"]
+
+
+def test_without_the_rules_a_wrapped_spec_starting_off_the_edge_is_a_doubt():
+    # the wrapped line's 规格型号 starts well right of where the first line's starts: which cell
+    # its words are in is not shown, and it stays a doubt
+    rows = [*_milk(wrapped=(36, 95)), Token("/箱", 160, 133, 175, 143.5, 0.995)]
     doubts = [why for name, why in _read(rows, rules=[]).doubts if name == "items"]
     assert any("wraps over 2 lines" in why for why in doubts)
+
+
+def test_one_box_across_name_and_spec_is_cut_at_its_one_space_where_the_spec_starts():
+    # 数电 table, no rules: the detector boxed "…戴尔(DELL 7090MT" as one line; the recogniser read
+    # the column gap as its only space, and the word after it starts where 规格型号 starts (x=145,
+    # as on the row below): the cut can be nowhere else
+    dell = [Token("*电子计算机*戴尔台式机", 20, 120, 143, 130, 0.991), Token("7090MT", 147, 120, 180, 130, 0.991), *_numbers(120)]
+    draft = _read([*dell, *_tissues(135)], rules=[])
+    first, _ = draft.invoice["items"]
+    assert (first["name"], first["spec"]) == ("*电子计算机*戴尔台式机", "7090MT")
+    assert not [why for name, why in draft.doubts if name == "items"]
+
+
+def test_one_box_across_name_and_spec_with_a_second_space_near_the_edge_is_a_doubt():
+    # "…戴尔 OP 7090MT": a second space just before the edge, so which one is the column gap
+    # is a guess (the words' places inside one box are estimates)
+    dell = [
+        Token("*电子计算机*戴尔", 20, 120, 128, 130, 0.991), Token("OP", 132, 120, 143, 130, 0.991),
+        Token("7090MT", 147, 120, 180, 130, 0.991), *_numbers(120),
+    ]
+    doubts = [why for name, why in _read([*dell, *_tissues(135)], rules=[]).doubts if name == "items"]
+    assert any("spans two columns" in why for why in doubts)
+
+
+def test_a_name_box_ending_before_the_measured_spec_edge_is_no_doubt():
+    # a 销货清单 page: names fill their column up to the 规格型号 edge the rows show (x=145); a
+    # name box ending within its padding of it holds no 规格型号 text. One reaching past it does.
+    near = [Token("*计算机配套产品*罗技(Logitech)", 20, 120, 146, 130, 0.99), *_numbers(120)]
+    draft = _read([*near, *_tissues(135), *_tissues(150)], rules=[])
+    assert not [why for name, why in draft.doubts if name == "items"]
+    past = [Token("*计算机配套产品*罗技(LogitechM3", 20, 120, 158, 130, 0.99), *_numbers(120)]
+    doubts = [why for name, why in _read([*past, *_tissues(135), *_tissues(150)], rules=[]).doubts if name == "items"]
+    assert any("罗技" in why and "spans two columns" in why for why in doubts)
+
+
+def test_a_dash_read_beside_a_chinese_character_is_a_doubt():
+    # the recogniser reads the 一 of 三一(SANY) as — at full confidence
+    rows = [Token("*机械设备*三—(SANY)挖掘机", 20, 120, 130, 130, 0.999), *_numbers(120)]
+    doubts = [why for name, why in _read(rows).doubts if name == "items"]
+    assert any("dash" in why for why in doubts)
 
 
 def test_an_ocr_box_across_the_rule_between_name_and_spec_is_a_doubt():
@@ -171,3 +224,17 @@ def test_only_a_mark_inside_the_printed_frame_is_read_as_a_figure():
     assert _framed((260.0, 100.0, 266.0, 118.0), frame)
     assert not _framed((560.0, 100.0, 566.0, 118.0), frame)  # right of the frame
     assert not _framed((260.0, 2.0, 266.0, 8.0), frame)  # above it
+
+
+def test_a_prefix_star_the_first_read_lost_and_the_second_has_is_read():
+    # 150 dpi scan (seed 16161): the first read gave 天然气*管道天然气, the second read of the line
+    # *天然气*管道天然气: the prefix every item prints proves the *, and the reads agree on the rest
+    lost = Token("天然气*管道天然气", 20, 120, 110, 130, 0.99, second_read="*天然气*管道天然气")
+    draft = _read([lost, *_numbers(120)])
+    (item,) = draft.invoice["items"]
+    assert item["name"] == "*天然气*管道天然气"
+    assert not [why for name, why in draft.doubts if name == "items"]
+    # a second read that differs elsewhere too stays a doubt, showing both
+    other = Token("天然气*管道天然气", 20, 120, 110, 130, 0.99, second_read="*天然气*管道天燃气")
+    doubts = [why for name, why in _read([other, *_numbers(120)]).doubts if name == "items"]
+    assert any("second read" in why for why in doubts)

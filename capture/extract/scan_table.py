@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from capture.contract.tokens import Box, Token
 from capture.extract.items import (
@@ -21,10 +22,16 @@ from capture.extract.lines import Line, build_lines
 
 #: A table token taller than this many text heights runs down several rows.
 TALL_ROWS = 1.8
-#: A table's 规格型号 edge is taken from where this many rows' 规格型号 start (the median), or none.
-SPEC_ROWS = 2
 #: Text this far (text heights) left of the 规格型号 edge, or more, is not a 规格型号 printed there.
 SPEC_CLEAR = 0.5
+#: The 规格型号 starts of a table's rows agree within this many text heights (the OCR boxes' padding).
+SPEC_AGREE = 0.6
+#: A name's OCR box ends at most this many text heights past the measured 规格型号 edge (its
+#: padding): one reaching further holds 规格型号 text too.
+NAME_REACH = 0.3
+#: A box joining a name and its 规格型号 is cut at a space the recogniser read: no other space
+#: of the box lies within this many text heights of the 规格型号 edge.
+GAP_CLEAR = 1.5
 #: How far (in text heights) an OCR box reaches past a printed rule on both sides before it is
 #: taken as one box across two cells rather than a box's padding.
 STRADDLE = 0.5
@@ -35,6 +42,8 @@ RULE_GLYPH = "|"
 #: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
 #: nothing checks them.
 NAME_CONFIDENCE = 0.95
+#: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
+DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
 #: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/verify/checks.py quantity_price).
@@ -72,21 +81,63 @@ def unstack_rows(table: list[Line], columns: Columns) -> list[Line]:
 def scan_cells(table: list[Line], columns: Columns) -> tuple[list[Line], list[RowCells]]:
     """A scan's table lines, tall boxes sorted out, and their cells, set straight."""
     table = unstack_rows(table, columns)
-    return table, align_spec_column([split_row(line, columns, scanned=True) for line in table], columns)
+    rows = align_spec_column([split_row(line, columns, scanned=True) for line in table], columns)
+    return table, [restore_prefix_star(row) for row in rows]
+
+
+def restore_prefix_star(row: RowCells) -> RowCells:
+    """A name whose first read lost the * that opens its *税收分类* prefix (the glyph against the
+    table's rule a scan loses first), where the second read of the line (capture/read/scan/page.py)
+    has it and agrees on every other character: the prefix every item line prints proves the *,
+    and two reads of the line agree on the rest. The name is read with it, and no doubt is left."""
+    name = row.cells.get("name")
+    if not name or len(name) != 1 or not name[0].second_read:
+        return row
+    token = name[0]
+    second = "".join(token.second_read.split())
+    if second == "*" + token.text and re.match(r"^\*[^*]+\*[^*]", second) and not token.text.startswith("*"):
+        row.cells["name"] = [replace(token, text=second, second_read="")]
+    return row
+
+
+def spec_edge(rows: list[RowCells], columns: Columns, shared: bool = False) -> float | None:
+    """Where a table without column rules starts its 规格型号 text, measured: 规格型号 is printed
+    from its column's left edge, so the OCR boxes of its own (not one box shared with the name)
+    that start a row's 规格型号 there: those that start between the column's edge guessed from
+    the header and the header's own left end (a header is centred over its column) must agree
+    within SPEC_AGREE text heights. None where no row shows it, or they disagree. `shared`: also
+    from 规格型号 words that share a box with the name (their places in it are estimates: enough
+    to tell text that ends well before the edge, not to part two cells)."""
+    if columns.name_edge() is not None or "spec" not in columns.spans:
+        return None
+    low, high = columns.text_boundary("spec"), columns.spans["spec"][0]
+    starts = []
+    for row in rows:
+        spec, name = row.cells.get("spec"), row.cells.get("name")
+        if not spec or (name and same_box(name[-1], spec[0]) and not shared):
+            continue
+        first = spec[0]
+        if low - SPEC_CLEAR * first.height <= first.x0 <= high + SPEC_CLEAR * first.height:
+            starts.append((first.x0, first.height))
+    if not starts:
+        return None
+    xs = sorted(x for x, _ in starts)
+    edge = xs[len(xs) // 2]
+    return edge if all(abs(x - edge) <= SPEC_AGREE * height for x, height in starts) else None
 
 
 def align_spec_column(rows: list[RowCells], columns: Columns) -> list[RowCells]:
     """A table that prints no column rules (数电 invoices, 销货清单 pages): 规格型号 values are
-    printed from their column's left edge, row after row, so that edge is where most rows'
-    规格型号 starts. Text put in 规格型号 that ends before that edge, right after the name's
-    words on its line, is the name's: a wrapped name whose words the gaps between OCR boxes
-    set apart (奶 | 250ml*24盒 on the name's second line)."""
+    printed from their column's left edge, row after row, so that edge is where the rows'
+    规格型号 starts (`spec_edge`). Text put in 规格型号 that ends before that edge, right after
+    the name's words on its line, is the name's: a wrapped name whose words the gaps between OCR
+    boxes set apart (奶 | 250ml*24盒 on the name's second line, ovo)ThinkPad | X1 | Carbo)."""
     if columns.name_edge() is not None or "spec" not in columns.spans:
         return rows
-    starts = sorted(row.cells["spec"][0].x0 for row in rows if row.cells.get("spec"))
-    if len(starts) < SPEC_ROWS:
+    edge = spec_edge(rows, columns)
+    edge = edge if edge is not None else spec_edge(rows, columns, shared=True)
+    if edge is None:
         return rows
-    edge = starts[len(starts) // 2]
     for row in rows:
         spec = row.cells.get("spec") or []
         name = row.cells.get("name") or []
@@ -131,6 +182,57 @@ def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
     return name[-1].x1 > columns.text_boundary("spec") + 0.5 * name[-1].height
 
 
+def _parted(row: RowCells, columns: Columns, edge: float | None) -> bool:
+    """Whether the table shows where the row's 规格型号 starts (the measured `edge`, else the
+    row's own start where it can be the column's) and the row's name and 规格型号 part there."""
+    edge = edge if edge is not None else _spec_start(row, columns)
+    return edge is not None and _parted_at(row, edge)
+
+
+def _spec_start(row: RowCells, columns: Columns) -> float | None:
+    """Where a row's own 规格型号 starts, on a table without a rule after the name where no other
+    row shows the edge: its first word, when it starts where the column can start (between the
+    edge guessed from the header and the header's left end)."""
+    spec = row.cells.get("spec")
+    if not spec or columns.name_edge() is not None:
+        return None
+    first = spec[0]
+    low, high = columns.text_boundary("spec"), columns.spans["spec"][0]
+    return first.x0 if low - SPEC_CLEAR * first.height <= first.x0 <= high + SPEC_CLEAR * first.height else None
+
+
+def _parted_at(row: RowCells, edge: float) -> bool:
+    """Whether a row's 名称 and 规格型号 part at the table's measured 规格型号 edge, as a person
+    reads two cells: the name ends before it (a box's padding aside), the 规格型号 starts on it
+    (left-aligned, as on every row), and no other cell is on the line's wrapped part. One OCR box
+    across both is cut at a space the recogniser read there, and only where no other space of
+    the box lies near the edge (the cut can be nowhere else), nor a glyph read twice."""
+    name, spec = row.cells.get("name") or [], row.cells.get("spec") or []
+    height = max(t.height for t in name + spec) if name or spec else 0.0
+    if name and name[-1].x1 > edge + NAME_REACH * height:
+        return False
+    if not spec:
+        return True
+    if abs(spec[0].x0 - edge) > SPEC_AGREE * height:
+        return False
+    if not name or not same_box(name[-1], spec[0]):
+        return True
+    if _shared_glyph(name[-1], spec[0]):
+        return False
+    before = len(name) > 1 and same_box(name[-2], name[-1]) and name[-1].x0 > edge - GAP_CLEAR * height
+    after = len(spec) > 1 and same_box(spec[0], spec[1]) and spec[1].x0 < edge + GAP_CLEAR * height
+    return not before and not after
+
+
+def _wrap_read(row: RowCells, edge: float | None) -> bool:
+    """Whether a wrapped line of an item reads without doubt where the table draws no rule
+    after the name: the name's words alone, or beside a 规格型号 parted at its measured edge."""
+    beside = set(row.cells) - {"name"}
+    if not beside:
+        return True
+    return beside == {"spec"} and edge is not None and _parted_at(row, edge)
+
+
 def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns) -> list[str]:
     """Why the line items read from a scan may be wrong though their numbers add up: the text
     columns of a table have no check, and on a scan their cell boundaries are guessed from the
@@ -139,12 +241,13 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
     a doubt unless a rule separates the name from them; an OCR box across a rule is a doubt. Each doubt names the line; any doubt sends the
     record to review."""
     doubts: list[str] = []
+    edge = spec_edge([row for item_rows in rows for row in item_rows], columns)
     for item, item_rows in zip(items, rows, strict=True):
         what = f"line item “{(item.get('name') or '?')[:24]}”"
-        if (edge := _straddled(item_rows, columns)) is not None:
-            doubts.append(f"{what}: one OCR box on the scan runs across the printed line between {edge}, so where one cell ends is a guess: check them with the paper")
+        if (between := _straddled(item_rows, columns)) is not None:
+            doubts.append(f"{what}: one OCR box on the scan runs across the printed line between {between}, so where one cell ends is a guess: check them with the paper")
             continue
-        if columns.name_edge() is None and any(set(row.cells) - {"name"} for row in item_rows[1:]):
+        if columns.name_edge() is None and not all(_wrap_read(row, edge) for row in item_rows[1:]):
             doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan with text beside its name: check its 名称, 规格型号 and 单位 with the paper")
             continue
         cells = item_rows[0].cells
@@ -153,10 +256,10 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: no 名称 was read on its row: check the line with the paper")
         elif second := _second_read(item_rows):
             doubts.append(f"{what}: a second read of its 名称 on the scan gives “{second}”: compare it with the paper")
-        elif any(_runs_into_spec(row, columns) for row in item_rows) or any(
+        elif any(_runs_into_spec(row, columns) and not _parted(row, columns, edge) for row in item_rows) or any(
             same_box(cells[a][-1], cells[b][0]) or _shared_glyph(cells[a][-1], cells[b][0])
             for a, b in itertools.pairwise(present)
-            if (a, b) not in _PROVEN_BOUNDARIES
+            if (a, b) not in _PROVEN_BOUNDARIES and not ((a, b) == ("name", "spec") and _parted(item_rows[0], columns, edge))
         ):
             doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
         elif item.get("unit") and not _UNIT.match(item["unit"]):
@@ -204,9 +307,11 @@ def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
 def _name_flaw(name: str) -> str | None:
     """What a misread name shows: no whole 税收分类 prefix (every item line prints its *简称*,
     and the * against the table's rule is the glyph a scan loses first), or a bracket that does
-    not close."""
+    not close, or a dash beside a Chinese character (the recogniser reads a 一 as —)."""
     if name.strip() not in LIST_PLACEHOLDER and not re.match(r"^\*[^*]+\*[^*]", name):
         return "does not start with a whole *税收分类* prefix"
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return "has a bracket that does not close"
+    if DASH_BESIDE_HAN.search(name):
+        return "has a dash beside a Chinese character, which a scan shows for a 一 as often"
     return None
