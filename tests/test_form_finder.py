@@ -60,3 +60,16 @@ def test_a_scan_has_no_print_to_find_it_fills_the_picture():
     for name in ("syn_20261128_0059_scan150.jpg", "syn_21_0000_scan150.jpg", "syn_21_0000_rot180.jpg"):
         (image,) = read_image_pages(FIXTURES / "scanned" / name)
         assert form.find_print(image) is None, name
+
+
+def test_a_scanned_page_printed_only_in_part_is_left_whole_the_same_print_on_a_desk_is_cut_out():
+    page = np.full((1000, 700, 3), 250, np.uint8)  # a list page: print on its upper part only
+    cv2.rectangle(page, (60, 80), (640, 380), (30, 50, 140), 2)
+    for y in range(120, 360, 30):
+        cv2.line(page, (80, y), (600, y), (0, 0, 0), 2)
+    assert form.find_print(page) is None  # white paper to the picture's edges: a scan
+    desk = np.full((1400, 1100, 3), 60, np.uint8)
+    desk[200:1200, 200:900] = page
+    outline = form.find_print(desk)
+    assert outline is not None
+    assert outline[:, 1].min() > 250 and outline[:, 1].max() < 620  # the printed part, on the sheet

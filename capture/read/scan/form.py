@@ -34,6 +34,12 @@ MIN_PRINT_SPAN = 0.15
 MAX_PRINT_SHARE = 0.6
 #: The found quadrilateral is grown by this share of its sides on every side: never cut print.
 PRINT_MARGIN = 0.03
+#: The picture's edge band (a share of its long side) looked at to tell a scan from a photo ...
+EDGE_BAND = 0.02
+#: ... where a pixel this share as bright as the paper under the print is paper ...
+EDGE_PAPER = 0.85
+#: ... and a picture with this share of its edge band paper is a scan.
+EDGE_PAPER_SHARE = 0.8
 #: A printed area at least this share of the largest one is part of the form (a blank splits it).
 PRINT_PART = 0.1
 
@@ -69,9 +75,20 @@ def find_print(image: np.ndarray) -> np.ndarray | None:
     (_, _), (width, height), _ = cv2.minAreaRect(hull)
     if np.hypot(width, height) < MIN_PRINT_SPAN * np.hypot(*ink.shape):
         return None
-    if width * height > MAX_PRINT_SHARE * ink.shape[0] * ink.shape[1]:
+    if width * height > MAX_PRINT_SHARE * ink.shape[0] * ink.shape[1] or _paper_to_the_edges(small, hull):
         return None
     return hull.reshape(-1, 2).astype(np.float64) / factor
+
+
+def _paper_to_the_edges(small: np.ndarray, hull: np.ndarray) -> bool:
+    """Whether the picture's edges are paper as bright as the paper under the print: a scan (or
+    a sheet filling the frame), where nothing is to be cut out; a photo's edges show the desk."""
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    x, y, width, height = cv2.boundingRect(hull)
+    paper = float(np.percentile(grey[y : y + height, x : x + width], 90))
+    band = max(2, int(EDGE_BAND * max(grey.shape)))
+    edges = np.concatenate([grey[:band].ravel(), grey[-band:].ravel(), grey[:, :band].ravel(), grey[:, -band:].ravel()])
+    return float(np.mean(edges >= EDGE_PAPER * paper)) >= EDGE_PAPER_SHARE
 
 
 def around(outline: np.ndarray) -> np.ndarray:
