@@ -4,7 +4,7 @@ The paper's edge is a poor guide in a phone photo (a shadow's edge, a pale or pa
 the printed frame a good one: a closed ruled quadrilateral, about twice as wide as tall, with
 the whole grid inside it. The print is told from the light by contrast to the paper right
 around it (a black-hat over a local background, as a ratio), so a shadow or uneven light does
-not move it; the red channel keeps black and brown rules and drops a red seal crossing them.
+not move it; print of any colour counts (a red header, a seal are on the sheet too).
 The frame is the largest group of connected strokes whose outline is a quadrilateral with ink
 along all four of its edges.
 """
@@ -47,7 +47,7 @@ PRINT_PART = 0.1
 def print_strokes(image: np.ndarray) -> np.ndarray:
     """A mask (255 = print) of the thin dark strokes of an image, whatever the light on them:
     each pixel against the paper's level around it (a closing), as a ratio."""
-    channel = image[:, :, 2] if image.ndim == 3 else image
+    channel = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (STROKE_SIZE, STROKE_SIZE))
     paper = cv2.morphologyEx(channel, cv2.MORPH_CLOSE, kernel).astype(np.float32)
     darker = paper - channel.astype(np.float32)
