@@ -191,9 +191,14 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     if paper is not None and all(_encloses(paper, quad) for quad in inner):
         return paper
     if frame is not None:
-        sheet = _grown(frame)
-        if printed is None or _encloses(sheet, printed) or not _encloses(form.around(printed), frame):
-            return sheet
+        # the form's margins as printed, then either way up (the frame alone cannot tell which
+        # long edge is its top: the QR turns the page later); the frame's corners give the truest
+        # perspective, so it is kept wherever it holds all the print
+        for sheet in (_grown(frame), _grown(frame, either_way_up=True)):
+            if printed is None or _encloses(sheet, printed):
+                return sheet
+        if not _encloses(form.around(printed), frame):
+            return _grown(frame)
     return form.around(printed).astype(np.float32) if printed is not None else paper
 
 
@@ -321,15 +326,18 @@ def _meet(one: np.ndarray, other: np.ndarray) -> np.ndarray | None:
     return np.array([(a * (x3 - x4) - (x1 - x2) * b) / denominator, (a * (y3 - y4) - (y1 - y2) * b) / denominator])
 
 
-def _grown(frame: np.ndarray) -> np.ndarray:
+def _grown(frame: np.ndarray, *, either_way_up: bool = False) -> np.ndarray:
     """The frame's corners moved out to take in the form's margins, in the frame's own
-    perspective (through the homography of the frame onto a rectangle)."""
+    perspective (through the homography of the frame onto a rectangle); `either_way_up` takes
+    in the top's margin below the frame too."""
     tl, tr, br, bl = frame
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
     flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     back = cv2.getPerspectiveTransform(flat, frame.astype(np.float32))
     top, bottom, side = FORM_MARGINS
+    if either_way_up:
+        bottom = top = max(top, bottom)
     grown = np.array(
         [[-side * width, -top * height], [(1 + side) * width, -top * height],
          [(1 + side) * width, (1 + bottom) * height], [-side * width, (1 + bottom) * height]],
