@@ -11,10 +11,14 @@ import math
 import cv2
 import numpy as np
 
+from capture.read.scan import form
+
 #: Width (pixels) pages are scaled to before OCR: text about 28-32 px high on an A5 invoice.
 OCR_WIDTH = 1600
 #: A quadrilateral must cover this share of a photo to be taken for the invoice's paper.
 MIN_PAPER_SHARE = 0.25
+#: How far (a share of the outer quadrilateral's size) a point may lie outside it and still be held.
+ENCLOSE_SLACK = 0.004
 #: Width (pixels) the page is measured at for its skew: 0.05° per pixel of rise across it.
 SKEW_WIDTH = 1200
 #: Skews smaller than this (degrees) are left alone.
@@ -174,20 +178,36 @@ FORM_MAX_SHARE = 0.5
 
 
 def find_sheet(image: np.ndarray) -> np.ndarray | None:
-    """The corners (TL, TR, BR, BL) of the part of a photo to flatten: the paper, where its edge
-    is found and it holds the whole printed form; else the form found by its frame (a shadow's
-    edge taken for the paper's would cut the form); else the paper; None for a scan."""
+    """The corners (TL, TR, BR, BL) of the part of a photo to flatten, None for a scan. The
+    paper, where its edge is found and it holds all the print and the table's frame (the paper's
+    edge gives the truest perspective); else the form's frame grown by its margins, where it
+    holds all the print; else the turned rectangle around all the print (a shadow's edge taken
+    for the paper's, a desk the paper does not stand out from, cut nothing off); else the
+    paper."""
     paper = find_paper(image)
     frame = find_frame(image)
-    if paper is not None and (frame is None or _encloses(paper, frame)):
+    printed = form.find_print(image)
+    inner = [quad for quad in (frame, printed) if quad is not None]
+    if paper is not None and all(_encloses(paper, quad) for quad in inner):
         return paper
-    return _grown(frame) if frame is not None else paper
+    if frame is not None:
+        # the form's margins as printed, then either way up (the frame alone cannot tell which
+        # long edge is its top: the QR turns the page later); the frame's corners give the truest
+        # perspective, so it is kept wherever it holds all the print
+        for sheet in (_grown(frame), _grown(frame, either_way_up=True)):
+            if printed is None or _encloses(sheet, printed):
+                return sheet
+        if not _encloses(form.around(printed), frame):
+            return _grown(frame)
+    return form.around(printed).astype(np.float32) if printed is not None else paper
 
 
 def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
-    """Whether every corner of `inner` lies inside the quadrilateral `outer` (a pixel's slack)."""
+    """Whether every point of `inner` (corners, an outline) lies inside the quadrilateral `outer`
+    (with a slack of ENCLOSE_SLACK of the picture's scale: the print is found at FORM_WIDTH)."""
     contour = outer.reshape(-1, 1, 2).astype(np.float32)
-    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -1.0 for x, y in inner)
+    slack = ENCLOSE_SLACK * float(np.ptp(outer, axis=0).max())
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -slack for x, y in inner)
 
 
 def find_frame(image: np.ndarray) -> np.ndarray | None:
@@ -306,15 +326,18 @@ def _meet(one: np.ndarray, other: np.ndarray) -> np.ndarray | None:
     return np.array([(a * (x3 - x4) - (x1 - x2) * b) / denominator, (a * (y3 - y4) - (y1 - y2) * b) / denominator])
 
 
-def _grown(frame: np.ndarray) -> np.ndarray:
+def _grown(frame: np.ndarray, *, either_way_up: bool = False) -> np.ndarray:
     """The frame's corners moved out to take in the form's margins, in the frame's own
-    perspective (through the homography of the frame onto a rectangle)."""
+    perspective (through the homography of the frame onto a rectangle); `either_way_up` takes
+    in the top's margin below the frame too."""
     tl, tr, br, bl = frame
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
     flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     back = cv2.getPerspectiveTransform(flat, frame.astype(np.float32))
     top, bottom, side = FORM_MARGINS
+    if either_way_up:
+        bottom = top = max(top, bottom)
     grown = np.array(
         [[-side * width, -top * height], [(1 + side) * width, -top * height],
          [(1 + side) * width, (1 + bottom) * height], [-side * width, (1 + bottom) * height]],

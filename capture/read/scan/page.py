@@ -22,7 +22,7 @@ from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.ocr.settle import ProvenValues
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
-from capture.read.scan import geometry
+from capture.read.scan import geometry, light
 from capture.read.scan.cells import cut_at_rules
 from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
 from capture.read.scan.marks import read_marks
@@ -61,7 +61,8 @@ def scan_page(
     engine = engine or get_engine()
     started = time.perf_counter()
     corners = geometry.find_sheet(image)  # the paper, or the printed form where the paper cuts it
-    flat = geometry.flatten(image, corners) if corners is not None else image
+    # a photo's sheet, flattened and with its light evened out (shadows, fall-off, tint); a scan as it is
+    flat = light.even_light(geometry.flatten(image, corners)) if corners is not None else image
     qr_started = time.perf_counter()
     found = find_qr(flat)
     if not found.payloads and flat is not image:
