@@ -199,17 +199,31 @@ def _level_rules(rules: list[Box], skew: float | None, size: tuple[int, int]) ->
     return level_rules
 
 
+def _stands_tall(box: TextBox) -> bool:
+    """A line taller than wide: text read on its side (the recogniser turns such a crop before
+    reading it, so it may read well on a page lying on its side)."""
+    x0, y0, x1, y1 = box.bounds
+    return y1 - y0 > 1.5 * (x1 - x0)
+
+
 def reading_score(boxes: list[TextBox]) -> float:
-    """How well a page read: confident characters, with a bonus for invoice words."""
-    text = "".join(b.text for b in boxes)
-    confident = sum(len(b.text) * b.confidence for b in boxes if b.confidence >= 0.8)
+    """How well a page read: confident characters on level lines, with a bonus for invoice words."""
+    level = [b for b in boxes if not _stands_tall(b)]
+    text = "".join(b.text for b in level)
+    confident = sum(len(b.text) * b.confidence for b in level if b.confidence >= 0.8)
     return confident * (2.0 if any(w in text for w in UPRIGHT_WORDS) else 1.0)
 
 
 def _looks_upright(boxes: list[TextBox]) -> bool:
-    text = "".join(b.text for b in boxes)
+    """The form's words read on level lines, most lines strong, few standing on their side."""
+    level = [b for b in boxes if not _stands_tall(b)]
+    text = "".join(b.text for b in level)
     strong = [b for b in boxes if b.confidence >= 0.9]
-    return sum(w in text for w in UPRIGHT_WORDS) >= 3 and len(strong) >= 0.6 * max(len(boxes), 1)
+    return (
+        sum(w in text for w in UPRIGHT_WORDS) >= 3
+        and len(strong) >= 0.6 * max(len(boxes), 1)
+        and len(level) >= 2 * (len(boxes) - len(level))
+    )
 
 
 def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> tuple[np.ndarray, list[TextBox]]:
