@@ -46,3 +46,22 @@ def test_a_dead_watcher_of_this_machine_is_known_dead_at_once(store_target):
         assert claims.claim_files(ledger, ["a.pdf"], "other:1:y", lease=600, gone=watcher_is_gone) == (["a.pdf"], [])
         assert claims.claim_files(ledger, ["a.pdf"], watcher_id(), lease=600, gone=watcher_is_gone) == ([], [])
     assert not watcher_is_gone(watcher_id()) and not watcher_is_gone("another-machine:1:z")
+
+
+def test_claims_a_stopped_watcher_left_on_a_finished_batch_are_dropped(store_target):
+    """Killed after finishing its batch (files stored and moved) but before releasing its claims:
+    the claims name files no longer in the inbox, so no take-over would ever clear them."""
+    with Ledger(store_target) as ledger:
+        claims.claim_files(ledger, ["a.pdf", "b.pdf"], "host:1:dead", lease=600)
+        claims.claim_files(ledger, ["c.pdf"], "host:2:live", lease=600)
+        with ledger.write_transaction():
+            ledger.db.execute("INSERT INTO runs (run_id, report, finished, created_at) VALUES ('run-1', '{}', 1, 'now')")
+            ledger.db.execute("INSERT INTO runs (run_id, report, finished, created_at) VALUES ('run-2', '{}', 0, 'now')")
+            claims.note_run(ledger, ["a.pdf"], "host:1:dead", "run-1")
+            claims.note_run(ledger, ["b.pdf"], "host:1:dead", "run-2")
+            claims.note_run(ledger, ["c.pdf"], "host:2:live", "run-1")
+        dead = lambda watcher: watcher == "host:1:dead"  # noqa: E731
+        assert claims.drop_finished(ledger) == 0  # leases hold, nobody known dead
+        assert claims.drop_finished(ledger, dead) == 1  # a.pdf: finished batch, dead watcher
+        left = sorted(row[0] for row in ledger.db.execute("SELECT name FROM claims"))
+        assert left == ["b.pdf", "c.pdf"]  # b: its batch is unfinished (taken over with it); c: live

@@ -80,6 +80,21 @@ def live_runs(ledger: Ledger, gone: Callable[[str], bool] = lambda _: False) -> 
     return {run_id for run_id, holder in rows if not gone(holder)}
 
 
+def drop_finished(ledger: Ledger, gone: Callable[[str], bool] = lambda _: False) -> int:
+    """Drop the claims a stopped watcher (lease ended, or known dead) left on a batch that is
+    finished: its files are stored and moved, so nothing is left to take over (a watcher killed
+    between finishing its batch and releasing its claims left them for ever). How many."""
+    now = time.time()
+    rows = ledger.db.execute(
+        "SELECT c.name, c.watcher, c.expires_at FROM claims c JOIN runs r ON r.run_id = c.run_id WHERE r.finished = 1"
+    ).fetchall()
+    stale = [(name, holder) for name, holder, expires in rows if expires <= now or gone(holder)]
+    if stale:
+        with ledger.write_transaction():
+            ledger.db.executemany("DELETE FROM claims WHERE name = ? AND watcher = ?", stale)
+    return len(stale)
+
+
 def release_run(ledger: Ledger, run_id: str) -> None:
     """Drop the claims of a dead watcher's batch, once that batch is finished."""
     with ledger.write_transaction():

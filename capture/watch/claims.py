@@ -48,6 +48,7 @@ class InboxClaims:
 
     def take(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
         """The files this watcher now holds (and that are still in the inbox)."""
+        claims.drop_finished(self.ledger, watcher_is_gone)
         names, orphaned = claims.claim_files(self.ledger, [name for _, name in files], self.watcher, self.lease,
                                               watcher_is_gone)
         for run_id in orphaned:
