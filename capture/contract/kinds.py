@@ -38,6 +38,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("other", "其他发票", "other invoice", None, None),
 )
 BY_KIND = {k.kind: k for k in KINDS}
+#: The 数电 travel e-invoices, read and checked by their own layouts (extract/ and verify/travel.py).
+TRAVEL_KINDS = ("digital_railway", "digital_air")
 
 
 def kind_name(kind: str | None, lang: str = "zh") -> str:

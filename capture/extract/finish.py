@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from capture.contract.draft import Draft
+from capture.contract.kinds import TRAVEL_KINDS
 from capture.extract.document import read_document
 from capture.extract.lines import Line
 from capture.extract.toll import read_toll
-from capture.extract.travel import TRAVEL_KINDS, read_travel
+from capture.extract.travel import read_travel
 
 #: What a 发票专用章 prints: the seller's name, its tax ID and the words 发票专用章.
 SEAL_WORDS = re.compile(r"发\s*票\s*专\s*用\s*章|[（(]?\s*章\s*[)）]?")

@@ -17,7 +17,6 @@ from capture.contract.tokens import Token
 from capture.contract.values import amount, date, rate
 from capture.extract.lines import Found, Line, find_first, spaced, value_after
 
-TRAVEL_KINDS = ("digital_railway", "digital_air")
 #: The fields the header rules read that a travel e-invoice keeps.
 HEADER_FIELDS = ("kind", "number", "date")
 LABEL_END = r"\s*[:：]\s*"

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from capture.contract.fields import field_value, label
+from capture.contract.kinds import TRAVEL_KINDS
 from capture.contract.money import parse_decimal, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 from capture.contract.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
 from capture.contract.values import NO_TAX_RATES, UNDISCLOSED_RATES
 from capture.verify.deduction import difference_tax, is_difference_taxed
-from capture.verify.travel import TRAVEL_KINDS, travel_required, travel_sums
+from capture.verify.travel import travel_required, travel_sums
 
 DIGITAL_KINDS = {"digital_special", "digital_normal", "digital_toll", "digital_railway", "digital_air"}
 LEGACY_KINDS = {"vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal", "vat_electronic_toll"}

@@ -15,7 +15,6 @@ from capture.contract.fields import field_value, label
 from capture.contract.money import parse_money
 from capture.contract.record import Check, Invoice
 
-TRAVEL_KINDS = ("digital_railway", "digital_air")
 NEEDED = {
     "digital_railway": ("kind", "number", "date", "buyer.name", "total", "travel.passenger", "travel.fare"),
     "digital_air": (
