@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from capture.read.scan import geometry, light
 from capture.read.scan.cells import cut_at_rules
 from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
 from capture.read.scan.marks import read_marks
+from capture.read.scan.seal import drop_stamp_reads
 from capture.read.words import boxes_to_tokens
 
 #: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
@@ -79,6 +81,7 @@ def scan_page(
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
     ink = PageInk.of(page)
+    boxes = drop_stamp_reads(page, boxes, ink.em)
     printed_rules = ruled_lines(page, ink)
     boxes = cut_at_rules(page, boxes, printed_rules, ink.em, engine)
     boxes = _second_read_of_item_names(page, boxes, engine)
@@ -159,7 +162,8 @@ def _holds_in_order(first: str, second: str) -> bool:
 
 
 def _compact(text: str) -> str:
-    return "".join(text.split())
+    """The text without spaces, in one width: a （ read once as ( is the same glyph."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _residual_skew(boxes: list[TextBox]) -> float | None:

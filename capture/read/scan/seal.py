@@ -1,0 +1,51 @@
+"""What OCR reads off a stamp is not print.
+
+A stamp (a 核销 or 已报销 chop, a seal) lies across the form at an angle, in red ink, and the
+detector can take its whole square for one line: a box many lines tall and wide, across the
+cells it covers, holding a glyph or two of the stamp's words (a 核销 stamp over the 金额
+column read as '3'). A printed line is one text height tall, or one wide when it stands
+upright, and a title printed large is many times wider than tall. A box of a stamp's shape,
+most of whose ink is red, is dropped: the stamp leaves the cells under it as they were printed.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.read.ocr import TextBox
+
+#: A box this many text heights tall and wide, and not this many times wider than tall, is no
+#: printed line (a red-brown title printed large, under the tax bureau's seal, is a long line).
+STAMP_SIZE = 2.5
+STAMP_ASPECT = 2.5
+#: Stamp ink: saturated (HSV saturation above this), and red (hue within this of 0/180).
+STAMP_SATURATION = 90
+STAMP_HUE = 15
+#: A box is a stamp's when at least this share of its ink is stamp ink.
+STAMP_SHARE = 0.5
+#: Ink: darker than the paper around it by this much (grey levels), or stamp-coloured.
+INK_CONTRAST = 40
+
+
+def drop_stamp_reads(page: np.ndarray, boxes: list[TextBox], em: float) -> list[TextBox]:
+    """The boxes without those read off a stamp (see the module's docstring)."""
+    if page.ndim != 3:
+        return boxes
+    return [box for box in boxes if not _read_off_a_stamp(page, box, em)]
+
+
+def _read_off_a_stamp(page: np.ndarray, box: TextBox, em: float) -> bool:
+    x0, y0, x1, y1 = box.bounds
+    if min(x1 - x0, y1 - y0) < STAMP_SIZE * em or x1 - x0 > STAMP_ASPECT * (y1 - y0):
+        return False
+    crop = page[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
+    if crop.size == 0:
+        return False
+    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
+    hue, saturation = hsv[:, :, 0].astype(int), hsv[:, :, 1]
+    stamp = (saturation > STAMP_SATURATION) & ((hue <= STAMP_HUE) | (hue >= 180 - STAMP_HUE))
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    dark = grey < np.percentile(grey, 95) - INK_CONTRAST
+    ink = int(np.count_nonzero(stamp | dark))
+    return ink > 0 and np.count_nonzero(stamp) / ink >= STAMP_SHARE
