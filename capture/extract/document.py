@@ -36,6 +36,13 @@ NOT_VAT = [
     (re.compile(r"中国铁路|12306|限乘当日当次车|[一二]等座|硬[座卧]|软卧|报销凭证|检票[:：]"),
      "火车票，不是增值税发票 (a railway ticket, not a VAT invoice)"),
 ]
+#: Invoices of kinds this does not read, told by their title or by two of their own labels: the
+#: record's kind is `other`, and it waits for a person with what it is.
+OTHER_INVOICES = [
+    (re.compile(r"机动车销售统一发票|厂牌型号|合格证号|进口证明书号|车辆识别代号|发动机号码|商检单号"), "机动车销售统一发票"),
+    (re.compile(r"二手车销售统一发票"), "二手车销售统一发票"),
+]
+OTHER_TITLE_OR_LABELS = 2
 #: Signs of an invoice on a page whose title, number and QR could not be read.
 INVOICE_SIGNS = [
     (re.compile(r"发\s*票\s*代\s*码|发\s*票\s*号\s*码"), "发票代码/号码"),
@@ -55,3 +62,21 @@ def read_document(lines: list[Line], draft: Draft) -> None:
     if draft.invoice["kind"] is None and not VAT_WORDS.search(text):
         draft.not_vat = next((what for pattern, what in NOT_VAT if pattern.search(text)), None)
     draft.invoice_signs = [sign for pattern, sign in INVOICE_SIGNS if pattern.search(text)]
+    if draft.invoice["kind"] is None and draft.not_vat is None:
+        read_other_invoice(lines, draft)
+
+
+def read_other_invoice(lines: list[Line], draft: Draft) -> None:
+    """An invoice of a kind this does not read (机动车销售统一发票): kind `other`, and a doubt that
+    names it, so a person enters it from the paper."""
+    for pattern, what in OTHER_INVOICES:
+        found = [line for line in lines if pattern.search(re.sub(r"\s+", "", line.text))]
+        words = {m.group(0) for line in found for m in pattern.finditer(re.sub(r"\s+", "", line.text))}
+        if len(words) >= OTHER_TITLE_OR_LABELS or any(w.endswith("统一发票") for w in words):
+            draft.put("kind", "other", [t for line in found for t in line.tokens])
+            draft.doubts.append((
+                "kind",
+                f"这是{what}，capture 不按其栏目读取：请对照原件录入 "
+                f"(a {what}: capture does not read this kind's fields; enter it from the paper)",
+            ))
+            return

@@ -1,6 +1,7 @@
 """The last touches on a page's draft, once every field is read: the toll kinds and vehicle
 remarks (toll.py), what the page is (document.py), the travel e-invoices' own layouts
-(travel.py), and the seal's text taken out of 备注."""
+(travel.py), the seal's text taken out of 备注, and the notes a form prints after a value
+(agency.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 from capture.contract.draft import Draft
 from capture.contract.kinds import TRAVEL_KINDS
+from capture.extract.agency import drop_printed_notes
 from capture.extract.document import read_document
 from capture.extract.lines import Line
 from capture.extract.toll import read_toll
@@ -24,6 +26,7 @@ def finish_draft(lines: list[Line], draft: Draft) -> None:
     if draft.invoice["kind"] in TRAVEL_KINDS:
         read_travel(lines, draft)
     drop_seal_text(draft)
+    drop_printed_notes(draft)
 
 
 def drop_seal_text(draft: Draft) -> None:

@@ -33,8 +33,8 @@ from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
     (re.compile(r"电子发票[（(]普通发票[)）]"), "digital_normal"),
-    (re.compile(r"增值税电子专用发票"), "vat_electronic_special"),
-    (re.compile(r"增值税电子普通发票"), "vat_electronic_normal"),
+    (re.compile(r"增值税电子?专用发票"), "vat_electronic_special"),  # 电 read, 子 lost: no paper title prints 电
+    (re.compile(r"增值税电子?普通发票"), "vat_electronic_normal"),
     (re.compile(r"增值税专用发票"), "vat_special"),
     (re.compile(r"增值税普通发票"), "vat_normal"),
 ]

@@ -48,5 +48,6 @@ def verify_draft(draft: Draft, today: dt.date | None = None) -> tuple[Invoice, l
     witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
     checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
     checks += confidence_checks(draft.confidence, checks)
-    checks += [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]
-    return invoice, checks
+    doubts = [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]
+    # what the page is (an invoice of a kind this does not read) is said before what is missing
+    return invoice, [c for c in doubts if c.field == "kind"] + checks + [c for c in doubts if c.field != "kind"]
