@@ -175,3 +175,28 @@ def test_a_second_read_in_another_width_of_the_same_glyphs_is_no_doubt(hard_read
     """（ read once as ( and once as （ is one reading, not a disagreement."""
     record, _ = hard_reads("shot-bj-dzpp-jd-56322301")
     assert not [r for r in record.reasons if "second read" in r], record.reasons
+
+
+def _keys_printed(truth_path) -> bool:
+    """Whether the page shows every key field (none blanked or redacted by its publisher)."""
+    uncertain = {u["field"].removeprefix("invoices[0].invoice.") for u in load_truth(truth_path)["uncertain"]}
+    return not uncertain & set(KEYS)
+
+
+def test_nine_in_ten_real_vat_invoices_whose_key_fields_are_printed_go_out_ready(corpus_reads, hard_reads):
+    """Every labelled VAT invoice of the real corpus (text layers, OFDs, tolls, screenshots, scans
+    and photos) whose page shows its key fields: at least 90% `ready`, none rejected. A publisher's
+    redaction (a blanked buyer, zeroed numbers) is no reading to be ready on."""
+    statuses = []
+    for path in [*CORPUS, *TOLL, *HARD]:
+        if not _keys_printed(path):
+            continue
+        if path in HARD:
+            record, _ = hard_reads(path.name.removesuffix(".truth.json"))
+        elif path in CORPUS:
+            record, _ = corpus_reads[path.name]
+        else:
+            record, _ = _read_against_truth(path)
+        statuses.append(record.status)
+    assert len(statuses) >= 45 and "rejected" not in statuses
+    assert statuses.count("ready") / len(statuses) >= 0.9, statuses
