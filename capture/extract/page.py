@@ -28,6 +28,7 @@ from capture.extract.lines import (
     without_shared_glyphs,
 )
 from capture.extract.overlaps import shared_glyph_doubts
+from capture.extract.people import DIGITAL_KINDS, people_printed, read_people
 from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
 
 TITLE_KINDS = [
@@ -68,11 +69,6 @@ ANY_LABEL = re.compile(
         + [spaced("复核人") + r"\s*[:：]", r"(?<=\s)[购销](?=\s|$)"]
     )
 )
-PEOPLE = {
-    "payee": re.compile(spaced("收款人") + r"\s*[:：]"),
-    "reviewer": re.compile(spaced("复核") + r"人?\s*[:：]"),
-    "drawer": re.compile(spaced("开票人") + r"\s*[:：]"),
-}
 TOTAL_WORDS = re.compile(r"((?:[(（]负数[)）]|负)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{2,})")
 TOTAL_LINE = re.compile(spaced("价税合计"))
 SMALL_TOTAL = re.compile(r"小\s*写\s*[)）]?\s*[:：]?\s*[¥￥]?\s*(-?[\d,]+\.\d{2})")
@@ -82,7 +78,6 @@ MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
-DIGITAL_KINDS = ("digital_special", "digital_normal")
 #: Page kinds read by OCR.
 SCANNED_KINDS = ("image", "pdf_scan")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
@@ -102,7 +97,7 @@ def extract_page(page: Page) -> Draft:
     read_parties(lines, page.tokens, draft)
     table_end, columns = read_table(lines, draft, page.unread, page.rules)
     read_totals(lines, table_end, columns, draft)
-    read_people(lines, draft)
+    read_people(lines, draft, ANY_LABEL)
     read_remarks(lines, page.tokens, draft)
     finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
@@ -335,22 +330,6 @@ def _read_grand_total(line: Line, draft: Draft) -> None:
     draft.has_totals = True
 
 
-def _people_printed(draft: Draft) -> dict[str, re.Pattern[str]]:
-    """A 数电票 prints only 开票人; a 复核人: or 收款人: on it is text in its 备注 box."""
-    if draft.invoice["kind"] in DIGITAL_KINDS:
-        return {"drawer": PEOPLE["drawer"]}
-    return PEOPLE
-
-
-def read_people(lines: list[Line], draft: Draft) -> None:
-    """收款人, 复核, 开票人."""
-    for field, pattern in _people_printed(draft).items():
-        found = find_first(lines, pattern)
-        if found:
-            value, tokens = value_after(found, ANY_LABEL)
-            draft.put(field, value or None, tokens)
-
-
 @dataclass
 class RemarksBox:
     """The 备注 box: its marker (the 备 of a vertical label, or 备注: with text after it) and the
@@ -370,7 +349,7 @@ def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> Re
     if marker is None or total_line is None:
         return None
     bottom = min(
-        (f.line.y0 for p in _people_printed(draft).values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
+        (f.line.y0 for p in people_printed(draft).values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
         default=float("inf"),
     )
     return RemarksBox(marker, total_line.line.y1, bottom)
