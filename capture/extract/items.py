@@ -340,8 +340,11 @@ def unglue_quantity_price(text: str, amount: Decimal) -> tuple[str, str] | None:
     """数量 and 单价 read as one number (one OCR box across both cells: 31818.83 for 3 and
     1818.83): the one place to cut the digits where quantity × price gives the printed 金额
     (as the quantity_price check weighs it). None where no cut, or more than one, does: the
-    arithmetic proves the cells' boundary, or nothing is guessed."""
+    arithmetic proves the cells' boundary, or nothing is guessed. A number equal to the 金额 is
+    no pair: 8539.01 cut as 8539.0 × 1 is a cent off, within the rounding a real pair may need."""
     digits = text.replace(",", "").strip()
+    if parse_decimal(digits) == amount:  # the 金额 itself: a lone 单价 whose 数量 (1) was not read
+        return None
     if " " in digits:  # the gap between the cells was read: cut there or nowhere
         if digits.count(" ") > 1:
             return None
