@@ -27,7 +27,7 @@ from capture.read.scan import geometry, light
 from capture.read.scan.cells import cut_at_rules
 from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
 from capture.read.scan.marks import read_marks
-from capture.read.scan.seal import drop_stamp_reads
+from capture.read.scan.overprint import drop_overprint
 from capture.read.words import boxes_to_tokens
 
 #: Page units: an OCRed page is this wide, as a text-layer invoice page is in points.
@@ -81,11 +81,11 @@ def scan_page(
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
     ink = PageInk.of(page)
-    boxes = drop_stamp_reads(page, boxes, ink.em)
+    boxes, overprint = drop_overprint(page, boxes, ink.em)
     printed_rules = ruled_lines(page, ink)
     boxes = cut_at_rules(page, boxes, printed_rules, ink.em, engine)
     boxes = _second_read_of_item_names(page, boxes, engine)
-    figures, marks = read_marks(page, unread_marks(page, boxes, ink), boxes, printed_rules, ink.em, engine)
+    figures, marks = read_marks(page, unread_marks(page, boxes + overprint, ink), boxes, printed_rules, ink.em, engine)
     boxes = boxes + figures
     ocr_done = time.perf_counter()
     size = (page.shape[1], page.shape[0])

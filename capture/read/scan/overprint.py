@@ -1,4 +1,4 @@
-"""What OCR reads off a stamp is not print.
+"""What OCR reads off a stamp or a viewer's watermark is not the form's print.
 
 A stamp (a 核销 or 已报销 chop, a seal) lies across the form at an angle, in red ink, and the
 detector can take its whole square for one line: a box many lines tall and wide, across the
@@ -6,6 +6,12 @@ cells it covers, holding a glyph or two of the stamp's words (a 核销 stamp ove
 column read as '3'). A printed line is one text height tall, or one wide when it stands
 upright, and a title printed large is many times wider than tall. A box of a stamp's shape,
 most of whose ink is red, is dropped: the stamp leaves the cells under it as they were printed.
+
+A viewer's watermark (EasyOFD's name in large orange letters over the buyer block or the goods
+table) is read as a word twice the body text's size or more, laid flat, with no stroke of print
+in it: its darkest ink is lighter than any printed value (black, blue) or the form's title. Such a
+box is dropped too (OCR read a screenshot's watermark as 备注 "Easy"). The form's own tall labels
+(购买方, 密码区 printed upright in light brown) stand taller than wide and are kept.
 """
 
 from __future__ import annotations
@@ -26,13 +32,33 @@ STAMP_HUE = 15
 STAMP_SHARE = 0.5
 #: Ink: darker than the paper around it by this much (grey levels), or stamp-coloured.
 INK_CONTRAST = 40
+#: A watermark's word: at least this many text heights tall, this many times wider than tall,
+#: and its darkest ink (5th percentile, grey level) at least this light.
+WATERMARK_SIZE = 1.8
+WATERMARK_WIDE = 2.0
+WATERMARK_LIGHT = 140
 
 
-def drop_stamp_reads(page: np.ndarray, boxes: list[TextBox], em: float) -> list[TextBox]:
-    """The boxes without those read off a stamp (see the module's docstring)."""
-    if page.ndim != 3:
-        return boxes
-    return [box for box in boxes if not _read_off_a_stamp(page, box, em)]
+def drop_overprint(page: np.ndarray, boxes: list[TextBox], em: float) -> tuple[list[TextBox], list[TextBox]]:
+    """The boxes without those read off a stamp or a watermark (see the module's docstring), and
+    those: their ink is no text the detector missed."""
+    kept, dropped = [], []
+    for box in boxes:
+        overprint = _read_off_a_watermark(page, box, em) or (page.ndim == 3 and _read_off_a_stamp(page, box, em))
+        (dropped if overprint else kept).append(box)
+    return kept, dropped
+
+
+def _read_off_a_watermark(page: np.ndarray, box: TextBox, em: float) -> bool:
+    x0, y0, x1, y1 = box.bounds
+    height, width = y1 - y0, x1 - x0
+    if height < WATERMARK_SIZE * em or width < WATERMARK_WIDE * height:
+        return False
+    crop = page[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
+    if crop.size == 0:
+        return False
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    return float(np.percentile(grey, 5)) >= WATERMARK_LIGHT
 
 
 def _read_off_a_stamp(page: np.ndarray, box: TextBox, em: float) -> bool:
