@@ -29,13 +29,13 @@ def _page():
 
 def test_a_stamp_sized_red_box_is_dropped():
     stamp = _box(385, 145, 535, 255, "3")
-    assert drop_overprint(_page(), [stamp], EM) == ([], [stamp])
+    assert drop_overprint(_page(), [stamp], EM) == ([], [stamp], [])
 
 
 def test_printed_lines_and_black_blocks_are_kept():
     line = _box(35, 40, 260, 68, "60.76 13% 7.90")
     block = _box(35, 120, 200, 280, "ABCDEF")
-    assert drop_overprint(_page(), [line, block], EM) == ([line, block], [])
+    assert drop_overprint(_page(), [line, block], EM) == ([line, block], [], [])
 
 
 def test_a_large_red_title_under_a_seal_is_kept():
@@ -45,7 +45,7 @@ def test_a_large_red_title_under_a_seal_is_kept():
     cv2.putText(page, "TITLE IN RED", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (40, 40, 200), 4)
     cv2.ellipse(page, (250, 95), (80, 50), 0, 0, 360, (40, 40, 220), 4)
     title = _box(35, 55, 480, 125, "TITLE IN RED")
-    assert drop_overprint(page, [title], EM) == ([title], [])
+    assert drop_overprint(page, [title], EM) == ([title], [], [])
 
 
 def _screen(word_colour, label_colour=(90, 120, 170)):
@@ -62,10 +62,10 @@ def test_a_viewers_watermark_is_dropped_and_print_kept():
     watermark = _box(295, 150, 640, 215, "EasyOFD")
     value = _box(35, 40, 230, 68, "91370101MA3C")
     label = _box(15, 90, 50, 215, "ABC")
-    assert drop_overprint(page, [watermark, value, label], EM) == ([value, label], [watermark])
+    assert drop_overprint(page, [watermark, value, label], EM) == ([value, label], [], [watermark])
 
 
 def test_a_large_word_in_dark_print_is_no_watermark():
     page = _screen((30, 30, 30))
     title = _box(295, 150, 640, 215, "EasyOFD")
-    assert drop_overprint(page, [title], EM) == ([title], [])
+    assert drop_overprint(page, [title], EM) == ([title], [], [])

@@ -63,3 +63,5 @@ class Page:
     unread: list[Box] = field(default_factory=list)
     #: On a text-layer PDF: the form's ruled lines, horizontal or vertical (x0, y0, x1, y1).
     rules: list[Box] = field(default_factory=list)
+    #: On a scan: where a viewer's watermark lies over the page (read and left out, capture/read/scan/overprint.py).
+    watermarks: list[Box] = field(default_factory=list)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
+from capture.extract.covered import watermark_doubts
 from capture.extract.finish import finish_draft
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
@@ -101,7 +102,7 @@ def extract_page(page: Page) -> Draft:
     read_remarks(lines, page.tokens, draft)
     finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
-        draft.doubts += shared_glyph_doubts(draft)
+        draft.doubts += shared_glyph_doubts(draft) + watermark_doubts(page)
     return draft
 
 
@@ -345,6 +346,7 @@ class RemarksBox:
 
 def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> RemarksBox | None:
     marker = next((t for t in tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4 or t.text.startswith("备注")), None)
+    marker = marker or next((t for t in tokens if t.text == "注"), None)  # the upright 备注 label, its 备 lost
     total_line = find_first(lines, TOTAL_LINE)
     if marker is None or total_line is None:
         return None
@@ -361,7 +363,7 @@ def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     if box is None:
         return
     marker = box.marker
-    inline = REMARKS_MARK.sub("", marker.text)
+    inline = REMARKS_MARK.sub("", marker.text) if marker.text != "注" else ""
     # a lone 备注 label: its box's right half may overlap the OCR box of a remarks line beside it
     box_left = marker.x1 - 1 if inline else (marker.x0 + marker.x1) / 2
     picked_lines = []

@@ -39,14 +39,21 @@ WATERMARK_WIDE = 2.0
 WATERMARK_LIGHT = 140
 
 
-def drop_overprint(page: np.ndarray, boxes: list[TextBox], em: float) -> tuple[list[TextBox], list[TextBox]]:
-    """The boxes without those read off a stamp or a watermark (see the module's docstring), and
-    those: their ink is no text the detector missed."""
-    kept, dropped = [], []
+def drop_overprint(page: np.ndarray, boxes: list[TextBox], em: float) -> tuple[list[TextBox], list[TextBox], list[TextBox]]:
+    """The boxes without those read off a stamp or a watermark (see the module's docstring);
+    those read off a stamp; and those read off a watermark. Their ink is no text the detector
+    missed, and what a watermark covers may be hidden."""
+    kept: list[TextBox] = []
+    stamps: list[TextBox] = []
+    watermarks: list[TextBox] = []
     for box in boxes:
-        overprint = _read_off_a_watermark(page, box, em) or (page.ndim == 3 and _read_off_a_stamp(page, box, em))
-        (dropped if overprint else kept).append(box)
-    return kept, dropped
+        if _read_off_a_watermark(page, box, em):
+            watermarks.append(box)
+        elif page.ndim == 3 and _read_off_a_stamp(page, box, em):
+            stamps.append(box)
+        else:
+            kept.append(box)
+    return kept, stamps, watermarks
 
 
 def _read_off_a_watermark(page: np.ndarray, box: TextBox, em: float) -> bool:

@@ -81,11 +81,11 @@ def scan_page(
     if angle is None:
         page, boxes = _best_orientation(page, boxes, engine)
     ink = PageInk.of(page)
-    boxes, overprint = drop_overprint(page, boxes, ink.em)
+    boxes, stamps, watermarks = drop_overprint(page, boxes, ink.em)
     printed_rules = ruled_lines(page, ink)
     boxes = cut_at_rules(page, boxes, printed_rules, ink.em, engine)
     boxes = _second_read_of_item_names(page, boxes, engine)
-    figures, marks = read_marks(page, unread_marks(page, boxes + overprint, ink), boxes, printed_rules, ink.em, engine)
+    figures, marks = read_marks(page, unread_marks(page, boxes + stamps + watermarks, ink), boxes, printed_rules, ink.em, engine)
     boxes = boxes + figures
     ocr_done = time.perf_counter()
     size = (page.shape[1], page.shape[0])
@@ -95,6 +95,7 @@ def scan_page(
     scale = page.shape[1] / PAGE_UNITS_WIDE
     unread = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in marks]
     ruled = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in rules]
+    covered = [tuple(v / scale for v in box.bounds) for box in watermarks]
     timings = {
         "qr": qr_done - qr_started,
         "clean": (qr_started - started) + (clean_done - qr_done) + (time.perf_counter() - ocr_done),
@@ -104,7 +105,7 @@ def scan_page(
     height = page.shape[0] / scale
     if level_image and skew is not None:
         page = geometry.turn(page, -skew)
-    return Page(number, PAGE_UNITS_WIDE, height, tokens, source_kind, found.payloads, timings, unread, ruled), page
+    return Page(number, PAGE_UNITS_WIDE, height, tokens, source_kind, found.payloads, timings, unread, ruled, covered), page
 
 
 def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
