@@ -15,6 +15,7 @@ from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.settle import ProvenValues, settled
+from capture.read.ocr.totals import proven_totals
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
 WHEEL_MODELS = {
@@ -157,6 +158,7 @@ class RapidEngine:
         if self._fast is None:
             return _recognise(self._ocr, crops)
         readings = _recognise(self._fast, crops)
+        proven = proven_totals(readings, proven)
         unproven = [i for i, (text, score) in enumerate(readings) if not settled(text, score, proven)]
         for index, reading in zip(unproven, _recognise(self._ocr, [crops[i] for i in unproven]), strict=True):
             readings[index] = reading
