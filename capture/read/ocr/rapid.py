@@ -14,6 +14,7 @@ import numpy as np
 from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
+from capture.read.ocr.rows import Polygon, row_settled
 from capture.read.ocr.settle import ProvenValues, settled
 from capture.read.ocr.totals import proven_totals
 
@@ -34,6 +35,9 @@ TEXT_SCORE = 0.5
 #: Narrowest recognition input (pixels at height 48). PaddleOCR pads every crop to 320, so a
 #: one-character box costs as much as a ten-character one; recognition is most of the OCR time.
 REC_MIN_WIDTH = 320
+#: The fast recogniser's narrowest input: its readings stand only where proven, so it need not
+#: pad a short line to 320 (measured on 298 scan lines: -16% of its time, the same lines proven).
+FAST_MIN_WIDTH = 160
 
 
 def wheel_dir() -> Path | None:
@@ -105,7 +109,7 @@ class RapidEngine:
                     "Rec.model_path": str(fast_files["rec_fast"].path),
                     "Rec.rec_keys_path": str(fast_files["dict_fast"].path),
                     "Rec.rec_batch_num": REC_BATCH,
-                    "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+                    "Rec.rec_img_shape": [3, 48, FAST_MIN_WIDTH],
                     **engine,
                 }
             )
@@ -119,14 +123,14 @@ class RapidEngine:
 
     def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
         """The page's text lines: detected, then read (fast first where that is proven)."""
-        return self._detect_and_read(image, lambda crops: self._read_lines(crops, proven or ProvenValues()))
+        return self._detect_and_read(image, lambda crops, polygons: self._read_lines(crops, polygons, proven or ProvenValues()))
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
         """The page's text lines read by the fast recogniser alone: enough to tell which way up
         a page is, at a quarter of the recognition time (the full model where no fast one is)."""
-        return self._detect_and_read(image, lambda crops: _recognise(self._fast or self._ocr, crops))
+        return self._detect_and_read(image, lambda crops, _: _recognise(self._fast or self._ocr, crops))
 
-    def _detect_and_read(self, image: np.ndarray, read_lines: Callable[[list[np.ndarray]], list[tuple[str, float]]]) -> list[TextBox]:
+    def _detect_and_read(self, image: np.ndarray, read_lines: Callable[[list[np.ndarray], list[Polygon]], list[tuple[str, float]]]) -> list[TextBox]:
         """Lines detected on the image (at most DET_LIMIT pixels a side), read by `read_lines`;
         lines read empty or below TEXT_SCORE are dropped."""
         from rapidocr.main import RapidOCRError
@@ -145,21 +149,24 @@ class RapidEngine:
             detected = time.perf_counter()
             self.spent["detect"] += detected - started
         height, width = original.shape[:2]
-        polygons = map_boxes_to_original(found.boxes, record, height, width)
-        readings = read_lines(crops)
+        polygons = [tuple((float(x), float(y)) for x, y in polygon) for polygon in map_boxes_to_original(found.boxes, record, height, width)]
+        readings = read_lines(crops, polygons)
         self.spent["recognise"] += time.perf_counter() - detected
         return [
-            TextBox(tuple((float(x), float(y)) for x, y in polygon), text, score)
+            TextBox(polygon, text, score)
             for polygon, (text, score) in zip(polygons, readings, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
 
-    def _read_lines(self, crops: list[np.ndarray], proven: ProvenValues) -> list[tuple[str, float]]:
+    def _read_lines(self, crops: list[np.ndarray], polygons: list[Polygon], proven: ProvenValues) -> list[tuple[str, float]]:
+        """Each line read by the fast recogniser, and again by the full one unless the fast
+        reading is proven: on its own, by the page's totals or by its row's arithmetic."""
         if self._fast is None:
             return _recognise(self._ocr, crops)
         readings = _recognise(self._fast, crops)
         proven = proven_totals(readings, proven)
-        unproven = [i for i, (text, score) in enumerate(readings) if not settled(text, score, proven)]
+        by_rows = row_settled(readings, polygons, proven)
+        unproven = [i for i, (text, score) in enumerate(readings) if i not in by_rows and not settled(text, score, proven)]
         for index, reading in zip(unproven, _recognise(self._ocr, [crops[i] for i in unproven]), strict=True):
             readings[index] = reading
         return readings
