@@ -34,10 +34,20 @@ def test_rates_and_row_figures_are_read_strictly():
 def test_a_row_that_multiplies_out_proves_its_rate_and_tax_and_the_sum_proves_the_amounts():
     readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00", "13%", "7.28"], ["*乳制品*牛奶", "2", "64.00", "128.00", "9%", "11.52"]])
     settled = row_settled(readings, polygons, _qr_net("184.00"))
-    assert settled == {3, 4, 5, 9, 10, 11}  # never the names, quantities or prices
+    assert settled == {1, 2, 3, 4, 5, 7, 8, 9, 10, 11}  # never the names; 数量 × 单价 = 金额 too
     # without a proven 合计金额 the amounts may hide a wrong cent in the rounding: read again
     assert row_settled(readings, polygons, ProvenValues()) == {4, 5, 10, 11}
     assert row_settled(readings, polygons, _qr_net("184.01")) == {4, 5, 10, 11}
+
+
+def test_a_long_unit_price_is_read_again_and_its_quantity_stands():
+    readings, polygons = _page([["*汽油*92号车用汽油", "升", "98.04", "7.2991452991453", "715.61", "17%", "121.65"]])
+    assert row_settled(readings, polygons, _qr_net("715.61")) == {2, 4, 5, 6}
+    readings[2] = ("98.05", 0.98)  # a wrong quantity does not multiply out
+    assert row_settled(readings, polygons, _qr_net("715.61")) == {4, 5, 6}
+    # a standing amount from elsewhere (the QR) is enough for its factors
+    readings, polygons = _page([["台", "1", "7500", "7500.00", "***", "***"]])
+    assert row_settled(readings, polygons, ProvenValues(), frozenset({3})) == {1, 2}
 
 
 def test_a_row_that_does_not_multiply_out_proves_nothing():

@@ -165,8 +165,9 @@ class RapidEngine:
             return _recognise(self._ocr, crops)
         readings = _recognise(self._fast, crops)
         proven = proven_totals(readings, proven)
-        by_rows = row_settled(readings, polygons, proven)
-        unproven = [i for i, (text, score) in enumerate(readings) if i not in by_rows and not settled(text, score, proven)]
+        standing = frozenset(i for i, (text, score) in enumerate(readings) if settled(text, score, proven))
+        standing |= row_settled(readings, polygons, proven, standing)
+        unproven = [i for i in range(len(readings)) if i not in standing]
         for index, reading in zip(unproven, _recognise(self._ocr, [crops[i] for i in unproven]), strict=True):
             readings[index] = reading
         return readings

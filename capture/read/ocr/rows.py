@@ -19,6 +19,7 @@ from capture.read.ocr.settle import VALUE_CONFIDENCE, ProvenValues, fold
 RATES = frozenset(Decimal(r) for r in ("1", "1.5", "3", "5", "6", "9", "10", "11", "13", "16", "17"))
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d)?)%$")
 _PLAIN_MONEY = re.compile(r"^-?\d+\.\d{2}$")
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 Polygon = tuple[tuple[float, float], ...]
 
@@ -52,11 +53,19 @@ def _rows(polygons: list[Polygon]) -> list[list[int]]:
     return [[index for *_, index in sorted(row, key=lambda s: s[2])] for row in rows]
 
 
-def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], proven: ProvenValues) -> set[int]:
-    """The lines (indices) whose fast readings the rows' arithmetic proves."""
+def plain_number(text: str) -> Decimal | None:
+    """The number of a line that is a plain figure alone (a quantity or a unit price)."""
+    folded = fold(text)
+    return Decimal(folded) if _PLAIN_NUMBER.match(folded) else None
+
+
+def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], proven: ProvenValues, standing: frozenset[int] = frozenset()) -> set[int]:
+    """The lines (indices) whose fast readings the rows' arithmetic proves; `standing`: the
+    lines already proven otherwise."""
     found: set[int] = set()
     amounts: list[tuple[int, Decimal]] = []
-    for row in _rows(polygons):
+    rows = _rows(polygons)
+    for row in rows:
         confident = [i for i in row if readings[i][1] >= VALUE_CONFIDENCE]
         figures = [(i, v) for i in confident if (v := plain_money(readings[i][0])) is not None]
         rates = [(i, r) for i in confident if (r := rate(readings[i][0])) is not None]
@@ -67,4 +76,28 @@ def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], prov
                 break
     if amounts and proven.proves(money(sum(a for _, a in amounts))):
         found.update(i for i, _ in amounts)
+    for row in rows:
+        found.update(_factors(readings, row, standing | found))
     return found
+
+
+def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[int]) -> set[int]:
+    """The 数量 and 单价 just before a standing 金额 that multiply out to it, where a misread
+    last digit would move the product by a cent or more."""
+    found: set[int] = set()
+    for place in range(2, len(row)):
+        quantity, price, amount = (row[place - 2], row[place - 1], row[place])
+        if amount not in standing or (total := plain_money(readings[amount][0])) is None:
+            continue
+        if min(readings[quantity][1], readings[price][1]) < VALUE_CONFIDENCE:
+            continue
+        q, p = plain_number(readings[quantity][0]), plain_number(readings[price][0])
+        if q is None or p is None or (q * p).quantize(CENT, ROUND_HALF_UP) != total:
+            continue
+        found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
+    return found
+
+
+def _last_digit(value: Decimal) -> Decimal:
+    """What one unit of a number's last printed digit is worth (0.01 for 12.34, 1 for 12)."""
+    return Decimal(1).scaleb(value.as_tuple().exponent)
