@@ -54,7 +54,7 @@ def test_a_row_that_does_not_multiply_out_proves_nothing():
     readings, polygons = _page([["*谷物*大米", "56.00", "13%", "7.29"], ["*乳制品*牛奶", "128.00", "9%", "11.52"]])
     assert row_settled(readings, polygons, _qr_net("184.00")) == {6, 7}  # the second row alone, and no amount: 128.00 is not 184.00
     unsure, polygons = _page([["56.00", "13%", "7.28"]])
-    unsure[1] = ("13%", 0.3)
+    unsure[1] = ("13%", 0.8)  # its confidence would go into the record's items: read it again
     assert row_settled(unsure, polygons, _qr_net("56.00")) == set()
     swapped, polygons = _page([["13%", "56.00", "7.28"]])  # a rate left of its amount is no row of the table
     assert row_settled(swapped, polygons, _qr_net("56.00")) == set()

@@ -37,8 +37,10 @@ def test_words_and_figures_that_disagree_prove_nothing():
     proven = proven_totals(readings, LEGACY)
     assert proven == LEGACY
     assert not any(settled(text, score, proven) for text, score in readings)
-    unsure = [("壹仟玖佰肆拾伍圆叁角贰分", 0.3), ("(小写)¥1945.32", 0.96)]
+    unsure = [("壹仟玖佰肆拾伍圆叁角贰分", 0.8), ("(小写)¥1945.32", 0.96)]
     assert proven_totals(unsure, LEGACY) == LEGACY  # a reading the model doubts proves nothing
+    sure = proven_totals([("壹仟玖佰肆拾伍圆叁角贰分", 0.97), ("(小写)¥1945.32", 0.96)], LEGACY)
+    assert settled("¥61.54", 0.95, sure) and not settled("¥61.54", 0.8, sure)  # nor stands by it
 
 
 def test_a_digital_invoice_qr_proves_the_total_and_its_two_parts():

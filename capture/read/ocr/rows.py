@@ -13,7 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from capture.contract.money import CENT, money, parse_money
-from capture.read.ocr.settle import VALUE_CONFIDENCE, ProvenValues, fold
+from capture.read.ocr.settle import ARITHMETIC_CONFIDENCE, ProvenValues, fold
 
 #: The VAT rates (percent) an invoice prints, then and now.
 RATES = frozenset(Decimal(r) for r in ("1", "1.5", "3", "5", "6", "9", "10", "11", "13", "16", "17"))
@@ -66,7 +66,7 @@ def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], prov
     amounts: list[tuple[int, Decimal]] = []
     rows = _rows(polygons)
     for row in rows:
-        confident = [i for i in row if readings[i][1] >= VALUE_CONFIDENCE]
+        confident = [i for i in row if readings[i][1] >= ARITHMETIC_CONFIDENCE]
         figures = [(i, v) for i in confident if (v := plain_money(readings[i][0])) is not None]
         rates = [(i, r) for i in confident if (r := rate(readings[i][0])) is not None]
         for (ir, r), (ia, a), (it, t) in ((x, y, z) for x in rates for y in figures for z in figures):
@@ -89,7 +89,7 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
         quantity, price, amount = (row[place - 2], row[place - 1], row[place])
         if amount not in standing or (total := plain_money(readings[amount][0])) is None:
             continue
-        if min(readings[quantity][1], readings[price][1]) < VALUE_CONFIDENCE:
+        if min(readings[quantity][1], readings[price][1]) < ARITHMETIC_CONFIDENCE:
             continue
         q, p = plain_number(readings[quantity][0]), plain_number(readings[price][0])
         if q is None or p is None or (q * p).quantize(CENT, ROUND_HALF_UP) != total:

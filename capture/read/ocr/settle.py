@@ -33,6 +33,10 @@ from capture.contract.values import code
 LABEL_CONFIDENCE = 0.9
 #: Lowest confidence of a fast reading kept as a proven value or a cipher line.
 VALUE_CONFIDENCE = 0.5
+#: Lowest confidence of a fast reading that enters the page's arithmetic (totals.py, rows.py) or
+#: stands by it: the reading's confidence goes into the record, where a field without a proof
+#: of its own (the line items) goes to review below 0.85 (capture/verify/confidence.py).
+ARITHMETIC_CONFIDENCE = 0.9
 #: The fixed words of the invoice forms (legacy and 数电), as NFKC-folded text without spaces
 #: or a trailing colon. Single characters only where no value could be one (no units: 方, 码).
 LABELS = frozenset(
@@ -67,6 +71,8 @@ class ProvenValues:
     values: frozenset[str] = frozenset()
     net: Decimal | None = None
     gross: Decimal | None = None
+    #: Amounts the page's arithmetic proves (totals.py), with two decimals.
+    derived: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, payloads: list[QrPayload]) -> ProvenValues:
@@ -88,12 +94,15 @@ class ProvenValues:
                     net = net or qr.amount
         return cls(frozenset(values), net, gross)
 
-    def proves(self, value: str) -> bool:
-        return value.removeprefix(SMALL_LETTERS).lstrip(_MONEY_SIGNS) in self.values
+    def proves(self, value: str, confidence: float = 1.0) -> bool:
+        """Whether a value read with `confidence` is proven: by the QR, or by the arithmetic
+        when read with ARITHMETIC_CONFIDENCE."""
+        plain = value.removeprefix(SMALL_LETTERS).lstrip(_MONEY_SIGNS)
+        return plain in self.values or (confidence >= ARITHMETIC_CONFIDENCE and plain in self.derived)
 
     def adding(self, amounts: set[Decimal]) -> ProvenValues:
-        """These values with more amounts proven (written with two decimals)."""
-        return replace(self, values=self.values | {money(amount) for amount in amounts})
+        """These values with more amounts the arithmetic proves."""
+        return replace(self, derived=self.derived | {money(amount) for amount in amounts})
 
 
 def words_value(text: str) -> Decimal | None:
@@ -121,11 +130,11 @@ def settled(text: str, confidence: float, proven: ProvenValues) -> bool:
     if CIPHER_LINE.match(folded):
         return True
     if (spelt := words_value(text)) is not None:
-        return proven.proves(money(spelt))
+        return proven.proves(money(spelt), confidence)
     labelled = _LABELLED.match(folded)
     value = folded
     if labelled:
         if labelled["label"] not in LABELS:
             return False
         value = labelled["value"]
-    return proven.proves(value) or (labelled is not None and is_valid_uscc(value))
+    return proven.proves(value, confidence) or (labelled is not None and is_valid_uscc(value))

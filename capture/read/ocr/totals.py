@@ -14,7 +14,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from capture.contract.money import parse_money
-from capture.read.ocr.settle import SMALL_LETTERS, VALUE_CONFIDENCE, ProvenValues, fold, words_value
+from capture.read.ocr.settle import (
+    ARITHMETIC_CONFIDENCE,
+    SMALL_LETTERS,
+    ProvenValues,
+    fold,
+    words_value,
+)
 
 
 def money_figure(text: str) -> Decimal | None:
@@ -27,7 +33,7 @@ def money_figure(text: str) -> Decimal | None:
 
 def proven_totals(readings: list[tuple[str, float]], proven: ProvenValues) -> ProvenValues:
     """`proven` with the totals the page's fast readings (text, confidence) prove together."""
-    confident = [text for text, score in readings if score >= VALUE_CONFIDENCE]
+    confident = [text for text, score in readings if score >= ARITHMETIC_CONFIDENCE]
     figures = {value for value in map(money_figure, confident) if value is not None}
     spelt = {value for value in map(words_value, confident) if value is not None}
     totals = spelt & figures
