@@ -17,6 +17,7 @@ from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.rows import Polygon, row_settled
 from capture.read.ocr.settle import ProvenValues, settled
 from capture.read.ocr.totals import proven_totals
+from capture.read.ocr.vino import vino_detector
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
 WHEEL_MODELS = {
@@ -96,6 +97,11 @@ class RapidEngine:
                 **engine,
             }
         )
+        detector = vino_detector(Path(paths["det"]), threads)
+        if detector is not None:  # the same model on OpenVINO: a third of the time (vino.py)
+            self._ocr._load_det_model().session = detector  # noqa: SLF001 - rapidocr takes no session of ours
+        #: Which runtime detects: "openvino" or "onnxruntime".
+        self.detector = "onnxruntime" if detector is None else "openvino"
         #: Seconds this engine spent detecting and recognising, for benchmarks/ocr.py.
         self.spent: Counter[str] = Counter()
         self._fast = None
