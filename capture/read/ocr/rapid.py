@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +105,8 @@ class RapidEngine:
         #: Seconds this engine spent detecting and recognising, for benchmarks/ocr.py.
         self.spent: Counter[str] = Counter()
         self._fast = None
+        #: The pages glanced at since the last read (`glance`).
+        self._glanced: list[_Lines] = []
         fast_files = {f.role: f for f in fast_models()} if fast else {}
         if all(role in fast_files and fast_files[role].present for role in ("rec_fast", "dict_fast")):
             self._fast = RapidOCR(
@@ -128,17 +130,27 @@ class RapidEngine:
         return text, score
 
     def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
-        """The page's text lines: detected, then read (fast first where that is proven)."""
-        return self._detect_and_read(image, lambda crops, polygons: self._read_lines(crops, polygons, proven or ProvenValues()))
+        """The page's text lines: detected, then read (fast first where that is proven). A page
+        just glanced at (the same image object) is not detected or read fast again."""
+        glanced, self._glanced = self._glanced, []
+        lines = next((lines for lines in glanced if lines.image is image), None) or self._first_read(image)
+        if self._fast is None:
+            return lines.boxes()
+        started = time.perf_counter()
+        readings = self._read_again(lines, proven or ProvenValues())
+        self.spent["recognise"] += time.perf_counter() - started
+        return _Lines(image, lines.crops, lines.polygons, readings).boxes()
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
         """The page's text lines read by the fast recogniser alone: enough to tell which way up
-        a page is, at a quarter of the recognition time (the full model where no fast one is)."""
-        return self._detect_and_read(image, lambda crops, _: _recognise(self._fast or self._ocr, crops))
+        a page is, at a quarter of the recognition time (the full model where no fast one is).
+        Kept until the next read, which finishes it where it is of the same image."""
+        self._glanced.append(lines := self._first_read(image))
+        return lines.boxes()
 
-    def _detect_and_read(self, image: np.ndarray, read_lines: Callable[[list[np.ndarray], list[Polygon]], list[tuple[str, float]]]) -> list[TextBox]:
-        """Lines detected on the image (at most DET_LIMIT pixels a side), read by `read_lines`;
-        lines read empty or below TEXT_SCORE are dropped."""
+    def _first_read(self, image: np.ndarray) -> _Lines:
+        """Lines detected on the image (at most DET_LIMIT pixels a side), each read by the fast
+        recogniser (the full one where no fast one is)."""
         from rapidocr.main import RapidOCRError
         from rapidocr.utils.process_img import map_boxes_to_original
 
@@ -149,34 +161,46 @@ class RapidEngine:
         try:
             crops, found = self._ocr.detect_and_crop(resized, record)
         except RapidOCRError:  # nothing detected
-            return []
+            return _Lines(image, [], [], [])
         finally:
             release_freed_memory()
             detected = time.perf_counter()
             self.spent["detect"] += detected - started
         height, width = original.shape[:2]
         polygons = [tuple((float(x), float(y)) for x, y in polygon) for polygon in map_boxes_to_original(found.boxes, record, height, width)]
-        readings = read_lines(crops, polygons)
+        readings = _recognise(self._fast or self._ocr, crops)
         self.spent["recognise"] += time.perf_counter() - detected
-        return [
-            TextBox(polygon, text, score)
-            for polygon, (text, score) in zip(polygons, readings, strict=True)
-            if text.strip() and score >= TEXT_SCORE
-        ]
+        return _Lines(image, crops, polygons, readings)
 
-    def _read_lines(self, crops: list[np.ndarray], polygons: list[Polygon], proven: ProvenValues) -> list[tuple[str, float]]:
-        """Each line read by the fast recogniser, and again by the full one unless the fast
-        reading is proven: on its own, by the page's totals or by its row's arithmetic."""
-        if self._fast is None:
-            return _recognise(self._ocr, crops)
-        readings = _recognise(self._fast, crops)
+    def _read_again(self, lines: _Lines, proven: ProvenValues) -> list[tuple[str, float]]:
+        """The fast readings, each read again by the full model unless it is proven: on its own,
+        by the page's totals or by its row's arithmetic."""
+        readings = list(lines.readings)
         proven = proven_totals(readings, proven)
         standing = frozenset(i for i, (text, score) in enumerate(readings) if settled(text, score, proven))
-        standing |= row_settled(readings, polygons, proven, standing)
+        standing |= row_settled(readings, lines.polygons, proven, standing)
         unproven = [i for i in range(len(readings)) if i not in standing]
-        for index, reading in zip(unproven, _recognise(self._ocr, [crops[i] for i in unproven]), strict=True):
+        for index, reading in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
             readings[index] = reading
         return readings
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """A page image's detected lines: their crops, polygons and readings."""
+
+    image: np.ndarray
+    crops: list[np.ndarray]
+    polygons: list[Polygon]
+    readings: list[tuple[str, float]]
+
+    def boxes(self) -> list[TextBox]:
+        """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
+        return [
+            TextBox(polygon, text, score)
+            for polygon, (text, score) in zip(self.polygons, self.readings, strict=True)
+            if text.strip() and score >= TEXT_SCORE
+        ]
 
 
 def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float]]:
