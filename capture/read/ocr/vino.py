@@ -9,6 +9,7 @@ or with CAPTURE_OCR_DETECTOR=onnxruntime, the detector stays on ONNX Runtime.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -42,9 +43,15 @@ class VinoDetector:
         return self._request.get_output_tensor().data.copy()  # the request reuses its buffer
 
 
+def detector_runtime() -> str:
+    """Which runtime the text detector runs on here: "openvino" or "onnxruntime"."""
+    wanted = os.environ.get(ENV_DETECTOR, "openvino") == "openvino"
+    return "openvino" if wanted and importlib.util.find_spec("openvino") is not None else "onnxruntime"
+
+
 def vino_detector(model: Path, threads: int) -> VinoDetector | None:
     """The OpenVINO detector for `model`, or None where it is not wanted or cannot run here."""
-    if os.environ.get(ENV_DETECTOR, "openvino") != "openvino":
+    if detector_runtime() != "openvino":
         return None
     try:
         return VinoDetector(model, threads)
