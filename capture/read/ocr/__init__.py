@@ -87,7 +87,8 @@ class Engine(Protocol):
         ...
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
-        """The text lines of a page image read quickly, to tell which way up it is."""
+        """The text lines of a page image read quickly, to tell which way up it is; a `read`
+        of the same image object next may finish this reading rather than start again."""
         ...
 
     def recognize(self, line: np.ndarray) -> tuple[str, float]:

@@ -94,6 +94,7 @@ class PaddleEngine:
         self._rec_model = (model_name(rec), str(rec))
         self._threads = threads
         self._rec = None  # the recogniser alone, for second reads: loaded when first asked
+        self._glanced: list[tuple[np.ndarray, list[TextBox]]] = []  # pages glanced at since the last read
         self._ocr = PaddleOCR(
             text_detection_model_dir=str(det),
             text_detection_model_name=model_name(det),
@@ -107,7 +108,15 @@ class PaddleEngine:
         )
 
     def read(self, image: np.ndarray, proven: object = None) -> list[TextBox]:
-        """The page's text lines, each read by the full model (`proven` is not needed here)."""
+        """The page's text lines, each read by the full model (`proven` is not needed here); a
+        page just glanced at (the same image object) is not read again."""
+        glanced, self._glanced = self._glanced, []
+        for seen, boxes in glanced:
+            if seen is image:
+                return boxes
+        return self._read(image)
+
+    def _read(self, image: np.ndarray) -> list[TextBox]:
         boxes: list[TextBox] = []
         for result in self._ocr.predict(image):
             for polygon, text, score in zip(result["rec_polys"], result["rec_texts"], result["rec_scores"], strict=True):
@@ -116,8 +125,11 @@ class PaddleEngine:
         return boxes
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
-        """The page's text lines, to tell which way up it is (here: the full read)."""
-        return self.read(image)
+        """The page's text lines, to tell which way up it is (here: the full read), kept for
+        the next read."""
+        boxes = self._read(image)
+        self._glanced.append((image, boxes))
+        return boxes
 
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one line image as it is (no detection): its text and score."""

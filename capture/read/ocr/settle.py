@@ -11,7 +11,9 @@ again by the full model:
 - a value that equals what the invoice's QR code says (code, number, date, amount, check code),
   when the QR's CRC holds: the QR proves the reading, character for character;
 - a unified social credit code whose GB 32100 check character holds (one wrong character never
-  passes it), after its label.
+  passes it), after its label;
+- a total the fast readings prove among themselves (capture/read/ocr/totals.py): the 价税合计
+  in 大写 words and in figures read alike, and what follows from it with the QR's amount.
 
 Names, addresses, item text and unproven numbers always go to the full model.
 """
@@ -19,8 +21,10 @@ Names, addresses, item text and unproven numbers always go to the full model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
+from capture.contract.money import amount_to_words, money, strip_words_marks, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.taxid import is_valid_uscc
 from capture.contract.values import code
@@ -29,6 +33,10 @@ from capture.contract.values import code
 LABEL_CONFIDENCE = 0.9
 #: Lowest confidence of a fast reading kept as a proven value or a cipher line.
 VALUE_CONFIDENCE = 0.5
+#: Lowest confidence of a fast reading that enters the page's arithmetic (totals.py, rows.py) or
+#: stands by it: the reading's confidence goes into the record, where a field without a proof
+#: of its own (the line items) goes to review below 0.85 (capture/verify/confidence.py).
+ARITHMETIC_CONFIDENCE = 0.9
 #: The fixed words of the invoice forms (legacy and 数电), as NFKC-folded text without spaces
 #: or a trailing colon. Single characters only where no value could be one (no units: 方, 码).
 LABELS = frozenset(
@@ -46,6 +54,8 @@ CIPHER_LINE = re.compile(r"^(?=(?:[0-9]*[+\-*/<>]){3})[0-9+\-*/<>]{20,}$")
 #: A label, a colon, and the value after it.
 _LABELLED = re.compile(r"^(?P<label>[^:]{2,16}):(?P<value>.+)$")
 _MONEY_SIGNS = "¥￥"
+#: The label the 价税合计 figure is printed after (NFKC-folded).
+SMALL_LETTERS = "(小写)"
 
 
 def fold(text: str) -> str:
@@ -55,14 +65,20 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ProvenValues:
-    """The values a page's QR codes prove, written as an invoice prints them."""
+    """The values a page's QR codes prove, written as an invoice prints them, and the QR's
+    amount: 合计金额 (`net`, before tax) or 价税合计 (`gross`, a 数电票's)."""
 
     values: frozenset[str] = frozenset()
+    net: Decimal | None = None
+    gross: Decimal | None = None
+    #: Amounts the page's arithmetic proves (totals.py), with two decimals.
+    derived: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, payloads: list[QrPayload]) -> ProvenValues:
         """What the QR codes with a holding CRC say, in every way the form prints it."""
         values: set[str] = set()
+        net = gross = None
         for qr in payloads:
             if qr.crc_ok() is not True:
                 continue
@@ -72,10 +88,34 @@ class ProvenValues:
                 values.update({qr.date, f"{year}年{month}月{day}日", f"{year}{month}{day}"})
             if qr.amount is not None:
                 values.add(f"{qr.amount:.2f}")
-        return cls(frozenset(values))
+                if qr.amount_is_total:
+                    gross = gross or qr.amount
+                else:
+                    net = net or qr.amount
+        return cls(frozenset(values), net, gross)
 
-    def proves(self, value: str) -> bool:
-        return value.lstrip(_MONEY_SIGNS) in self.values
+    def proves(self, value: str, confidence: float = 1.0) -> bool:
+        """Whether a value read with `confidence` is proven: by the QR, or by the arithmetic
+        when read with ARITHMETIC_CONFIDENCE."""
+        plain = value.removeprefix(SMALL_LETTERS).lstrip(_MONEY_SIGNS)
+        return plain in self.values or (confidence >= ARITHMETIC_CONFIDENCE and plain in self.derived)
+
+    def adding(self, amounts: set[Decimal]) -> ProvenValues:
+        """These values with more amounts the arithmetic proves."""
+        return replace(self, derived=self.derived | {money(amount) for amount in amounts})
+
+
+def words_value(text: str) -> Decimal | None:
+    """The amount a line of 大写 words says, when the line is nothing but the words (a ⊗ mark
+    before them aside) spelt exactly as invoices spell that amount; else None."""
+    spelt = strip_words_marks(fold(text))
+    if not spelt:
+        return None
+    try:
+        value = words_to_amount(spelt)
+    except ValueError:
+        return None
+    return value if value > 0 and amount_to_words(value) == spelt else None
 
 
 def settled(text: str, confidence: float, proven: ProvenValues) -> bool:
@@ -89,10 +129,12 @@ def settled(text: str, confidence: float, proven: ProvenValues) -> bool:
         return False
     if CIPHER_LINE.match(folded):
         return True
+    if (spelt := words_value(text)) is not None:
+        return proven.proves(money(spelt), confidence)
     labelled = _LABELLED.match(folded)
     value = folded
     if labelled:
         if labelled["label"] not in LABELS:
             return False
         value = labelled["value"]
-    return proven.proves(value) or (labelled is not None and is_valid_uscc(value))
+    return proven.proves(value, confidence) or (labelled is not None and is_valid_uscc(value))

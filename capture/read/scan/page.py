@@ -77,9 +77,11 @@ def scan_page(
     if skew is not None:
         page = geometry.rotate_small(page, -skew)
     clean_done = time.perf_counter()
-    boxes = engine.read(page, ProvenValues.of(found.payloads))
+    proven = ProvenValues.of(found.payloads)
     if angle is None:
-        page, boxes = _best_orientation(page, boxes, engine)
+        page, boxes = _best_orientation(page, proven, engine)
+    else:
+        boxes = engine.read(page, proven)
     ink = PageInk.of(page)
     boxes, stamps, watermarks = drop_overprint(page, boxes, ink.em)
     printed_rules = ruled_lines(page, ink)
@@ -231,24 +233,26 @@ def _looks_upright(boxes: list[TextBox]) -> bool:
     )
 
 
-def _best_orientation(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> tuple[np.ndarray, list[TextBox]]:
-    """Keep the reading as it is when it looks upright; else glance at the page each quarter
-    turn (smaller, and read by the fast recogniser alone: enough to see which way up reads)
-    and read the best turn fully. Sideways text is tried sideways first: its lines stand taller
-    than wide. The page as it lies wins a tie."""
-    if _looks_upright(boxes):
-        return page, boxes
+def _best_orientation(page: np.ndarray, proven: ProvenValues, engine: Engine) -> tuple[np.ndarray, list[TextBox]]:
+    """Glance at the page as it lies (its lines read by the fast recogniser alone) and read it
+    fully when that looks upright (the read finishes the glance: nothing is detected twice);
+    else glance at the page each quarter turn (smaller) and read the best turn fully. A page on
+    its side costs glances, not a full read of sideways text. Sideways text is tried sideways
+    first: its lines stand taller than wide. The page as it lies wins a tie."""
+    first = engine.glance(page)
+    if _looks_upright(first):
+        return page, engine.read(page, proven)
     scores = {0: reading_score(engine.glance(geometry.scale_to_width(page, GLANCE_WIDTH)))}
-    for quarters in _turns_to_try(boxes):
+    for quarters in _turns_to_try(first):
         glanced = engine.glance(geometry.scale_to_width(geometry.rotate_quarter(page, quarters), GLANCE_WIDTH))
         scores[quarters] = reading_score(glanced)
         if _looks_upright(glanced):
             break
     best = max(scores, key=scores.__getitem__)
     if best == 0:
-        return page, boxes
+        return page, engine.read(page, proven)
     turned = geometry.scale_to_width(geometry.rotate_quarter(page, best))
-    return turned, engine.read(turned)
+    return turned, engine.read(turned, proven)
 
 
 def _turns_to_try(boxes: list[TextBox]) -> tuple[int, ...]:

@@ -1,0 +1,103 @@
+"""Item rows whose fast readings prove each other by their arithmetic, so those lines need no
+second read (capture/read/ocr/settle.py keeps a fast reading only where it is proven).
+
+On one row of the goods table, 金额 × 税率 = 税额 to the cent: when the three fast readings
+multiply out, the rate and the tax stand (a misread digit of either breaks the product). The
+amount's last digits can hide in the rounding, so the amounts stand only when those of every
+row that multiplies out add up to a proven 合计金额 (the QR's, or the totals', totals.py).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from capture.contract.money import CENT, money, parse_money
+from capture.read.ocr.settle import ARITHMETIC_CONFIDENCE, ProvenValues, fold
+
+#: The VAT rates (percent) an invoice prints, then and now.
+RATES = frozenset(Decimal(r) for r in ("1", "1.5", "3", "5", "6", "9", "10", "11", "13", "16", "17"))
+_RATE = re.compile(r"^(\d{1,2}(?:\.\d)?)%$")
+_PLAIN_MONEY = re.compile(r"^-?\d+\.\d{2}$")
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+Polygon = tuple[tuple[float, float], ...]
+
+
+def rate(text: str) -> Decimal | None:
+    """The rate (a fraction) a line that is a VAT rate alone says; None for anything else."""
+    match = _RATE.match(fold(text))
+    if not match or Decimal(match[1]) not in RATES:
+        return None
+    return Decimal(match[1]) / 100
+
+
+def plain_money(text: str) -> Decimal | None:
+    """The amount of a line that is a figure with two decimals alone (no ¥: a row's figure)."""
+    folded = fold(text)
+    return parse_money(folded) if _PLAIN_MONEY.match(folded) else None
+
+
+def _rows(polygons: list[Polygon]) -> list[list[int]]:
+    """The boxes (indices, left to right) on each text row: centres within half a line height."""
+    spans = []
+    for index, polygon in enumerate(polygons):
+        ys = [y for _, y in polygon]
+        spans.append(((min(ys) + max(ys)) / 2, max(ys) - min(ys), min(x for x, _ in polygon), index))
+    rows: list[list[tuple[float, float, float, int]]] = []
+    for span in sorted(spans):
+        if rows and abs(span[0] - rows[-1][0][0]) <= rows[-1][0][1] / 2:
+            rows[-1].append(span)
+        else:
+            rows.append([span])
+    return [[index for *_, index in sorted(row, key=lambda s: s[2])] for row in rows]
+
+
+def plain_number(text: str) -> Decimal | None:
+    """The number of a line that is a plain figure alone (a quantity or a unit price)."""
+    folded = fold(text)
+    return Decimal(folded) if _PLAIN_NUMBER.match(folded) else None
+
+
+def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], proven: ProvenValues, standing: frozenset[int] = frozenset()) -> set[int]:
+    """The lines (indices) whose fast readings the rows' arithmetic proves; `standing`: the
+    lines already proven otherwise."""
+    found: set[int] = set()
+    amounts: list[tuple[int, Decimal]] = []
+    rows = _rows(polygons)
+    for row in rows:
+        confident = [i for i in row if readings[i][1] >= ARITHMETIC_CONFIDENCE]
+        figures = [(i, v) for i in confident if (v := plain_money(readings[i][0])) is not None]
+        rates = [(i, r) for i in confident if (r := rate(readings[i][0])) is not None]
+        for (ir, r), (ia, a), (it, t) in ((x, y, z) for x in rates for y in figures for z in figures):
+            if row.index(ia) < row.index(ir) < row.index(it) and t > 0 and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
+                found.update((ir, it))
+                amounts.append((ia, a))
+                break
+    if amounts and proven.proves(money(sum(a for _, a in amounts))):
+        found.update(i for i, _ in amounts)
+    for row in rows:
+        found.update(_factors(readings, row, standing | found))
+    return found
+
+
+def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[int]) -> set[int]:
+    """The 数量 and 单价 just before a standing 金额 that multiply out to it, where a misread
+    last digit would move the product by a cent or more."""
+    found: set[int] = set()
+    for place in range(2, len(row)):
+        quantity, price, amount = (row[place - 2], row[place - 1], row[place])
+        if amount not in standing or (total := plain_money(readings[amount][0])) is None:
+            continue
+        if min(readings[quantity][1], readings[price][1]) < ARITHMETIC_CONFIDENCE:
+            continue
+        q, p = plain_number(readings[quantity][0]), plain_number(readings[price][0])
+        if q is None or p is None or (q * p).quantize(CENT, ROUND_HALF_UP) != total:
+            continue
+        found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
+    return found
+
+
+def _last_digit(value: Decimal) -> Decimal:
+    """What one unit of a number's last printed digit is worth (0.01 for 12.34, 1 for 12)."""
+    return Decimal(1).scaleb(value.as_tuple().exponent)

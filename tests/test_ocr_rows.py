@@ -1,0 +1,60 @@
+"""Item rows whose fast readings prove each other: 金额 × 税率 = 税额 on one row proves the rate
+and the tax; the amounts stand only when the rows' amounts add up to a proven 合计金额."""
+
+from capture.contract.qr import make_qr_payload, parse_qr
+from capture.read.ocr.rows import plain_money, rate, row_settled
+from capture.read.ocr.settle import ProvenValues
+
+
+def _box(x: float, y: float, width: float = 80, height: float = 24) -> tuple[tuple[float, float], ...]:
+    return ((x, y), (x + width, y), (x + width, y + height), (x, y + height))
+
+
+def _page(rows: list[list[str]]) -> tuple[list[tuple[str, float]], list[tuple[tuple[float, float], ...]]]:
+    """Readings and boxes of a goods table: each row's cells left to right, rows 40 px apart."""
+    readings, polygons = [], []
+    for number, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            readings.append((text, 0.98))
+            polygons.append(_box(100 + 150 * column, 300 + 40 * number + column % 2))  # not quite level
+    return readings, polygons
+
+
+def _qr_net(amount: str) -> ProvenValues:
+    return ProvenValues.of([parse_qr(make_qr_payload("10", "032002300211", "73037267", amount, "20230116", "88821254591766094936"))])
+
+
+def test_rates_and_row_figures_are_read_strictly():
+    assert rate("13%") is not None and rate("１３％") is not None
+    assert rate("12%") is None and rate("13") is None and rate("免税") is None
+    assert plain_money("1890.00") is not None
+    assert plain_money("¥1890.00") is None and plain_money("1890.0") is None and plain_money("2") is None
+
+
+def test_a_row_that_multiplies_out_proves_its_rate_and_tax_and_the_sum_proves_the_amounts():
+    readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00", "13%", "7.28"], ["*乳制品*牛奶", "2", "64.00", "128.00", "9%", "11.52"]])
+    settled = row_settled(readings, polygons, _qr_net("184.00"))
+    assert settled == {1, 2, 3, 4, 5, 7, 8, 9, 10, 11}  # never the names; 数量 × 单价 = 金额 too
+    # without a proven 合计金额 the amounts may hide a wrong cent in the rounding: read again
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 5, 10, 11}
+    assert row_settled(readings, polygons, _qr_net("184.01")) == {4, 5, 10, 11}
+
+
+def test_a_long_unit_price_is_read_again_and_its_quantity_stands():
+    readings, polygons = _page([["*汽油*92号车用汽油", "升", "98.04", "7.2991452991453", "715.61", "17%", "121.65"]])
+    assert row_settled(readings, polygons, _qr_net("715.61")) == {2, 4, 5, 6}
+    readings[2] = ("98.05", 0.98)  # a wrong quantity does not multiply out
+    assert row_settled(readings, polygons, _qr_net("715.61")) == {4, 5, 6}
+    # a standing amount from elsewhere (the QR) is enough for its factors
+    readings, polygons = _page([["台", "1", "7500", "7500.00", "***", "***"]])
+    assert row_settled(readings, polygons, ProvenValues(), frozenset({3})) == {1, 2}
+
+
+def test_a_row_that_does_not_multiply_out_proves_nothing():
+    readings, polygons = _page([["*谷物*大米", "56.00", "13%", "7.29"], ["*乳制品*牛奶", "128.00", "9%", "11.52"]])
+    assert row_settled(readings, polygons, _qr_net("184.00")) == {6, 7}  # the second row alone, and no amount: 128.00 is not 184.00
+    unsure, polygons = _page([["56.00", "13%", "7.28"]])
+    unsure[1] = ("13%", 0.8)  # its confidence would go into the record's items: read it again
+    assert row_settled(unsure, polygons, _qr_net("56.00")) == set()
+    swapped, polygons = _page([["13%", "56.00", "7.28"]])  # a rate left of its amount is no row of the table
+    assert row_settled(swapped, polygons, _qr_net("56.00")) == set()
