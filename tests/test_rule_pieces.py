@@ -40,3 +40,11 @@ def test_a_glyph_beside_the_pieces_is_still_a_mark():
     assert len(marks) == 2
     assert any(855 <= x0 <= 866 and 880 <= x1 <= 892 for x0, _, x1, _ in marks)
     assert any(995 <= x0 <= 1000 and 555 <= y0 <= 562 for x0, y0, _, _ in marks)
+
+
+def test_a_faded_seal_arc_is_no_mark_a_black_figure_beside_it_is():
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.ellipse(image, (1200, 600), (120, 90), 0, 165, 195, (150, 150, 210), 4)  # a seal's arc, washed out
+    cv2.line(image, (900, 580), (900, 608), (20, 20, 20), 3)  # a lone 1, in black
+    marks = unread_marks(image, [])
+    assert len(marks) == 1 and 895 <= marks[0][0] <= 900

@@ -38,6 +38,8 @@ RULE_REACH_ON = 4
 RULE_PIECE_ROUNDS = 6
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
+#: A mark this much redder than it is green or blue, on the whole, is a seal or the form's print.
+RED_MARK = 30
 
 
 def text_height(page: np.ndarray) -> float:
@@ -129,12 +131,27 @@ def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | Non
     covered = cv2.dilate(covered, np.ones((int(em * 0.3) | 1,) * 2, np.uint8))
     marks[covered > 0] = 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
-    pieces = _rule_pieces(ink, labels, stats)
+    pieces = _rule_pieces(ink, labels, stats) | _reddish(image, labels, stats)
     return [
         (float(x), float(y), float(x + w), float(y + h))
         for label, (x, y, w, h, area) in enumerate(stats[1:], 1)
         if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em and not pieces[label]
     ]
+
+
+def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
+    """Which marks (by label) are red or brown on the whole: a seal's ring faded past
+    SEAL_SATURATION (a photo's light and JPEG wash it out) or the form's own print, never a
+    value, which the printer prints in black. The recogniser reads a seal's arc as a 1."""
+    if image.ndim != 3:
+        return np.zeros(len(stats), bool)
+    area = np.maximum(stats[:, 4], 1)
+    flat = labels.ravel()
+    means = [np.bincount(flat, weights=image[:, :, channel].ravel(), minlength=len(stats)) / area for channel in range(3)]
+    blue, green, red = means
+    reddish = red - np.maximum(green, blue) >= RED_MARK
+    reddish[0] = False
+    return reddish
 
 
 def _rule_pieces(ink: PageInk, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
