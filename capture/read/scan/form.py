@@ -11,6 +11,8 @@ along all four of its edges.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -58,9 +60,36 @@ def print_strokes(image: np.ndarray) -> np.ndarray:
     return keep[labels].astype(np.uint8) * 255
 
 
+@dataclass(frozen=True)
+class Printed:
+    """The invoice's print found in a photo: its outline (convex hull, N x 2, in the picture's
+    pixels) and its strokes (a mask of the printed areas only, at `factor` of the picture)."""
+
+    outline: np.ndarray
+    strokes: np.ndarray
+    factor: float
+
+    def share_outside(self, quad: np.ndarray) -> float:
+        """The share of the print's strokes outside a quadrilateral (picture pixels), give or
+        take a stroke's width: a few specks of a desk's grain count for little, as the outline's
+        corners would not; a sheet cut short leaves a large share outside."""
+        inside = np.zeros(self.strokes.shape, np.uint8)
+        cv2.fillPoly(inside, [np.round(quad * self.factor).astype(np.int32)], 255)
+        inside = cv2.dilate(inside, np.ones((STROKE_SIZE, STROKE_SIZE), np.uint8))
+        total = np.count_nonzero(self.strokes)
+        return float(np.count_nonzero(self.strokes & ~inside)) / max(total, 1)
+
+
 def find_print(image: np.ndarray) -> np.ndarray | None:
     """The outline (convex hull, N x 2, in the picture's pixels) of all the invoice's print in a
     photo; None when the print fills the picture (a scan) or none stands out."""
+    printed = find_printed(image)
+    return None if printed is None else printed.outline
+
+
+def find_printed(image: np.ndarray) -> Printed | None:
+    """All the invoice's print in a photo (`Printed`); None when the print fills the picture (a
+    scan) or none stands out."""
     factor = FORM_WIDTH / max(image.shape[:2])
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     ink = print_strokes(small)
@@ -71,13 +100,14 @@ def find_print(image: np.ndarray) -> np.ndarray | None:
         return None
     sizes = stats[1:, cv2.CC_STAT_AREA]
     printed = np.flatnonzero(sizes >= PRINT_PART * sizes.max()) + 1  # the form, split by a blank
-    hull = cv2.convexHull(cv2.findNonZero((np.isin(labels, printed) & (ink > 0)).astype(np.uint8)))
+    strokes = (np.isin(labels, printed) & (ink > 0)).astype(np.uint8) * 255
+    hull = cv2.convexHull(cv2.findNonZero(strokes))
     (_, _), (width, height), _ = cv2.minAreaRect(hull)
     if np.hypot(width, height) < MIN_PRINT_SPAN * np.hypot(*ink.shape):
         return None
     if width * height > MAX_PRINT_SHARE * ink.shape[0] * ink.shape[1] or _paper_to_the_edges(small, hull):
         return None
-    return hull.reshape(-1, 2).astype(np.float64) / factor
+    return Printed(hull.reshape(-1, 2).astype(np.float64) / factor, strokes, factor)
 
 
 def _paper_to_the_edges(small: np.ndarray, hull: np.ndarray) -> bool:

@@ -134,16 +134,9 @@ def find_paper(image: np.ndarray) -> np.ndarray | None:
     quad = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
     if len(quad) != 4 or not cv2.isContourConvex(quad):
         return None
-    return _order_corners(quad.reshape(4, 2).astype(np.float32) / factor)
-
-
-def _order_corners(points: np.ndarray) -> np.ndarray:
-    total = points.sum(axis=1)
-    diff = np.diff(points, axis=1).ravel()
-    return np.array(
-        [points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)], points[np.argmax(diff)]],
-        dtype=np.float32,
-    )
+    # around the centre, not by x+y and y-x: those pick one point twice on a sheet turned 45°,
+    # and the quadrilateral warped through itself (a bow tie) is no page
+    return form.order_corners(quad.reshape(4, 2).astype(np.float32) / factor)
 
 
 def flatten(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
@@ -173,6 +166,9 @@ FORM_ASPECT = (1.4, 3.2)
 FORM_SLACK = 0.05
 #: The frame's edges found must run this share of their side (else a part is lost).
 FORM_EDGE_SHARE = 0.8
+#: The paper holds the print when no more than this share of its strokes lies outside it (a
+#: desk's grain next to the sheet passes for a few specks of print).
+PRINT_OUTSIDE_PAPER = 0.02
 #: A frame this large a share of the picture (or larger) is a scan's: nothing to find.
 FORM_MAX_SHARE = 0.5
 
@@ -186,9 +182,10 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     paper."""
     paper = find_paper(image)
     frame = find_frame(image)
-    printed = form.find_print(image)
-    inner = [quad for quad in (frame, printed) if quad is not None]
-    if paper is not None and all(_encloses(paper, quad) for quad in inner):
+    found = form.find_printed(image)
+    printed = None if found is None else found.outline
+    holds_frame = paper is not None and (frame is None or _encloses(paper, frame))
+    if holds_frame and (found is None or found.share_outside(paper) <= PRINT_OUTSIDE_PAPER):
         return paper
     if frame is not None:
         # the form's margins as printed, then either way up (the frame alone cannot tell which

@@ -28,8 +28,18 @@ RULE_RUN = 2.5
 RULE_REACH = 0.6
 #: A rule is at most this many text heights thick (a slightly turned one a little more).
 RULE_THICKNESS = 0.5
+#: A mark lying this share or more in the band along a rule (RULE_BAND text heights either side)
+#: is a piece of that rule.
+RULE_PIECE_SHARE = 0.9
+RULE_BAND = 0.25
+#: ... and on past the rule's ends for this many text heights (a faint rule found in pieces),
+#: carried on from piece to piece this many times.
+RULE_REACH_ON = 4
+RULE_PIECE_ROUNDS = 6
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
+#: A mark this much redder than it is green or blue, on the whole, is a seal or the form's print.
+RED_MARK = 30
 
 
 def text_height(page: np.ndarray) -> float:
@@ -120,9 +130,52 @@ def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | Non
         cv2.fillPoly(covered, [np.array(box.polygon, dtype=np.int32)], 255)
     covered = cv2.dilate(covered, np.ones((int(em * 0.3) | 1,) * 2, np.uint8))
     marks[covered > 0] = 0
-    _, _, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    pieces = _rule_pieces(ink, labels, stats) | _reddish(image, labels, stats)
     return [
         (float(x), float(y), float(x + w), float(y + h))
-        for x, y, w, h, area in stats[1:]
-        if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em
+        for label, (x, y, w, h, area) in enumerate(stats[1:], 1)
+        if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em and not pieces[label]
     ]
+
+
+def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
+    """Which marks (by label) are red or brown on the whole: a seal's ring faded past
+    SEAL_SATURATION (a photo's light and JPEG wash it out) or the form's own print, never a
+    value, which the printer prints in black. The recogniser reads a seal's arc as a 1."""
+    if image.ndim != 3:
+        return np.zeros(len(stats), bool)
+    area = np.maximum(stats[:, 4], 1)
+    flat = labels.ravel()
+    means = [np.bincount(flat, weights=image[:, :, channel].ravel(), minlength=len(stats)) / area for channel in range(3)]
+    blue, green, red = means
+    reddish = red - np.maximum(green, blue) >= RED_MARK
+    reddish[0] = False
+    return reddish
+
+
+def _rule_pieces(ink: PageInk, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
+    """Which marks (by label) are pieces of a rule, not glyphs: thin, running a rule's way and
+    lying all in the band along it (RULE_BAND text heights either side, RULE_REACH_ON on past
+    its ends). A photographed rule is blurred, wavy and faded in places, and what its straight
+    runs leave (a sliver along its edge, the dashes of a faded stretch) is no text; each piece
+    found carries the rule's band on to the next one."""
+    thin = RULE_THICKNESS * ink.em
+    width, height, area = stats[:, 2], stats[:, 3], np.maximum(stats[:, 4], 1)
+    level, standing = (height <= thin) & (width >= 2 * height), (width <= thin) & (height >= 2 * width)
+    level[0] = standing[0] = False
+    reach, side = int(RULE_REACH_ON * ink.em), 2 * int(RULE_BAND * ink.em) + 1
+    along = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, side))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (side, 2 * reach + 1))
+    across, upright = ink.across, ink.upright
+    pieces = np.zeros(len(stats), bool)
+    for _ in range(RULE_PIECE_ROUNDS):
+        in_across = np.bincount(labels[cv2.dilate(across, along) > 0], minlength=len(stats)) / area
+        in_upright = np.bincount(labels[cv2.dilate(upright, down) > 0], minlength=len(stats)) / area
+        found = ((level & (in_across >= RULE_PIECE_SHARE)) | (standing & (in_upright >= RULE_PIECE_SHARE))) & ~pieces
+        if not found.any():
+            break
+        pieces |= found
+        across = across | ((level & pieces)[labels] * np.uint8(255)).astype(np.uint8)
+        upright = upright | ((standing & pieces)[labels] * np.uint8(255)).astype(np.uint8)
+    return pieces

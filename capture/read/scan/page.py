@@ -23,9 +23,16 @@ from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.ocr.settle import ProvenValues
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
-from capture.read.scan import geometry, light
+from capture.read.scan import geometry, light, rectify
 from capture.read.scan.cells import cut_at_rules
-from capture.read.scan.ink import PageInk, line_against_rule, ruled_lines, text_height, unread_marks
+from capture.read.scan.ink import (
+    PageInk,
+    dark_ink,
+    line_against_rule,
+    ruled_lines,
+    text_height,
+    unread_marks,
+)
 from capture.read.scan.marks import read_marks
 from capture.read.scan.overprint import drop_overprint
 from capture.read.words import boxes_to_tokens
@@ -76,6 +83,8 @@ def scan_page(
     skew = geometry.line_skew(page)  # the table rules are a finer level than a small QR's edge
     if skew is not None:
         page = geometry.rotate_small(page, -skew)
+    if corners is not None:  # a photo's flattened sheet: its rules made level and upright
+        page = rectify.square_up(page, dark_ink(page, text_height(page)))
     clean_done = time.perf_counter()
     proven = ProvenValues.of(found.payloads)
     if angle is None:
