@@ -42,6 +42,17 @@ RULE_GLYPH = "|"
 #: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
 #: nothing checks them.
 NAME_CONFIDENCE = 0.95
+#: The words invoices print as a 单位 (计量单位): a closed list of measures and counting words.
+#: The recogniser's doubt on a unit is between look-alike glyphs (千/干 in 千瓦时), and a unit's
+#: look-alike is no unit (干瓦时), so a 单位 read as one of these words whole is trusted from
+#: UNIT_CONFIDENCE on; any other 单位 below NAME_CONFIDENCE stays a doubt.
+_UNIT_WORDS = (
+    "个 件 台 套 只 支 张 本 册 盒 箱 包 袋 瓶 桶 罐 卷 把 副 双 对 条 根 块 片 粒 部 辆 车 组 批 份 "
+    "次 项 期 人 天 日 月 年 季 晚 间 票 单 页 度 吨 克 斤 升 米 千克 公斤 毫升 公升 厘米 毫米 公里 千米 "
+    "平方米 立方米 千瓦时 人次 人天 人月 间夜 小时 台次 车次 PCS pcs 元"
+)
+KNOWN_UNITS = frozenset(_UNIT_WORDS.split())
+UNIT_CONFIDENCE = 0.8
 #: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
 DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
@@ -299,9 +310,22 @@ def _second_read(item_rows: list[RowCells]) -> str:
 
 def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
     """The text cell (名称, 规格型号, 单位) whose weakest word has the lowest OCR score, over
-    the lines the item wraps on, with that score: none of them has a check."""
-    scores = [(column, t.confidence) for row in item_rows for column in ("name", "spec", "unit") for t in row.cells.get(column, [])]
+    the lines the item wraps on, with that score: none of them has a check (a 单位 read as a
+    known unit word aside: `_known_unit`)."""
+    scores = [
+        (column, t.confidence)
+        for row in item_rows
+        for column in ("name", "spec", "unit")
+        for t in row.cells.get(column, [])
+        if not (column == "unit" and _known_unit(row))
+    ]
     return min(scores, key=lambda pair: pair[1]) if scores else None
+
+
+def _known_unit(row: RowCells) -> bool:
+    """Whether a row's 单位 reads as a unit word whole (KNOWN_UNITS), at UNIT_CONFIDENCE or more."""
+    unit = row.cells.get("unit") or []
+    return row.text("unit") in KNOWN_UNITS and all(t.confidence >= UNIT_CONFIDENCE for t in unit)
 
 
 def _name_flaw(name: str) -> str | None:

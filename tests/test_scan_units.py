@@ -1,0 +1,46 @@
+"""A 单位 the recogniser is unsure of: trusted when it reads as a unit word whole, a doubt
+otherwise (its look-alike, 干瓦时 for 千瓦时, is no unit)."""
+
+from __future__ import annotations
+
+from capture.contract.tokens import Token
+from capture.extract.items import RowCells
+from capture.extract.scan_table import KNOWN_UNITS, scan_doubts
+from tests.test_scan_layout import COLUMNS
+
+
+def _electricity(unit: str, score: float) -> list[str]:
+    # measured on a 300 dpi scan (seed 20261613): 千瓦时 read right at 0.91, the 千 unsure against 干
+    name = Token("*供电*电费", 15, 50, 60, 60, 0.998)
+    row = RowCells({
+        "name": [name],
+        "unit": [Token(unit, 208, 50, 232, 60, score)],
+        "quantity": [Token("120", 255, 50, 270, 60, 0.99)],
+        "unit_price": [Token("0.9568965517241", 290, 50, 340, 60, 0.99)],
+    })
+    item = {"name": name.text, "spec": None, "unit": unit, "quantity": "120", "unit_price": "0.9568965517241"}
+    return scan_doubts([item], [[row]], COLUMNS)
+
+
+def test_a_unit_word_read_with_some_doubt_is_trusted():
+    assert _electricity("千瓦时", 0.91) == []
+
+
+def test_a_unit_that_is_no_unit_word_read_with_doubt_stays_a_doubt():
+    (doubt,) = _electricity("干瓦时", 0.91)
+    assert "单位" in doubt and "low confidence (0.91)" in doubt
+    assert "干瓦时" not in KNOWN_UNITS
+
+
+def test_a_unit_word_read_with_too_little_confidence_stays_a_doubt():
+    (doubt,) = _electricity("千瓦时", 0.6)
+    assert "low confidence (0.60)" in doubt
+
+
+def test_a_unit_word_read_sure_is_no_doubt_and_an_unsure_name_still_is():
+    assert _electricity("千瓦时", 0.99) == []
+    name = Token("*供电*电费", 15, 50, 60, 60, 0.9)
+    row = RowCells({"name": [name], "unit": [Token("千瓦时", 208, 50, 232, 60, 0.91)]})
+    item = {"name": name.text, "spec": None, "unit": "千瓦时", "quantity": None, "unit_price": None}
+    (doubt,) = scan_doubts([item], [[row]], COLUMNS)
+    assert "名称" in doubt and "(0.90)" in doubt
