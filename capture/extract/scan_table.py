@@ -55,6 +55,9 @@ KNOWN_UNITS = frozenset(_UNIT_WORDS.split())
 UNIT_CONFIDENCE = 0.8
 #: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
 DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
+#: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
+#: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
+ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
 #: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/verify/checks.py quantity_price).
@@ -279,6 +282,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
+        elif cell := next((c for c in ("name", "spec") if ZERO_BESIDE_LETTER.search(item.get(c) or "")), None):
+            doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a 0 beside a letter on a scan is as often an O: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
         elif (weak := _weakest_text(item_rows)) is not None and weak[1] < NAME_CONFIDENCE:

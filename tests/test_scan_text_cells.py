@@ -1,11 +1,12 @@
-"""A 单位 the recogniser is unsure of: trusted when it reads as a unit word whole, a doubt
-otherwise (its look-alike, 干瓦时 for 千瓦时, is no unit)."""
+"""The text cells of a scan's goods table, which nothing checks: a 单位 the recogniser is unsure
+of is trusted when it reads as a unit word whole, a doubt otherwise (its look-alike, 干瓦时 for
+千瓦时, is no unit); a 0 beside a letter and no other figure (Pr0 for Pro) is a doubt."""
 
 from __future__ import annotations
 
 from capture.contract.tokens import Token
 from capture.extract.items import RowCells
-from capture.extract.scan_table import KNOWN_UNITS, scan_doubts
+from capture.extract.scan_table import KNOWN_UNITS, ZERO_BESIDE_LETTER, scan_doubts
 from tests.test_scan_layout import COLUMNS
 
 
@@ -44,3 +45,21 @@ def test_a_unit_word_read_sure_is_no_doubt_and_an_unsure_name_still_is():
     item = {"name": name.text, "spec": None, "unit": "千瓦时", "quantity": None, "unit_price": None}
     (doubt,) = scan_doubts([item], [[row]], COLUMNS)
     assert "名称" in doubt and "(0.90)" in doubt
+
+
+def test_a_zero_beside_a_letter_and_no_other_figure_is_a_doubt():
+    # measured on a 150 dpi scan (seed 20261613): the o that starts a wrapped line read 0 at 0.96,
+    # and the record went out ready with "Mate 60 Pr0"
+    name = "*移动通信设备*华为(HUAWEI)Mate 60 Pr0 12GB+512GB 雅川青"
+    row = RowCells({"name": [Token("*移动通信设备*华为(", 15, 50, 110, 60, 0.96)]})
+    wrapped = RowCells({"name": [Token("0", 15, 62, 20, 72, 0.96), Token("12GB+512GB", 24, 62, 70, 72, 0.96)]})
+    item = {"name": name, "spec": None, "unit": None, "quantity": None, "unit_price": None}
+    (doubt,) = scan_doubts([item], [[row, wrapped]], COLUMNS)
+    assert "Pr0" in doubt and "O" in doubt
+
+
+def test_digits_of_a_model_standing_together_are_no_doubt():
+    for text in ("ALN-AL00", "WDBU6Y0020BBK", "B3200内存条", "Mate 60 Pro", "X1C Gen10", "A4复印纸 70g 500张/包", "0.5mm"):
+        assert not ZERO_BESIDE_LETTER.search(text), text
+    for text in ("Pr0", "Y0ga", "0ffice"):
+        assert ZERO_BESIDE_LETTER.search(text), text
