@@ -1,12 +1,14 @@
 """The text cells of a scan's goods table, which nothing checks: a 单位 the recogniser is unsure
 of is trusted when it reads as a unit word whole, a doubt otherwise (its look-alike, 干瓦时 for
-千瓦时, is no unit); a 0 beside a letter and no other figure (Pr0 for Pro) is a doubt."""
+千瓦时, is no unit); a 0 beside a letter and no other figure (Pr0 for Pro) is a doubt; on a
+table without column rules, text that ends before the 规格型号 column can start is the name's."""
 
 from __future__ import annotations
 
 from capture.contract.tokens import Token
 from capture.extract.items import RowCells
-from capture.extract.scan_table import KNOWN_UNITS, ZERO_BESIDE_LETTER, scan_doubts
+from capture.extract.lines import build_lines
+from capture.extract.scan_table import KNOWN_UNITS, ZERO_BESIDE_LETTER, scan_cells, scan_doubts
 from tests.test_scan_layout import COLUMNS
 
 
@@ -63,3 +65,26 @@ def test_digits_of_a_model_standing_together_are_no_doubt():
         assert not ZERO_BESIDE_LETTER.search(text), text
     for text in ("Pr0", "Y0ga", "0ffice"):
         assert ZERO_BESIDE_LETTER.search(text), text
+
+
+def test_a_wrapped_name_ends_before_the_spec_column_can_start_and_reads_whole():
+    # measured on a 300 dpi 数电 scan (seed 20261613): the name's second line "层120抽 24包/箱"
+    # is one OCR box whose words the recogniser set apart; no row prints a 规格型号 to measure
+    # the column's edge from, and the header (150-190) puts its leftmost start at 136
+    first = [
+        Token("*日用杂品*清风抽纸3", 20, 120, 112, 130, 0.998), Token("箱", 212, 120, 226, 130, 1.0),
+        Token("5", 262, 120, 270, 130, 1.0), Token("71.64", 300, 120, 320, 130, 1.0),
+        Token("358.20", 355, 120, 380, 130, 1.0), Token("13%", 412, 120, 430, 130, 1.0), Token("46.57", 470, 120, 490, 130, 1.0),
+    ]
+    second = [Token("层120抽", 20, 134, 48, 144, 0.96), Token("24包/箱", 53, 134, 88, 144, 0.96)]
+    _, rows = scan_cells(build_lines(first + second), COLUMNS)
+    assert [t.text for t in rows[1].cells["name"]] == ["层120抽", "24包/箱"] and "spec" not in rows[1].cells
+    item = {"name": "*日用杂品*清风抽纸3层120抽 24包/箱", "spec": None, "unit": "箱", "quantity": "5", "unit_price": "71.64"}
+    assert scan_doubts([item], [rows], COLUMNS) == []
+
+
+def test_text_where_the_spec_column_can_start_stays_its_own():
+    first = [Token("*计算机*联想", 20, 120, 80, 130, 0.99), Token("13.00", 470, 120, 490, 130, 0.99)]
+    second = [Token("ThinkPad", 20, 134, 60, 144, 0.99), Token("21HM", 140, 134, 160, 144, 0.98)]
+    _, rows = scan_cells(build_lines(first + second), COLUMNS)
+    assert [t.text for t in rows[1].cells["spec"]] == ["21HM"]

@@ -145,13 +145,15 @@ def align_spec_column(rows: list[RowCells], columns: Columns) -> list[RowCells]:
     printed from their column's left edge, row after row, so that edge is where the rows'
     规格型号 starts (`spec_edge`). Text put in 规格型号 that ends before that edge, right after
     the name's words on its line, is the name's: a wrapped name whose words the gaps between OCR
-    boxes set apart (奶 | 250ml*24盒 on the name's second line, ovo)ThinkPad | X1 | Carbo)."""
+    boxes set apart (奶 | 250ml*24盒 on the name's second line, ovo)ThinkPad | X1 | Carbo). Where
+    no row shows the edge, text that ends before the leftmost place the column's text can start
+    (its header is centred over it) is the name's all the same (3层120抽 24包/箱, one wrapped line)."""
     if columns.name_edge() is not None or "spec" not in columns.spans:
         return rows
     edge = spec_edge(rows, columns)
     edge = edge if edge is not None else spec_edge(rows, columns, shared=True)
-    if edge is None:
-        return rows
+    if edge is None:  # no row shows it: the leftmost the column's text can start (its header is centred)
+        edge = columns.text_boundary("spec")
     for row in rows:
         spec = row.cells.get("spec") or []
         name = row.cells.get("name") or []
