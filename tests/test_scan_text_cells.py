@@ -88,3 +88,13 @@ def test_text_where_the_spec_column_can_start_stays_its_own():
     second = [Token("ThinkPad", 20, 134, 60, 144, 0.99), Token("21HM", 140, 134, 160, 144, 0.98)]
     _, rows = scan_cells(build_lines(first + second), COLUMNS)
     assert [t.text for t in rows[1].cells["spec"]] == ["21HM"]
+
+
+def test_a_speck_read_as_an_underscore_in_a_header_label_still_finds_the_column():
+    from capture.extract.items import find_columns
+    from tests.test_scan_layout import HEADER
+
+    # measured on a 300 dpi scan (seed 20261613): 单_位 at 0.91, and the 单位 元 went to 规格型号
+    header = [(text.replace("单位", "单_位"), x0, x1) for text, x0, x1 in HEADER]
+    line = build_lines([Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in header])[0]
+    assert "unit" in find_columns(line).spans
