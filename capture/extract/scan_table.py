@@ -58,6 +58,9 @@ DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e
 #: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
 #: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
 ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
+#: Glyphs the recogniser confuses (l, 1, I, |; 0, O, o) where a wrapped line of a name starts
+#: against the table's rule right after a letter: vo | l500ml read vo1500ml, Pr | o read Pr0.
+WRAP_LOOK_ALIKES = "1lI|0Oo"
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
 #: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/verify/checks.py quantity_price).
@@ -284,6 +287,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
+        elif (wrap := _look_alike_wrap(item_rows)) is not None:
+            doubts.append(f"{what}: a wrapped line of its 名称 starts with “{wrap}” right after a letter, where l, 1 and I (0 and O) look alike on a scan: compare it with the paper")
         elif cell := next((c for c in ("name", "spec") if ZERO_BESIDE_LETTER.search(item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a 0 beside a letter on a scan is as often an O: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
@@ -327,6 +332,18 @@ def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
         if not (column == "unit" and _known_unit(row))
     ]
     return min(scores, key=lambda pair: pair[1]) if scores else None
+
+
+def _look_alike_wrap(item_rows: list[RowCells]) -> str | None:
+    """The first word of a wrapped name line that starts with a look-alike glyph (WRAP_LOOK_ALIKES)
+    right after a line that ends with a Latin letter: a word wrapped there (vo | l500ml) reads
+    either way, and the glyph against the rule is the one a scan loses or misreads."""
+    for before, after in itertools.pairwise(item_rows):
+        ended, wrapped = before.cells.get("name") or [], after.cells.get("name") or []
+        last = ended[-1].text[-1:] if ended else ""
+        if last.isascii() and last.isalpha() and wrapped and wrapped[0].text[:1] and wrapped[0].text[0] in WRAP_LOOK_ALIKES:
+            return wrapped[0].text
+    return None
 
 
 def _known_unit(row: RowCells) -> bool:
