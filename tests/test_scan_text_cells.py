@@ -111,5 +111,6 @@ def test_a_wrapped_line_starting_with_a_look_alike_after_a_letter_is_a_doubt():
     # measured on a 300 dpi scan (seed 20261637): 53%vo | l500ml read 53%vo | 1500ml at 0.96,
     # and the record went out ready with "53%vo1500ml"
     (doubt,) = _wrapped_wine("1500ml")
-    assert "“1500ml”" in doubt and "l, 1 and I" in doubt
+    assert "“1500ml”" in doubt and "an l or I as 1" in doubt
     assert _wrapped_wine("瓶装500ml") == []
+    assert _wrapped_wine("l 500ml") == []  # a letter read as a letter (Len | ovo, V | I)

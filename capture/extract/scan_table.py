@@ -58,9 +58,10 @@ DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e
 #: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
 #: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
 ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
-#: Glyphs the recogniser confuses (l, 1, I, |; 0, O, o) where a wrapped line of a name starts
-#: against the table's rule right after a letter: vo | l500ml read vo1500ml, Pr | o read Pr0.
-WRAP_LOOK_ALIKES = "1lI|0Oo"
+#: Figures (and the rule's |) that the recogniser reads for a letter (l, I; o, O) where a wrapped
+#: line of a name starts against the table's rule right after a letter: vo | l500ml read
+#: vo1500ml, Pr | o read Pr0. A letter read there (Len | ovo, V | I) reads as a letter.
+WRAP_LOOK_ALIKES = "10|"
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
 #: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/verify/checks.py quantity_price).
@@ -288,7 +289,7 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
         elif (wrap := _look_alike_wrap(item_rows)) is not None:
-            doubts.append(f"{what}: a wrapped line of its 名称 starts with “{wrap}” right after a letter, where l, 1 and I (0 and O) look alike on a scan: compare it with the paper")
+            doubts.append(f"{what}: a wrapped line of its 名称 starts with “{wrap}” right after a letter, where a scan shows an l or I as 1 and an o as 0: compare it with the paper")
         elif cell := next((c for c in ("name", "spec") if ZERO_BESIDE_LETTER.search(item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a 0 beside a letter on a scan is as often an O: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
@@ -335,9 +336,9 @@ def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
 
 
 def _look_alike_wrap(item_rows: list[RowCells]) -> str | None:
-    """The first word of a wrapped name line that starts with a look-alike glyph (WRAP_LOOK_ALIKES)
-    right after a line that ends with a Latin letter: a word wrapped there (vo | l500ml) reads
-    either way, and the glyph against the rule is the one a scan loses or misreads."""
+    """The first word of a wrapped name line that starts with a figure a letter looks like
+    (WRAP_LOOK_ALIKES) right after a line that ends with a Latin letter: a word wrapped there
+    (vo | l500ml) reads either way, and the glyph against the rule is the one a scan misreads."""
     for before, after in itertools.pairwise(item_rows):
         ended, wrapped = before.cells.get("name") or [], after.cells.get("name") or []
         last = ended[-1].text[-1:] if ended else ""
