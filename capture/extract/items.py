@@ -24,8 +24,8 @@ TEXT_COLUMNS = ("name", "spec", "unit", "plate", "vehicle_type")
 
 def _header_label(label: str) -> str:
     """A column header whose characters may be spread apart, or on a scan have a speck read as
-    punctuation between them (单，位)."""
-    return r"[\s，,.·:：、;；'`]*".join(re.escape(char) for char in label)
+    punctuation between them (单，位, 单_位)."""
+    return r"[\s，,.·:：、;；'`_~\-]*".join(re.escape(char) for char in label)
 
 
 _HEADER_LABELS = {

@@ -42,8 +42,26 @@ RULE_GLYPH = "|"
 #: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
 #: nothing checks them.
 NAME_CONFIDENCE = 0.95
+#: The words invoices print as a 单位 (计量单位): a closed list of measures and counting words.
+#: The recogniser's doubt on a unit is between look-alike glyphs (千/干 in 千瓦时), and a unit's
+#: look-alike is no unit (干瓦时), so a 单位 read as one of these words whole is trusted from
+#: UNIT_CONFIDENCE on; any other 单位 below NAME_CONFIDENCE stays a doubt.
+_UNIT_WORDS = (
+    "个 件 台 套 只 支 张 本 册 盒 箱 包 袋 瓶 桶 罐 卷 把 副 双 对 条 根 块 片 粒 部 辆 车 组 批 份 "
+    "次 项 期 人 天 日 月 年 季 晚 间 票 单 页 度 吨 克 斤 升 米 千克 公斤 毫升 公升 厘米 毫米 公里 千米 "
+    "平方米 立方米 千瓦时 人次 人天 人月 间夜 小时 台次 车次 PCS pcs 元"
+)
+KNOWN_UNITS = frozenset(_UNIT_WORDS.split())
+UNIT_CONFIDENCE = 0.8
 #: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
 DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
+#: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
+#: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
+ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
+#: Figures (and the rule's |) that the recogniser reads for a letter (l, I; o, O) where a wrapped
+#: line of a name starts against the table's rule right after a letter: vo | l500ml read
+#: vo1500ml, Pr | o read Pr0. A letter read there (Len | ovo, V | I) reads as a letter.
+WRAP_LOOK_ALIKES = "10|"
 _NOT_A_CELL_START = set("()（）[]【】,，.。;；:：、")
 #: Cells one OCR box may join without doubt: a 单位 has no digits (_UNIT) and 数量 is a number,
 #: and a wrong split of 数量|单价 fails 数量 × 单价 = 金额 (capture/verify/checks.py quantity_price).
@@ -131,13 +149,15 @@ def align_spec_column(rows: list[RowCells], columns: Columns) -> list[RowCells]:
     printed from their column's left edge, row after row, so that edge is where the rows'
     规格型号 starts (`spec_edge`). Text put in 规格型号 that ends before that edge, right after
     the name's words on its line, is the name's: a wrapped name whose words the gaps between OCR
-    boxes set apart (奶 | 250ml*24盒 on the name's second line, ovo)ThinkPad | X1 | Carbo)."""
+    boxes set apart (奶 | 250ml*24盒 on the name's second line, ovo)ThinkPad | X1 | Carbo). Where
+    no row shows the edge, text that ends before the leftmost place the column's text can start
+    (its header is centred over it) is the name's all the same (3层120抽 24包/箱, one wrapped line)."""
     if columns.name_edge() is not None or "spec" not in columns.spans:
         return rows
     edge = spec_edge(rows, columns)
     edge = edge if edge is not None else spec_edge(rows, columns, shared=True)
-    if edge is None:
-        return rows
+    if edge is None:  # no row shows it: the leftmost the column's text can start (its header is centred)
+        edge = columns.text_boundary("spec")
     for row in rows:
         spec = row.cells.get("spec") or []
         name = row.cells.get("name") or []
@@ -268,6 +288,10 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
             doubts.append(f"{what}: the 名称 {flaw}: compare it with the paper")
+        elif (wrap := _look_alike_wrap(item_rows)) is not None:
+            doubts.append(f"{what}: a wrapped line of its 名称 starts with “{wrap}” right after a letter, where a scan shows an l or I as 1 and an o as 0: compare it with the paper")
+        elif cell := next((c for c in ("name", "spec") if ZERO_BESIDE_LETTER.search(item.get(c) or "")), None):
+            doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a 0 beside a letter on a scan is as often an O: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
         elif (weak := _weakest_text(item_rows)) is not None and weak[1] < NAME_CONFIDENCE:
@@ -299,9 +323,34 @@ def _second_read(item_rows: list[RowCells]) -> str:
 
 def _weakest_text(item_rows: list[RowCells]) -> tuple[str, float] | None:
     """The text cell (名称, 规格型号, 单位) whose weakest word has the lowest OCR score, over
-    the lines the item wraps on, with that score: none of them has a check."""
-    scores = [(column, t.confidence) for row in item_rows for column in ("name", "spec", "unit") for t in row.cells.get(column, [])]
+    the lines the item wraps on, with that score: none of them has a check (a 单位 read as a
+    known unit word aside: `_known_unit`)."""
+    scores = [
+        (column, t.confidence)
+        for row in item_rows
+        for column in ("name", "spec", "unit")
+        for t in row.cells.get(column, [])
+        if not (column == "unit" and _known_unit(row))
+    ]
     return min(scores, key=lambda pair: pair[1]) if scores else None
+
+
+def _look_alike_wrap(item_rows: list[RowCells]) -> str | None:
+    """The first word of a wrapped name line that starts with a figure a letter looks like
+    (WRAP_LOOK_ALIKES) right after a line that ends with a Latin letter: a word wrapped there
+    (vo | l500ml) reads either way, and the glyph against the rule is the one a scan misreads."""
+    for before, after in itertools.pairwise(item_rows):
+        ended, wrapped = before.cells.get("name") or [], after.cells.get("name") or []
+        last = ended[-1].text[-1:] if ended else ""
+        if last.isascii() and last.isalpha() and wrapped and wrapped[0].text[:1] and wrapped[0].text[0] in WRAP_LOOK_ALIKES:
+            return wrapped[0].text
+    return None
+
+
+def _known_unit(row: RowCells) -> bool:
+    """Whether a row's 单位 reads as a unit word whole (KNOWN_UNITS), at UNIT_CONFIDENCE or more."""
+    unit = row.cells.get("unit") or []
+    return row.text("unit") in KNOWN_UNITS and all(t.confidence >= UNIT_CONFIDENCE for t in unit)
 
 
 def _name_flaw(name: str) -> str | None:
