@@ -15,6 +15,7 @@ from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
 from capture.extract.covered import watermark_doubts
 from capture.extract.finish import finish_draft
+from capture.extract.glyphs import rare_glyph_doubts
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
     Found,
@@ -102,7 +103,7 @@ def extract_page(page: Page) -> Draft:
     read_remarks(lines, page.tokens, draft)
     finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
-        draft.doubts += shared_glyph_doubts(draft) + watermark_doubts(page)
+        draft.doubts += shared_glyph_doubts(draft) + watermark_doubts(page) + rare_glyph_doubts(draft)
     return draft
 
 
