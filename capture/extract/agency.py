@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from capture.contract.draft import Draft
+from capture.extract.people import LABEL_WORDS
 
 #: A printed note after a value: (代开机关), (完税凭证号); OCR may lose its closing bracket.
 PRINTED_NOTE = re.compile(r"\s*[（(]\s*(?:代\s*开\s*机\s*关|完\s*税\s*凭\s*证\s*号)\s*[)）]?\s*$")
@@ -18,7 +19,6 @@ PRINTED_NOTE = re.compile(r"\s*[（(]\s*(?:代\s*开\s*机\s*关|完\s*税\s*凭
 #: the seal's words, what OCR read of the 销售方 label it covers, and anything after them.
 SEAL_AFTER_NAME = re.compile(r"\s*(?:[销购]\s*)?(?:(?:代\s*开\s*)?发\s*票\s*专\s*用\s*章|[（(]\s*章\s*[)）]).*$")
 PARTY_FIELDS = ("name", "tax_id", "address_phone", "bank_account")
-PEOPLE = ("payee", "reviewer", "drawer")
 
 
 def drop_printed_notes(draft: Draft) -> None:
@@ -26,7 +26,7 @@ def drop_printed_notes(draft: Draft) -> None:
     for party in ("buyer", "seller"):
         for name in PARTY_FIELDS:
             _cut(draft, f"{party}.{name}", draft.invoice[party], name, PRINTED_NOTE)
-    for name in PEOPLE:
+    for name in LABEL_WORDS:
         _cut(draft, name, draft.invoice, name, SEAL_AFTER_NAME)
 
 

@@ -69,11 +69,13 @@ def read_document(lines: list[Line], draft: Draft) -> None:
 def read_other_invoice(lines: list[Line], draft: Draft) -> None:
     """An invoice of a kind this does not read (机动车销售统一发票): kind `other`, and a doubt that
     names it, so a person enters it from the paper."""
+    compact = [(line, re.sub(r"\s+", "", line.text)) for line in lines]
     for pattern, what in OTHER_INVOICES:
-        found = [line for line in lines if pattern.search(re.sub(r"\s+", "", line.text))]
-        words = {m.group(0) for line in found for m in pattern.finditer(re.sub(r"\s+", "", line.text))}
+        found = [(line, pattern.findall(text)) for line, text in compact]
+        found = [(line, matched) for line, matched in found if matched]
+        words = {word for _, matched in found for word in matched}
         if len(words) >= OTHER_TITLE_OR_LABELS or any(w.endswith("统一发票") for w in words):
-            draft.put("kind", "other", [t for line in found for t in line.tokens])
+            draft.put("kind", "other", [t for line, _ in found for t in line.tokens])
             draft.doubts.append((
                 "kind",
                 f"这是{what}，capture 不按其栏目读取：请对照原件录入 "

@@ -13,9 +13,9 @@ import re
 
 from capture.contract.draft import Draft
 from capture.contract.fields import label
+from capture.extract.people import LABEL_WORDS
 
 PARTY_TEXT = ("name", "address_phone", "bank_account")
-PEOPLE = ("payee", "reviewer", "drawer")
 ITEM_TEXT = ("name", "spec", "unit")
 ITEM_WORDS = {"name": "名称", "spec": "规格型号", "unit": "单位"}
 SIDES = {"buyer": "购买方", "seller": "销售方"}
@@ -25,7 +25,7 @@ def rare_glyph_doubts(draft: Draft) -> list[tuple[str, str]]:
     """A doubt on each unchecked text field that holds a Chinese character outside GB 2312."""
     invoice = draft.invoice
     fields = [(f"{party}.{name}", invoice[party][name]) for party in ("buyer", "seller") for name in PARTY_TEXT]
-    fields += [(name, invoice[name]) for name in (*PEOPLE, "remarks")]
+    fields += [(name, invoice[name]) for name in (*LABEL_WORDS, "remarks")]
     fields += [(f"items[{index}].{name}", item.get(name)) for index, item in enumerate(invoice["items"]) for name in ITEM_TEXT]
     doubts = []
     for name, value in fields:

@@ -13,6 +13,7 @@ import re
 from capture.contract.draft import Draft
 from capture.extract.lines import Found, Line, find_first, spaced, value_after
 
+#: The people's fields and the words of their labels.
 LABEL_WORDS = {"payee": spaced("收款人"), "reviewer": spaced("复核") + "人?", "drawer": spaced("开票人")}
 PEOPLE = {field: re.compile(word + r"\s*[:：]") for field, word in LABEL_WORDS.items()}
 #: A label of the signature line with its colon or without.

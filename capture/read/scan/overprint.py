@@ -20,13 +20,13 @@ import cv2
 import numpy as np
 
 from capture.read.ocr import TextBox
+from capture.read.scan.ink import SEAL_SATURATION
 
 #: A box this many text heights tall and wide, and not this many times wider than tall, is no
 #: printed line (a red-brown title printed large, under the tax bureau's seal, is a long line).
 STAMP_SIZE = 2.5
 STAMP_ASPECT = 2.5
-#: Stamp ink: saturated (HSV saturation above this), and red (hue within this of 0/180).
-STAMP_SATURATION = 90
+#: Stamp ink: saturated as a seal's (ink.SEAL_SATURATION), and red (hue within this of 0/180).
 STAMP_HUE = 15
 #: A box is a stamp's when at least this share of its ink is stamp ink.
 STAMP_SHARE = 0.5
@@ -56,13 +56,19 @@ def drop_overprint(page: np.ndarray, boxes: list[TextBox], em: float) -> tuple[l
     return kept, stamps, watermarks
 
 
+def _crop(page: np.ndarray, box: TextBox) -> np.ndarray | None:
+    """The page under a box, None where the box lies off the page."""
+    x0, y0, x1, y1 = box.bounds
+    crop = page[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
+    return crop if crop.size else None
+
+
 def _read_off_a_watermark(page: np.ndarray, box: TextBox, em: float) -> bool:
     x0, y0, x1, y1 = box.bounds
     height, width = y1 - y0, x1 - x0
     if height < WATERMARK_SIZE * em or width < WATERMARK_WIDE * height:
         return False
-    crop = page[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
-    if crop.size == 0:
+    if (crop := _crop(page, box)) is None:
         return False
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     return float(np.percentile(grey, 5)) >= WATERMARK_LIGHT
@@ -72,12 +78,11 @@ def _read_off_a_stamp(page: np.ndarray, box: TextBox, em: float) -> bool:
     x0, y0, x1, y1 = box.bounds
     if min(x1 - x0, y1 - y0) < STAMP_SIZE * em or x1 - x0 > STAMP_ASPECT * (y1 - y0):
         return False
-    crop = page[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
-    if crop.size == 0:
+    if (crop := _crop(page, box)) is None:
         return False
     hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
     hue, saturation = hsv[:, :, 0].astype(int), hsv[:, :, 1]
-    stamp = (saturation > STAMP_SATURATION) & ((hue <= STAMP_HUE) | (hue >= 180 - STAMP_HUE))
+    stamp = (saturation > SEAL_SATURATION) & ((hue <= STAMP_HUE) | (hue >= 180 - STAMP_HUE))
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     dark = grey < np.percentile(grey, 95) - INK_CONTRAST
     ink = int(np.count_nonzero(stamp | dark))
