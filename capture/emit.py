@@ -3,13 +3,19 @@ of the import batch (import.json) an integrator reads, and the one writer of a b
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one run per output folder at a time
+    fcntl = None  # type: ignore[assignment]
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -91,6 +97,35 @@ def write_kept_batch(
         os.replace(partial, kept)
     write(out, run_id, rows, report)
     return kept
+
+
+#: The lock file a run holds in its output folder while it stores its batch and writes its outputs.
+FOLDER_LOCK = ".capture-writing.lock"
+
+
+@contextlib.contextmanager
+def writing_into(out: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold `out`'s lock (flock on FOLDER_LOCK) while a batch is stored and its outputs written:
+    True when held. With `wait` False it yields False at once where another process holds it (a
+    live run writing its batch there, which is not an interrupted one). The kernel drops the lock
+    when its process dies. Where the folder cannot be made or the lock file opened, nothing can
+    be written there either: it yields True and the write itself reports the error."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = os.open(out / FOLDER_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        yield True
+        return
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+        yield True
+    finally:
+        os.close(handle)
 
 
 #: A spreadsheet cell starting with one of these is read as a formula (=HYPERLINK(…), +cmd|…).

@@ -23,7 +23,7 @@ from capture.contract.draft import Draft
 from capture.contract.record import Record
 from capture.contract.tokens import Page
 from capture.decide import build_record, decide_batch
-from capture.emit import new_batch_id, write_batch, write_kept_batch
+from capture.emit import new_batch_id, write_batch, write_kept_batch, writing_into
 from capture.errors import FileTooSlow, InputError
 from capture.extract.join import group_pages
 from capture.extract.page import extract_page
@@ -309,13 +309,16 @@ def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:
     run stored meanwhile, makes the batch-wide decisions against the store and stores the records,
     the processed files, the report and the output folder still to write; only then are
     records.jsonl, import.json and report.json written (each atomically) from the store, and the
-    run marked finished. A crash between is finished by `write_unwritten_outputs` on the next start."""
-    with ledger.write_transaction():
-        settle_batch(result, ledger)
-        rows = [record.to_json_dict() for record in result.records]
-        report = result.report()
-        journal.commit_run(ledger, result.run_id, rows, result.done_files(), report, out=out.absolute())
-    _write_from_store(ledger, result.run_id, out)
+    run marked finished. A crash between is finished by `write_unwritten_outputs` on the next start.
+    The output folder's lock is held throughout, so another run starting meanwhile does not take
+    this batch for an interrupted one."""
+    with writing_into(out):
+        with ledger.write_transaction():
+            settle_batch(result, ledger)
+            rows = [record.to_json_dict() for record in result.records]
+            report = result.report()
+            journal.commit_run(ledger, result.run_id, rows, result.done_files(), report, out=out.absolute())
+        _write_from_store(ledger, result.run_id, out)
     return report
 
 
@@ -343,8 +346,12 @@ def _write_from_store(ledger: Ledger, run_id: str, out: Path) -> None:
 
 def write_unwritten_outputs(ledger: Ledger) -> list[tuple[str, Path]]:
     """On start: write the outputs of every stored `run` batch whose outputs a crash left
-    unwritten (into that batch's own output folder); (run id, folder) of each."""
-    pending = journal.unwritten_outputs(ledger)
-    for run_id, out in pending:
-        _write_from_store(ledger, run_id, out)
-    return pending
+    unwritten (into that batch's own output folder); (run id, folder) of each. A batch whose
+    folder another process holds is that live run's own, being written now: it is left to it."""
+    written = []
+    for run_id, out in journal.unwritten_outputs(ledger):
+        with writing_into(out, wait=False) as held:
+            if held and (run_id, out) in journal.unwritten_outputs(ledger):  # not finished meanwhile
+                _write_from_store(ledger, run_id, out)
+                written.append((run_id, out))
+    return written

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from capture.emit import write_batch, writing_into
 from capture.pipeline import run_batch, settle_batch, write_outputs, write_unwritten_outputs
+from capture.register import journal
 from capture.register.store import Ledger
 from fixtures.generate import generate
 from tests.conftest import ROOT
@@ -286,3 +288,30 @@ def test_files_another_process_stored_meanwhile_are_left_out_when_the_batch_is_s
         with ledger.write_transaction():
             settle_batch(late, ledger)  # as `run` does: they count as skipped
         assert late.records == [] and len(late.skipped) == 2
+
+
+def test_a_batch_another_live_run_is_writing_is_not_taken_for_an_interrupted_one(tmp_path, monkeypatch):
+    """Two runs on one store: the one starting while the other has stored its batch but not yet
+    written its outputs leaves that batch to it (its output folder's lock is held); once the
+    holder is gone, the batch is an interrupted one and is written."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    files = generate(inbox, 2, seed=2310)
+    with Ledger(tmp_path / "capture.db") as ledger:
+        result = run_batch([inbox], ledger, workers=1, decide=False)
+        stored = []
+
+        def commit_then_look(*args: object, **kwargs: object) -> None:  # the other run starts right now
+            stored.append(write_unwritten_outputs(ledger))
+            real_write(*args, **kwargs)
+
+        real_write = write_batch
+        monkeypatch.setattr("capture.pipeline.write_batch", commit_then_look)
+        write_outputs(result, out, ledger)
+        assert stored[0] == [] and stored[1] == []  # the live run's batch was left to it, twice
+        assert write_unwritten_outputs(ledger) == []  # and it finished it itself
+        with writing_into(out):  # a live run holds the folder: its stored batch is not touched
+            journal.commit_run(ledger, "20990101T000000000000Z", [], [], {}, out=out.absolute())
+            assert write_unwritten_outputs(ledger) == []
+        assert write_unwritten_outputs(ledger) == [("20990101T000000000000Z", out.absolute())]
+    batch = json.loads((out / "batches" / result.run_id / "import.json").read_text(encoding="utf-8"))
+    assert Counter(r["invoice"]["number"] for r in batch["records"]) == _truth_numbers(files)
