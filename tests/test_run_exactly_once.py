@@ -313,5 +313,9 @@ def test_a_batch_another_live_run_is_writing_is_not_taken_for_an_interrupted_one
             journal.commit_run(ledger, "20990101T000000000000Z", [], [], {}, out=out.absolute())
             assert write_unwritten_outputs(ledger) == []
         assert write_unwritten_outputs(ledger) == [("20990101T000000000000Z", out.absolute())]
+        journal.commit_run(ledger, "20990101T000000000001Z", [], [], {}, out=out.absolute())
+        with ledger.write_transaction():  # stored by a run on another machine of a shared store
+            ledger.db.execute("UPDATE runs SET host = 'another-machine' WHERE run_id = '20990101T000000000001Z'")
+        assert write_unwritten_outputs(ledger) == []  # its folder is on that machine's disk
     batch = json.loads((out / "batches" / result.run_id / "import.json").read_text(encoding="utf-8"))
     assert Counter(r["invoice"]["number"] for r in batch["records"]) == _truth_numbers(files)

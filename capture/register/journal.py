@@ -1,13 +1,14 @@
 """The batch journal's tables (migrations 2 and 4): the report of every committed batch (`runs`),
 the file moves still to do (`pending_moves`), and for a `capture run` batch the output folder its
-outputs go to (`runs.out`). capture/watch/journal.py and capture/pipeline.py decide the order of
-the steps; this module only reads and writes the rows.
+outputs go to (`runs.out`) on the machine that stored it (`runs.host`). capture/watch/journal.py
+and capture/pipeline.py decide the order of the steps; this module only reads and writes the rows.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,11 +28,12 @@ def commit_run(
     (run), in one transaction (joining the caller's, when one is open)."""
     now = utc_now()
     folder = None if out is None else os.fsencode(out)
+    host = None if out is None else socket.gethostname()
 
     def journal(db: sqlite3.Connection) -> None:
         db.execute(
-            "INSERT INTO runs (run_id, report, finished, created_at, out) VALUES (?, ?, 0, ?, ?)",
-            (run_id, json.dumps(report, ensure_ascii=False), now, folder),
+            "INSERT INTO runs (run_id, report, finished, created_at, out, host) VALUES (?, ?, 0, ?, ?, ?)",
+            (run_id, json.dumps(report, ensure_ascii=False), now, folder, host),
         )
         db.executemany(
             "INSERT INTO pending_moves (run_id, source, sha256, destination) VALUES (?, ?, ?, ?)",
@@ -72,7 +74,10 @@ def unfinished_runs(ledger: Ledger) -> list[str]:
 
 
 def unwritten_outputs(ledger: Ledger) -> list[tuple[str, Path]]:
-    """Committed `capture run` batches whose outputs may not be written: (run id, output folder),
-    oldest first."""
-    rows = ledger.db.execute("SELECT run_id, out FROM runs WHERE finished = 0 AND out IS NOT NULL ORDER BY run_id")
+    """Committed `capture run` batches of this machine whose outputs may not be written: (run id,
+    output folder), oldest first. Another machine's batch goes to its own disk: that machine's
+    next run writes it."""
+    rows = ledger.db.execute(
+        "SELECT run_id, out FROM runs WHERE finished = 0 AND out IS NOT NULL AND (host IS NULL OR host = ?) ORDER BY run_id",
+        (socket.gethostname(),))
     return [(run_id, Path(os.fsdecode(out))) for run_id, out in rows]

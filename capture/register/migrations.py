@@ -124,4 +124,10 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX claims_run ON claims (run_id);
     """,
+    # 10: the machine that stored a `capture run` batch: its output folder is on that machine's
+    # disk, so only a run on the same machine writes the batch a crash left unwritten (NULL: a
+    # batch stored before this column, taken as this machine's)
+    """
+    ALTER TABLE runs ADD COLUMN host TEXT;
+    """,
 ]
