@@ -1,7 +1,9 @@
 """Doubts a scan raises where no check can prove the text: a glyph read twice."""
 
 from capture.contract.tokens import Page, Token
+from capture.extract.items import Columns, RowCells
 from capture.extract.page import extract_page
+from capture.extract.scan_table import _parted, scan_doubts
 from capture.read.scan.page import _doubles_a_glyph
 
 
@@ -53,3 +55,65 @@ def test_two_characters_of_the_vertical_cipher_label_are_no_part_of_an_address()
     assert CIPHER_TAIL.sub("", "北京市朝阳区建国路88号 010-12345678 密") == "北京市朝阳区建国路88号 010-12345678"
     assert CIPHER_TAIL.sub("", "成都市高新区天府大道 区") == "成都市高新区天府大道"
     assert CIPHER_TAIL.sub("", "成都市武侯区") == "成都市武侯区"  # a district is no label
+
+
+def _digital_table(name_end: float) -> tuple[list[dict], list[list[RowCells]], Columns]:
+    """The goods table of a scanned 数电 普票 (shared/real-corpus, 科大讯飞 X2 笔芯, measured in
+    page units): no rule between 名称 and 规格型号, the table's left rule at 96.6, the 项目名称
+    header centred over its column; one item, its name wrapped, its first line's OCR box ending
+    at `name_end`."""
+    spans = {"name": (118.6, 147.5), "spec": (172.3, 200.2), "unit": (223.0, 245.9), "quantity": (275.3, 298.9),
+             "unit_price": (326.4, 350.4), "amount": (380.5, 402.6), "tax_rate": (408.3, 448.0), "tax": (484.6, 508.6)}
+    columns = Columns(spans, rules=(96.6, 509.2, 609.6))
+    first = RowCells(cells={
+        "name": [Token("*计算机配套产品*科大讯", 95.0, 403.0, name_end, 414.0, 0.99)],
+        "unit": [Token("套", 228.0, 403.0, 239.0, 413.0, 0.99)],
+        "quantity": [Token("1", 291.0, 403.0, 294.0, 413.0, 0.99)],
+        "unit_price": [Token("60.7610619469027", 297.0, 403.0, 349.0, 413.0, 0.99)],
+        "amount": [Token("60.76", 382.0, 403.0, 403.0, 412.0, 0.99)],
+        "tax_rate": [Token("13%", 423.0, 404.0, 435.0, 412.0, 0.99)],
+        "tax": [Token("7.90", 493.0, 403.0, 511.0, 413.0, 0.99)],
+    })
+    wrapped = RowCells(cells={"name": [Token("飞X2电磁笔笔芯套装", 97.0, 416.0, 156.0, 426.0, 0.99)]})
+    item = {"name": "*计算机配套产品*科大讯飞X2电磁笔笔芯套装", "spec": None, "unit": "套", "quantity": "1",
+            "unit_price": "60.7610619469027", "amount": "60.76", "tax_rate": "0.13", "tax": "7.90"}
+    return [item], [[first, wrapped]], columns
+
+
+def test_a_name_ending_inside_the_column_its_centred_header_shows_is_no_doubt():
+    """The 名称 column of a 数电 table ends as far right of its header's centre as the table's
+    left rule lies left of it (133.1 + 36.4 = 169.5): a name's box ending there, short of the
+    edge guessed from the 规格型号 header (162.6), holds no 规格型号 text."""
+    items, rows, columns = _digital_table(170.0)
+    assert abs(columns.centred_name_end() - 169.5) < 0.2
+    assert scan_doubts(items, rows, columns) == []
+
+
+def test_a_name_box_running_past_the_centred_column_end_is_still_a_doubt():
+    items, rows, columns = _digital_table(180.0)  # reaches into 规格型号 by more than its padding
+    (doubt,) = scan_doubts(items, rows, columns)
+    assert "spans two columns" in doubt
+
+
+def test_a_header_not_centred_over_its_column_shows_no_column_end():
+    _, _, columns = _digital_table(170.0)
+    assert Columns(columns.spans, rules=(60.0, 509.2)).centred_name_end() is None  # would end past 规格型号's header
+    assert Columns(columns.spans, rules=(509.2,)).centred_name_end() is None  # no left rule
+    assert Columns(columns.spans, rules=(96.6, 160.0)).centred_name_end() is None  # a rule after the name: that is the edge
+
+
+def test_one_box_across_name_and_spec_is_cut_where_the_name_column_ends():
+    """One OCR box “*酒*贵州茅台酒 53%vol 50 500ml” (a generated 数电 scan, page units): two of its
+    spaces lie near where 规格型号 starts, so the cut was a guess. The 名称 column ends at 115.7
+    (its header centred between the left rule and that end): “50” starts inside it and cannot
+    begin the 规格型号, so the name is “…53%vol 50” and the 规格型号 “500ml”."""
+    spans = {"name": (47.7, 85.4), "spec": (130.4, 169.3), "unit": (192.2, 224.6), "quantity": (250.1, 282.5),
+             "unit_price": (319.9, 351.9), "amount": (391.2, 424.7), "tax_rate": (455.2, 503.6), "tax": (539.1, 572.3)}
+    columns = Columns(spans, rules=(17.3, 592.3))
+    box = dict(y0=400.0, y1=412.0, confidence=0.97)  # the words of one OCR box
+    row = RowCells(cells={
+        "name": [Token("*酒*贵州茅台酒", 17.0, x1=74.0, **box), Token("53%vol", 78.0, x1=105.0, **box), Token("50", 109.0, x1=118.0, **box)],
+        "spec": [Token("500ml", 122.0, x1=144.0, **box)],
+    })
+    assert _parted(row, columns, None)
+    assert not _parted(row, Columns(spans, rules=(592.3,)), None)  # no left rule: the column's end is unknown

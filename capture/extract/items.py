@@ -56,6 +56,9 @@ NO_HEADER = (0.0, 0.0)
 NAME_GAP = 0.4
 #: How far left of its header (in header widths) the 规格型号 column starts.
 SPEC_INDENT = 0.35
+#: How far (in 名称 header widths) a 名称 column found from its centred header may end past the
+#: next header's left end: the header boxes' padding (the real 数电 layout ends it right there).
+CENTRED_SLACK = 0.1
 GLUED_AMOUNT_RATE = re.compile(r"^(-?[\d,]*\d\.\d{2})(\d{1,2}(?:\.\d+)?%|免税|不征税)$")
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*%$")
 _NO_TAX = {"***", "**", "*", "—", "-", "--"}
@@ -93,6 +96,22 @@ class Columns:
             return None
         right, following = self.spans["name"][1], self.spans[present[1]][0]
         return next((x for x in self.rules if right - 1 <= x <= following + 1), None)
+
+    def centred_name_end(self) -> float | None:
+        """Where the 名称 cells end on a table that draws no rule after them (数电 tables and their
+        scans), from the header: 名称 is the first column and its header is centred over it, so
+        its cells end as far right of the header's centre as the table's left rule lies left of
+        it. None without that rule (or with a 序号 column before 名称), or where the edge would
+        pass the next header's left end (then the header is not centred over its column)."""
+        present = self._present()
+        left, right = self.spans["name"]
+        if self.name_edge() is not None or (left, right) == NO_HEADER or self.sequence_right is not None or len(present) < 2:
+            return None
+        frame = max((x for x in self.rules if x < left - 1), default=None)
+        if frame is None:
+            return None
+        end = left + right - frame
+        return end if end <= self.spans[present[1]][0] + CENTRED_SLACK * (right - left) else None
 
     def text_boundary(self, column: str) -> float:
         """Left edge of a column for text: the rule before it where one is drawn. Otherwise

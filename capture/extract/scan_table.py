@@ -195,18 +195,21 @@ def _straddled(item_rows: list[RowCells], columns: Columns) -> str | None:
 
 def _runs_into_spec(row: RowCells, columns: Columns) -> bool:
     """A name cell whose OCR box reaches into the 规格型号 column: the detector joined the name
-    and the spec into one box, and where one ends is unknown."""
+    and the spec into one box, and where one ends is unknown. Where the header shows where the
+    名称 column ends (`Columns.centred_name_end`), a box ending before it (its padding aside)
+    holds no 规格型号 text: that text starts at its column's edge and is a character wide at least."""
     name = row.cells.get("name")
     if not name or "spec" not in columns.spans:
         return False
-    return name[-1].x1 > columns.text_boundary("spec") + 0.5 * name[-1].height
+    end = max(columns.text_boundary("spec"), columns.centred_name_end() or float("-inf"))
+    return name[-1].x1 > end + 0.5 * name[-1].height
 
 
 def _parted(row: RowCells, columns: Columns, edge: float | None) -> bool:
     """Whether the table shows where the row's 规格型号 starts (the measured `edge`, else the
     row's own start where it can be the column's) and the row's name and 规格型号 part there."""
     edge = edge if edge is not None else _spec_start(row, columns)
-    return edge is not None and _parted_at(row, edge)
+    return edge is not None and _parted_at(row, edge, columns.centred_name_end())
 
 
 def _spec_start(row: RowCells, columns: Columns) -> float | None:
@@ -221,12 +224,14 @@ def _spec_start(row: RowCells, columns: Columns) -> float | None:
     return first.x0 if low - SPEC_CLEAR * first.height <= first.x0 <= high + SPEC_CLEAR * first.height else None
 
 
-def _parted_at(row: RowCells, edge: float) -> bool:
+def _parted_at(row: RowCells, edge: float, name_end: float | None = None) -> bool:
     """Whether a row's 名称 and 规格型号 part at the table's measured 规格型号 edge, as a person
     reads two cells: the name ends before it (a box's padding aside), the 规格型号 starts on it
     (left-aligned, as on every row), and no other cell is on the line's wrapped part. One OCR box
     across both is cut at a space the recogniser read there, and only where no other space of
-    the box lies near the edge (the cut can be nowhere else), nor a glyph read twice."""
+    the box lies near the edge (the cut can be nowhere else), nor a glyph read twice. Where the
+    header shows where the 名称 column ends (`name_end`), a space that would start the 规格型号
+    inside it, or end the name past it, is no place for the cut."""
     name, spec = row.cells.get("name") or [], row.cells.get("spec") or []
     height = max(t.height for t in name + spec) if name or spec else 0.0
     if name and name[-1].x1 > edge + NAME_REACH * height:
@@ -241,16 +246,19 @@ def _parted_at(row: RowCells, edge: float) -> bool:
         return False
     before = len(name) > 1 and same_box(name[-2], name[-1]) and name[-1].x0 > edge - GAP_CLEAR * height
     after = len(spec) > 1 and same_box(spec[0], spec[1]) and spec[1].x0 < edge + GAP_CLEAR * height
+    if name_end is not None:  # the column's end rules a cut out: 规格型号 starts after it, a name ends before it
+        before = before and name[-1].x0 >= name_end - NAME_REACH * height
+        after = after and spec[0].x1 <= name_end + NAME_REACH * height
     return not before and not after
 
 
-def _wrap_read(row: RowCells, edge: float | None) -> bool:
+def _wrap_read(row: RowCells, edge: float | None, name_end: float | None) -> bool:
     """Whether a wrapped line of an item reads without doubt where the table draws no rule
     after the name: the name's words alone, or beside a 规格型号 parted at its measured edge."""
     beside = set(row.cells) - {"name"}
     if not beside:
         return True
-    return beside == {"spec"} and edge is not None and _parted_at(row, edge)
+    return beside == {"spec"} and edge is not None and _parted_at(row, edge, name_end)
 
 
 def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns) -> list[str]:
@@ -267,7 +275,7 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
         if (between := _straddled(item_rows, columns)) is not None:
             doubts.append(f"{what}: one OCR box on the scan runs across the printed line between {between}, so where one cell ends is a guess: check them with the paper")
             continue
-        if columns.name_edge() is None and not all(_wrap_read(row, edge) for row in item_rows[1:]):
+        if columns.name_edge() is None and not all(_wrap_read(row, edge, columns.centred_name_end()) for row in item_rows[1:]):
             doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan with text beside its name: check its 名称, 规格型号 and 单位 with the paper")
             continue
         cells = item_rows[0].cells
