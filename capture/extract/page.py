@@ -196,8 +196,8 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
         for order, found in enumerate(find_all(searched, pattern)):
             side = _side_of(found, markers, order)
             key = f"{side}.{field}"
-            if draft.invoice[side][field] is not None:
-                continue
+            if draft.invoice[side][field] is not None or (remarks is not None and remarks.inside(found)):
+                continue  # read, or a label of the remarks' own text (项目名称：… of a 建筑服务 invoice)
             # the seller block of a paper-style invoice has the 备注 box on its right: a value
             # there ends at the box's label (its 备 may share the line, a remarks line may too)
             beside = remarks is not None and remarks.holds(found.line) and found.x1 < remarks.marker.x0
@@ -343,6 +343,11 @@ class RemarksBox:
 
     def holds(self, line: Line) -> bool:
         return self.top < line.cy < self.bottom
+
+    def inside(self, found: Found) -> bool:
+        """Whether a match lies in the box: on its band, right of its label (a paper invoice
+        prints the seller block left of 备注, a 数电 invoice prints no party below 价税合计)."""
+        return self.holds(found.line) and found.x0 >= self.marker.x0
 
 
 def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> RemarksBox | None:
