@@ -32,6 +32,8 @@ from capture.verify.checks import Witnesses, run_checks
 from capture.verify.invoice import validated_invoice, verify_draft
 from capture.verify.suppliers import supplier_check
 
+#: The OCR doubts a field's platform_match settles: a low-confidence line, one guessed character.
+OCR_DOUBTS = ("ocr_confidence", "ocr_character")
 NOT_AN_INVOICE = "not an invoice: no invoice title, number or QR code was found on this page"
 CONFLICT_AS_IS = (
     "冲突的发票不能原样接受：请选择“接受（登记簿那一行有误）”，或改正读错的发票代码/号码后“作为另一张发票接受”，"
@@ -145,10 +147,10 @@ def apply_platform(records: list[Record], ledger: Ledger) -> None:
             record.status = "review"
             continue
         proven = {c.field for c in found.checks}
-        doubts = {c.message for c in record.checks if c.rule == "ocr_confidence" and not c.ok and c.field in proven}
+        doubts = {c.message for c in record.checks if c.rule in OCR_DOUBTS and not c.ok and c.field in proven}
         record.checks = [
             c.model_copy(update={"ok": True, "message": f"{c.message}; 税务平台清单已证实 (proven by the tax platform's list)"})
-            if c.message in doubts and c.rule == "ocr_confidence" else c
+            if c.message in doubts and c.rule in OCR_DOUBTS else c
             for c in record.checks
         ] + found.checks
         record.reasons = [r for r in record.reasons if r not in doubts]

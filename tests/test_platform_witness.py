@@ -103,10 +103,10 @@ def test_end_to_end_on_a_real_pdf(tmp_path, status, expected):
         ]
 
 
-def scanned(number: str, doubtful: list[str]) -> Record:
+def scanned(number: str, doubtful: list[str], rule: str = "ocr_confidence") -> Record:
     """A scan's record whose `doubtful` fields were read with low OCR confidence."""
     record = record_of(number)
-    doubts = [Check(rule="ocr_confidence", field=f, ok=False, message=f"{f} was read with low confidence (0.61)") for f in doubtful]
+    doubts = [Check(rule=rule, field=f, ok=False, message=f"{f} was read with low confidence (0.61)") for f in doubtful]
     return record.model_copy(update={"checks": doubts, "reasons": [c.message for c in doubts], "status": "review",
                                      "source": record.source.model_copy(update={"kind": "image"})})
 
@@ -119,3 +119,10 @@ def test_the_platform_proves_fields_a_scan_read_with_low_confidence(ledger):
     settled = [c for c in proven.checks if c.rule == "ocr_confidence"]
     assert [c.field for c in settled] == ["amount", "total"] and all(c.ok and "税务平台清单已证实" in c.message for c in settled)
     assert partly.status == "review" and partly.reasons == ["buyer.name was read with low confidence (0.61)"]
+
+
+def test_the_platform_proves_a_field_with_one_guessed_character(ledger):
+    records = [scanned(n("0101"), ["amount"], rule="ocr_character")]
+    decide_batch(records, ledger)
+    assert records[0].status == "ready" and records[0].reasons == []
+    assert [c.ok for c in records[0].checks if c.rule == "ocr_character"] == [True]

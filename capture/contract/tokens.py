@@ -18,6 +18,11 @@ def clean_text(text: str) -> str:
 Box = tuple[float, float, float, float]
 
 
+#: Below this confidence, a character an OCR line was read with is a guess until something proves
+#: it (a second read that repeats it, a check digit, the QR, the page's arithmetic).
+WEAK_CHARACTER = 0.8
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A word with its box (top-left origin, page units) and a confidence in [0, 1]."""
@@ -30,6 +35,8 @@ class Token:
     confidence: float = 1.0
     #: The OCR line's second read where it disagrees with the first (capture/read/scan/page.py).
     second_read: str = ""
+    #: The OCR line's least sure character (capture/read/ocr/__init__.py TextBox.weakest).
+    weakest: float = 1.0
 
     @property
     def height(self) -> float:

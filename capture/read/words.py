@@ -149,6 +149,7 @@ def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
             text=MISREAD_YEN.sub("¥", token.text),
             confidence=box.confidence,
             second_read=box.second_read,
+            weakest=box.weakest,
         )
         for token in group_words(box_chars(box, scale), OCR_WORDS)
     ]

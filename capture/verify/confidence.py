@@ -7,8 +7,9 @@ speaks for scans and photos.
 
 from __future__ import annotations
 
-from capture.contract.fields import label
+from capture.contract.fields import field_value, label
 from capture.contract.record import Check
+from capture.contract.tokens import WEAK_CHARACTER, Token
 
 #: Below this OCR confidence a field needs a proof to be `ready`.
 LOW_CONFIDENCE = 0.85
@@ -60,3 +61,58 @@ def confidence_checks(confidence: dict[str, float], checks: list[Check]) -> list
             )
         )
     return found
+
+
+#: Fields the weak-character rule leaves alone: the title's kind is checked against the QR and
+#: the code; line items have their own doubts (capture/extract/scan_table.py).
+NOT_CHARACTER_CHECKED = ("kind", "items")
+#: Readings the page's own arithmetic ties to others, so one misread character in them would
+#: break it: amount + tax = total, and the 大写 words spell the figures.
+TIED: dict[str, tuple[str, str]] = {
+    "amount": ("amount_plus_tax", "total"),
+    "tax": ("amount_plus_tax", "total"),
+    "total": ("amount_plus_tax", "total"),
+    "total_in_words": ("total_in_words", "total"),
+}
+
+
+def weak_character_checks(sources: dict[str, list[Token]], invoice: dict, checks: list[Check]) -> list[Check]:
+    """One `ocr_character` check per OCR-read field still set whose least sure character is below
+    WEAK_CHARACTER, that a second read did not repeat (capture/read/scan/page.py) and no check
+    proves: a line read at 0.99 on the whole may still hold one guessed digit (a photo's bank
+    account went out `ready` with a 6 read 5 at 0.63)."""
+    passed = {(c.rule, c.field) for c in checks if c.ok}
+    found = []
+    for name, tokens in sources.items():
+        if name in NOT_CHARACTER_CHECKED or not tokens or field_value(invoice, name) is None:
+            continue
+        if _proven(name, passed) or TIED.get(name) in passed:
+            continue
+        weakest = min((t.weakest for t in tokens if _gives(t.text, str(field_value(invoice, name)))), default=1.0)
+        if weakest >= WEAK_CHARACTER:
+            continue
+        found.append(
+            Check(
+                rule="ocr_character",
+                field=name,
+                ok=False,
+                message=f"{_chinese(name)}有一个字识别把握不大（{weakest:.2f}），没有校验能证明：请对照原件 "
+                f"({label(name)}: one character was read with low confidence ({weakest:.2f}) and nothing proves it: compare it with the paper)",
+            )
+        )
+    return found
+
+
+def _gives(text: str, value: str) -> bool:
+    """Whether a source token holds (part of) the value, its label aside: a party line's tokens
+    run on into the 密码区 beside it, whose cipher is no part of the value."""
+    token, value = "".join(text.split()), "".join(value.split())
+    after_label = token.split("：")[-1].split(":")[-1]
+    return bool(token) and (token in value or value in token or bool(after_label) and after_label in value)
+
+
+def _chinese(name: str) -> str:
+    """A field's Chinese name: the one its label prints, with the party it belongs to."""
+    words = label(name).rpartition("(")[2].rstrip(")")
+    party = {"buyer": "购买方", "seller": "销售方"}.get(name.partition(".")[0], "")
+    return words if words.startswith(party) else party + words

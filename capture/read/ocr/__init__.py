@@ -40,6 +40,9 @@ class TextBox:
     confidence: float
     #: What a second read of the line found, where it disagrees with `text` (item names only).
     second_read: str = ""
+    #: The confidence of the least sure character read, punctuation aside (1.0 where the engine
+    #: does not say): a line read at 0.99 on the whole may still hold one guessed digit.
+    weakest: float = 1.0
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:

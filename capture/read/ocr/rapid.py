@@ -5,6 +5,7 @@ missing file is an error, not a download."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +126,7 @@ class RapidEngine:
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one line image as it is (no detection) with the full model: its text and score."""
         started = time.perf_counter()
-        [(text, score)] = _recognise(self._ocr, [line])
+        [(text, score, _)] = _recognise(self._ocr, [line])
         self.spent["recognise"] += time.perf_counter() - started
         return text, score
 
@@ -137,9 +138,9 @@ class RapidEngine:
         if self._fast is None:
             return lines.boxes()
         started = time.perf_counter()
-        readings = self._read_again(lines, proven or ProvenValues())
+        readings, weakest = self._read_again(lines, proven or ProvenValues())
         self.spent["recognise"] += time.perf_counter() - started
-        return _Lines(image, lines.crops, lines.polygons, readings).boxes()
+        return _Lines(image, lines.crops, lines.polygons, readings, weakest).boxes()
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
         """The page's text lines read by the fast recogniser alone: enough to tell which way up
@@ -161,53 +162,68 @@ class RapidEngine:
         try:
             crops, found = self._ocr.detect_and_crop(resized, record)
         except RapidOCRError:  # nothing detected
-            return _Lines(image, [], [], [])
+            return _Lines(image, [], [], [], [])
         finally:
             release_freed_memory()
             detected = time.perf_counter()
             self.spent["detect"] += detected - started
         height, width = original.shape[:2]
         polygons = [tuple((float(x), float(y)) for x, y in polygon) for polygon in map_boxes_to_original(found.boxes, record, height, width)]
-        readings = _recognise(self._fast or self._ocr, crops)
+        read = _recognise(self._fast or self._ocr, crops)
         self.spent["recognise"] += time.perf_counter() - detected
-        return _Lines(image, crops, polygons, readings)
+        return _Lines(image, crops, polygons, [(text, score) for text, score, _ in read], [weakest for *_, weakest in read])
 
-    def _read_again(self, lines: _Lines, proven: ProvenValues) -> list[tuple[str, float]]:
+    def _read_again(self, lines: _Lines, proven: ProvenValues) -> tuple[list[tuple[str, float]], list[float]]:
         """The fast readings, each read again by the full model unless it is proven: on its own,
         by the page's totals or by its row's arithmetic."""
-        readings = list(lines.readings)
+        readings, weakest = list(lines.readings), list(lines.weakest)
         proven = proven_totals(readings, proven)
         standing = frozenset(i for i, (text, score) in enumerate(readings) if settled(text, score, proven))
         standing |= row_settled(readings, lines.polygons, proven, standing)
         unproven = [i for i in range(len(readings)) if i not in standing]
-        for index, reading in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
-            readings[index] = reading
-        return readings
+        for index, (text, score, least) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
+            readings[index], weakest[index] = (text, score), least
+        return readings, weakest
 
 
 @dataclass(frozen=True, slots=True)
 class _Lines:
-    """A page image's detected lines: their crops, polygons and readings."""
+    """A page image's detected lines: their crops, polygons, readings and each reading's least
+    sure character."""
 
     image: np.ndarray
     crops: list[np.ndarray]
     polygons: list[Polygon]
     readings: list[tuple[str, float]]
+    weakest: list[float]
 
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score)
-            for polygon, (text, score) in zip(self.polygons, self.readings, strict=True)
+            TextBox(polygon, text, score, weakest=least)
+            for polygon, (text, score), least in zip(self.polygons, self.readings, self.weakest, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
 
 
-def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float]]:
-    """The recogniser of a rapidocr pipeline on line images: text and score for each."""
+def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, float]]:
+    """The recogniser of a rapidocr pipeline on line images: for each, its text, its score (the
+    characters' mean) and its least sure character's, punctuation aside."""
     if not lines:
         return []
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
-    result = ocr._load_rec_model()(TextRecInput(img=lines))  # noqa: SLF001 - rapidocr has no public rec-only call on a list
-    return [(str(text), float(score)) for text, score in zip(result.txts, result.scores, strict=True)]
+    result = ocr._load_rec_model()(TextRecInput(img=lines, return_word_box=True))  # noqa: SLF001 - rapidocr has no public rec-only call on a list
+    return [
+        (str(text), float(score), weakest_character(str(text), getattr(words, "confs", None) or [score]))
+        for text, score, words in zip(result.txts, result.scores, result.word_results, strict=True)
+    ]
+
+
+def weakest_character(text: str, confidences: list[float]) -> float:
+    """The least confidence of a reading's characters that are not punctuation or spaces (the
+    recogniser is unsure of a colon more often than of a digit); 1.0 for none."""
+    if len(confidences) != len(text):
+        return min(confidences, default=1.0)
+    sure = [c for char, c in zip(text, confidences, strict=True) if not char.isspace() and not unicodedata.category(char).startswith("P")]
+    return float(min(sure, default=1.0))

@@ -7,6 +7,8 @@ person reads one cell and then the next.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -42,7 +44,7 @@ def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: f
             result.append(box)
             continue
         cut += 1
-        result += parts
+        result += [replace(part, weakest=min(part.weakest, box.weakest)) for part in parts]  # the cut's own read says none
     return result
 
 

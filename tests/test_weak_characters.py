@@ -1,0 +1,63 @@
+"""One guessed character in a field no check proves sends the record to a person: a photo's bank
+account went out `ready` with a 6 read 5 at 0.63 in a line read at 0.99 on the whole (fresh
+photo_real seed 2026120811, photo 0015). A second read on a white margin that repeats the line
+lets it stand (fresh 300 dpi scans read right digits at 0.50-0.79)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+
+from capture.contract.record import Check
+from capture.contract.tokens import Token
+from capture.read.ocr import get_engine
+from capture.read.ocr.rapid import weakest_character
+from capture.read.ocr.settle import ProvenValues
+from capture.read.scan.page import _second_read_of_weak_lines
+from capture.verify.confidence import weak_character_checks
+
+SCAN = Path(__file__).parent.parent / "fixtures" / "scanned" / "syn_20261128_0059_scan150.jpg"
+ACCOUNT = "开户行及账号：中国邮政储蓄银行股份有限公司无锡金融街支行551953094407974552060"
+
+
+def _invoice(bank_account: str | None) -> dict:
+    return {"seller": {"bank_account": bank_account, "tax_id": "91320200687176152F"}}
+
+
+def test_punctuation_is_not_the_weakest_character():
+    assert weakest_character("账号：12", [0.99, 0.99, 0.40, 0.97, 0.95]) == 0.95
+    assert weakest_character("账号：12", [0.99, 0.99, 0.99, 0.63, 0.95]) == 0.63
+
+
+def test_a_weak_character_in_a_field_no_check_proves_is_a_doubt_in_chinese_first():
+    sources = {"seller.bank_account": [Token(ACCOUNT, 10, 10, 300, 20, 0.9865, weakest=0.63)]}
+    [check] = weak_character_checks(sources, _invoice(ACCOUNT.split("：")[1]), [])
+    assert (check.rule, check.field, check.ok) == ("ocr_character", "seller.bank_account", False)
+    assert check.message.startswith("销售方开户行及账号有一个字识别把握不大（0.63）")
+
+
+def test_no_doubt_where_every_character_is_sure_or_a_check_proves_the_field():
+    sure = {"seller.bank_account": [Token(ACCOUNT, 10, 10, 300, 20, 0.99, weakest=0.97)]}
+    assert weak_character_checks(sure, _invoice(ACCOUNT.split("：")[1]), []) == []
+    tax_id = {"seller.tax_id": [Token("91320200687176152F", 10, 10, 100, 20, 0.99, weakest=0.5)]}
+    proof = Check(rule="uscc_check_digit", field="seller.tax_id", ok=True, message="")
+    assert weak_character_checks(tax_id, _invoice(None), [proof]) == []
+
+
+def test_the_cipher_beside_a_party_line_is_no_part_of_its_value():
+    tokens = [Token(ACCOUNT, 10, 10, 300, 20, 0.99, weakest=0.99), Token("/5820943507+281/57087588<68", 310, 10, 400, 20, 0.9, weakest=0.5)]
+    assert weak_character_checks({"seller.bank_account": tokens}, _invoice(ACCOUNT.split("：")[1]), []) == []
+
+
+def test_a_weak_line_the_second_read_repeats_stands_and_one_it_changes_does_not():
+    """Real OCR on a committed scan: a date line and a buyer name line, each said to hold a weak
+    character; the name's last glyph swapped for another stands for a guess the crop changes."""
+    page = cv2.imread(str(SCAN))
+    engine = get_engine()
+    boxes = [next(box for box in engine.read(page) if box.text.startswith(label)) for label in ("开票日期", "名称：百川")]
+    weak = [replace(box, weakest=0.5) for box in boxes]
+    changed = replace(weak[1], text=weak[1].text[:-1] + "同")
+    repeated, kept = _second_read_of_weak_lines(page, [weak[0], changed], engine, ProvenValues())
+    assert repeated.weakest == 1.0 and kept.weakest == 0.5
