@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
+import numpy as np
+import pytest
 
 from capture.contract.record import Check
 from capture.contract.tokens import Token
 from capture.read.ocr import get_engine
-from capture.read.ocr.rapid import weakest_character
+from capture.read.ocr.rapid import ink_after_text, weakest_character
 from capture.read.ocr.settle import ProvenValues
 from capture.read.scan.page import _second_read_of_weak_lines
 from capture.verify.confidence import weak_character_checks
@@ -61,3 +64,21 @@ def test_a_weak_line_the_second_read_repeats_stands_and_one_it_changes_does_not(
     changed = replace(weak[1], text=weak[1].text[:-1] + "同")
     repeated, kept = _second_read_of_weak_lines(page, [weak[0], changed], engine, ProvenValues())
     assert repeated.weakest == 1.0 and kept.weakest == 0.5
+
+
+def test_ink_past_the_last_character_read_is_measured_in_line_heights():
+    """A glyph the recogniser dropped leaves ink after the column of its last character."""
+    crop = np.full((40, 400, 3), 255, np.uint8)
+    crop[10:30, 20:380] = 0  # ink along the whole line
+    read_to_half = SimpleNamespace(word_cols=[[0, 10, 20, 39]], line_txt_len=80.0)
+    read_whole = SimpleNamespace(word_cols=[[0, 30, 60, 75]], line_txt_len=80.0)
+    assert ink_after_text(crop, read_to_half) == pytest.approx((379 - 200) / 40)
+    assert ink_after_text(crop, read_whole) == 0.0
+
+
+def test_ink_after_a_name_is_a_doubt_that_the_name_may_have_lost_its_last_glyph():
+    dropped = {"drawer": [Token("开票人：刘", 300, 360, 366, 376, 0.9919, weakest=0.97, ink_after=0.74)]}
+    [check] = weak_character_checks(dropped, {"drawer": "刘"}, [])
+    assert check.message.startswith("开票人末尾似乎还有字没有读出")
+    whole = {"drawer": [Token("开票人：刘萱", 300, 360, 377, 376, 0.99, weakest=0.97, ink_after=0.3)]}
+    assert weak_character_checks(whole, {"drawer": "刘萱"}, []) == []

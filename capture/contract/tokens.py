@@ -37,6 +37,8 @@ class Token:
     second_read: str = ""
     #: The OCR line's least sure character (capture/read/ocr/__init__.py TextBox.weakest).
     weakest: float = 1.0
+    #: Line heights of ink after the word's last character read (the last word of an OCR line).
+    ink_after: float = 0.0
 
     @property
     def height(self) -> float:

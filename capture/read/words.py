@@ -142,7 +142,9 @@ def box_chars(box: TextBox, scale: float = 1.0) -> list[Char]:
 
 def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
     """One token per space-separated word of a box, placed in proportion to character widths,
-    with the box's confidence and second read; a sum read with Y for ¥ is given its ¥."""
+    with the box's confidence, second read and least sure character (and on the last word, the
+    ink after it); a sum read with Y for ¥ is given its ¥."""
+    words = group_words(box_chars(box, scale), OCR_WORDS)
     return [
         replace(
             token,
@@ -150,8 +152,9 @@ def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
             confidence=box.confidence,
             second_read=box.second_read,
             weakest=box.weakest,
+            ink_after=box.ink_after if index == len(words) - 1 else 0.0,
         )
-        for token in group_words(box_chars(box, scale), OCR_WORDS)
+        for index, token in enumerate(words)
     ]
 
 

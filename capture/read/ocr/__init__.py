@@ -43,6 +43,8 @@ class TextBox:
     #: The confidence of the least sure character read, punctuation aside (1.0 where the engine
     #: does not say): a line read at 0.99 on the whole may still hold one guessed digit.
     weakest: float = 1.0
+    #: How far (line heights) ink runs on past the last character read: a dropped glyph.
+    ink_after: float = 0.0
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
@@ -138,9 +139,9 @@ class RapidEngine:
         if self._fast is None:
             return lines.boxes()
         started = time.perf_counter()
-        readings, weakest = self._read_again(lines, proven or ProvenValues())
+        readings, sureness = self._read_again(lines, proven or ProvenValues())
         self.spent["recognise"] += time.perf_counter() - started
-        return _Lines(image, lines.crops, lines.polygons, readings, weakest).boxes()
+        return _Lines(image, lines.crops, lines.polygons, readings, sureness).boxes()
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
         """The page's text lines read by the fast recogniser alone: enough to tell which way up
@@ -171,53 +172,79 @@ class RapidEngine:
         polygons = [tuple((float(x), float(y)) for x, y in polygon) for polygon in map_boxes_to_original(found.boxes, record, height, width)]
         read = _recognise(self._fast or self._ocr, crops)
         self.spent["recognise"] += time.perf_counter() - detected
-        return _Lines(image, crops, polygons, [(text, score) for text, score, _ in read], [weakest for *_, weakest in read])
+        return _Lines(image, crops, polygons, [(text, score) for text, score, _ in read], [sure for *_, sure in read])
 
-    def _read_again(self, lines: _Lines, proven: ProvenValues) -> tuple[list[tuple[str, float]], list[float]]:
+    def _read_again(self, lines: _Lines, proven: ProvenValues) -> tuple[list[tuple[str, float]], list[Sureness]]:
         """The fast readings, each read again by the full model unless it is proven: on its own,
         by the page's totals or by its row's arithmetic."""
-        readings, weakest = list(lines.readings), list(lines.weakest)
+        readings, sureness = list(lines.readings), list(lines.sureness)
         proven = proven_totals(readings, proven)
         standing = frozenset(i for i, (text, score) in enumerate(readings) if settled(text, score, proven))
         standing |= row_settled(readings, lines.polygons, proven, standing)
         unproven = [i for i in range(len(readings)) if i not in standing]
-        for index, (text, score, least) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
-            readings[index], weakest[index] = (text, score), least
-        return readings, weakest
+        for index, (text, score, sure) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
+            readings[index], sureness[index] = (text, score), sure
+        return readings, sureness
 
 
 @dataclass(frozen=True, slots=True)
 class _Lines:
-    """A page image's detected lines: their crops, polygons, readings and each reading's least
-    sure character."""
+    """A page image's detected lines: their crops, polygons, readings and how sure each is."""
 
     image: np.ndarray
     crops: list[np.ndarray]
     polygons: list[Polygon]
     readings: list[tuple[str, float]]
-    weakest: list[float]
+    sureness: list[Sureness]
 
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score, weakest=least)
-            for polygon, (text, score), least in zip(self.polygons, self.readings, self.weakest, strict=True)
+            TextBox(polygon, text, score, weakest=sure.weakest, ink_after=sure.ink_after)
+            for polygon, (text, score), sure in zip(self.polygons, self.readings, self.sureness, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
 
 
-def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, float]]:
+@dataclass(frozen=True, slots=True)
+class Sureness:
+    """How sure a line's reading is beyond its score: its least sure character (punctuation
+    aside) and how much ink follows its last character read (line heights)."""
+
+    weakest: float = 1.0
+    ink_after: float = 0.0
+
+
+def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, Sureness]]:
     """The recogniser of a rapidocr pipeline on line images: for each, its text, its score (the
-    characters' mean) and its least sure character's, punctuation aside."""
+    characters' mean) and how sure it is."""
     if not lines:
         return []
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
     result = ocr._load_rec_model()(TextRecInput(img=lines, return_word_box=True))  # noqa: SLF001 - rapidocr has no public rec-only call on a list
     return [
-        (str(text), float(score), weakest_character(str(text), getattr(words, "confs", None) or [score]))
-        for text, score, words in zip(result.txts, result.scores, result.word_results, strict=True)
+        (str(text), float(score), Sureness(weakest_character(str(text), words.confs or [score]), ink_after_text(crop, words)))
+        for crop, text, score, words in zip(lines, result.txts, result.scores, result.word_results, strict=True)
     ]
+
+
+def ink_after_text(crop: np.ndarray, words: object) -> float:
+    """How far (line heights) the line's ink runs on past its last character read: the
+    recogniser places each character at a column of its output, and a glyph it dropped (a
+    blurred 萱 after 刘) leaves ink beyond the last one. Measured on the middle of the line's
+    height (Otsu ink; 2 pixels a column at least); 0.0 where the recogniser gives no columns."""
+    columns = [column for word in getattr(words, "word_cols", []) for column in word]
+    steps = getattr(words, "line_txt_len", 0.0)
+    height, width = crop.shape[:2]
+    if not columns or not steps or not height:
+        return 0.0
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    inked = np.flatnonzero(ink[int(0.2 * height) : int(0.8 * height)].sum(axis=0) >= 2)
+    if not len(inked):
+        return 0.0
+    return max(float(inked[-1] - (columns[-1] + 1) / steps * width) / height, 0.0)
 
 
 def weakest_character(text: str, confidences: list[float]) -> float:

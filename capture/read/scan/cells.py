@@ -44,7 +44,8 @@ def cut_at_rules(page: np.ndarray, boxes: list[TextBox], rules: list[Box], em: f
             result.append(box)
             continue
         cut += 1
-        result += [replace(part, weakest=min(part.weakest, box.weakest)) for part in parts]  # the cut's own read says none
+        *cells, last = (replace(part, weakest=min(part.weakest, box.weakest)) for part in parts)  # the cut's own read says none
+        result += [*cells, replace(last, ink_after=box.ink_after)]
     return result
 
 
