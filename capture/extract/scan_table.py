@@ -270,12 +270,13 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
     record to review."""
     doubts: list[str] = []
     edge = spec_edge([row for item_rows in rows for row in item_rows], columns)
+    name_end = columns.centred_name_end()
     for item, item_rows in zip(items, rows, strict=True):
         what = f"line item “{(item.get('name') or '?')[:24]}”"
         if (between := _straddled(item_rows, columns)) is not None:
             doubts.append(f"{what}: one OCR box on the scan runs across the printed line between {between}, so where one cell ends is a guess: check them with the paper")
             continue
-        if columns.name_edge() is None and not all(_wrap_read(row, edge, columns.centred_name_end()) for row in item_rows[1:]):
+        if columns.name_edge() is None and not all(_wrap_read(row, edge, name_end) for row in item_rows[1:]):
             doubts.append(f"{what} wraps over {len(item_rows)} lines on the scan with text beside its name: check its 名称, 规格型号 and 单位 with the paper")
             continue
         cells = item_rows[0].cells

@@ -144,8 +144,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         if line is None:
             if not ITEM_NAME_START.match(box.text):
                 continue  # a wrapped line away from the rules reads as well as the first
-            x0, y0, x1, y1 = bounds
-            line = page[max(y0, 0) : y1, max(x0, 0) : x1]
+            line = _line_image(page, bounds)
         text, _ = engine.recognize(with_margin(line))
         first, second = _compact(box.text), _compact(text)
         if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
@@ -166,14 +165,19 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     for index, box in enumerate(boxes):
         if box.weakest >= WEAK_CHARACTER or ITEM_NAME_START.match(box.text) or _settled_elsewhere(box.text, proven):
             continue
-        x0, y0, x1, y1 = box.bounds
-        crop = page[max(y0, 0) : y1, max(x0, 0) : x1]
+        crop = _line_image(page, box.bounds)
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(crop))
         if _compact(text) == _compact(box.text):
             checked[index] = replace(box, weakest=1.0)
     return checked
+
+
+def _line_image(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray:
+    """The part of the page an OCR box's upright bounds hold (clipped at the page's top left)."""
+    x0, y0, x1, y1 = bounds
+    return page[max(y0, 0) : y1, max(x0, 0) : x1]
 
 
 def _settled_elsewhere(text: str, proven: ProvenValues) -> bool:
