@@ -231,11 +231,14 @@ def _parted_at(row: RowCells, edge: float, name_end: float | None = None) -> boo
     across both is cut at a space the recogniser read there, and only where no other space of
     the box lies near the edge (the cut can be nowhere else), nor a glyph read twice. Where the
     header shows where the 名称 column ends (`name_end`), a space that would start the 规格型号
-    inside it, or end the name past it, is no place for the cut."""
+    inside it, or end the name past it, is no place for the cut, and a name's word that starts
+    past it is a 规格型号 word the row's own start missed."""
     name, spec = row.cells.get("name") or [], row.cells.get("spec") or []
     height = max(t.height for t in name + spec) if name or spec else 0.0
     if name and name[-1].x1 > edge + NAME_REACH * height:
         return False
+    if name and name_end is not None and name[-1].x0 >= name_end:
+        return False  # a word starting past the 名称 column's end is no name's (70g of 规格型号 70g 500张/包)
     if not spec:
         return True
     if abs(spec[0].x0 - edge) > SPEC_AGREE * height:

@@ -24,7 +24,9 @@ TEXT_HEIGHTS_PER_WIDTH = 57
 INK_CONTRAST = 30
 #: A straight run of ink this many text heights long is a ruled line, not a glyph.
 RULE_RUN = 2.5
-#: A vertical rule this many text heights left of a line's box, or nearer, is one it is printed against.
+#: A vertical rule this many text heights left of a line's box, or nearer, is one it is printed
+#: against; so is one this near inside the box's left end (a photo's box can take in the rule
+#: and still lose the glyph on it: *蔬菜*黄瓜 read 蔬菜*黄瓜).
 RULE_REACH = 0.6
 #: A rule is at most this many text heights thick (a slightly turned one a little more).
 RULE_THICKNESS = 0.5
@@ -36,6 +38,12 @@ RULE_BAND = 0.25
 #: carried on from piece to piece this many times.
 RULE_REACH_ON = 4
 RULE_PIECE_ROUNDS = 6
+#: A faint rule a photo breaks into dashes: at least DASHES thin pieces running its way, each
+#: within DASH_SHIFT text heights across of the next and DASH_GAP along, spanning DASH_SPAN.
+DASHES = 3
+DASH_SHIFT = 0.2
+DASH_GAP = 3.0
+DASH_SPAN = 5.0
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
 #: A mark this much redder than it is green or blue, on the whole, is a seal or the form's print.
@@ -69,7 +77,7 @@ def line_against_rule(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np
     x0, y0, x1, y1 = bounds
     y0, y1 = max(0, y0), min(page.shape[0], y1)
     top, bottom = max(0, y0 - int(2 * em)), min(page.shape[0], y1 + int(2 * em))  # tall enough for a rule
-    left, right = max(0, x0 - int(RULE_REACH * em)), min(x1, x0 + int(0.2 * em))
+    left, right = max(0, x0 - int(RULE_REACH * em)), min(x1, x0 + int(RULE_REACH * em))
     band = page[top:bottom, left:right]
     rules = vertical_rules(dark_ink(band, em), em)[y0 - top : y1 - top]
     columns = np.flatnonzero(rules.any(axis=0))
@@ -131,7 +139,7 @@ def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | Non
     covered = cv2.dilate(covered, np.ones((int(em * 0.3) | 1,) * 2, np.uint8))
     marks[covered > 0] = 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
-    pieces = _rule_pieces(ink, labels, stats) | _reddish(image, labels, stats)
+    pieces = _rule_pieces(ink, labels, stats) | _dashed_rules(stats, em) | _reddish(image, labels, stats)
     return [
         (float(x), float(y), float(x + w), float(y + h))
         for label, (x, y, w, h, area) in enumerate(stats[1:], 1)
@@ -152,6 +160,48 @@ def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.nda
     reddish = red - np.maximum(green, blue) >= RED_MARK
     reddish[0] = False
     return reddish
+
+
+def _dashed_rules(stats: np.ndarray, em: float) -> np.ndarray:
+    """Which marks (by label) are the dashes of a rule no straight run was found for: a faint
+    rule of a photographed sheet (the pale brown of a legacy form, a curl bending it) leaves
+    thin pieces one after another along it, across blank rows as well as filled ones; a glyph
+    has no such string of thin strokes running on past it."""
+    thin = RULE_THICKNESS * em
+    x, y, width, height = (stats[:, i].astype(float) for i in range(4))
+    pieces = np.zeros(len(stats), bool)
+    for along, across, length, side in ((y, x, height, width), (x, y, width, height)):
+        candidates = np.flatnonzero((side <= thin) & (length >= 2 * side))
+        candidates = candidates[candidates > 0]
+        for string in _strings(candidates[np.argsort(along[candidates])], along, across + side / 2, length, em):
+            start = min(along[label] for label in string)
+            end = max(along[label] + length[label] for label in string)
+            if len(string) >= DASHES and end - start >= DASH_SPAN * em:
+                pieces[string] = True
+    return pieces
+
+
+def _strings(order: np.ndarray, along: np.ndarray, middle: np.ndarray, length: np.ndarray, em: float) -> list[list[int]]:
+    """Pieces (labels, sorted by where they start along) strung together: each within
+    DASH_SHIFT text heights across of another and DASH_GAP along past its end."""
+    group = {int(label): int(label) for label in order}
+
+    def root(label: int) -> int:
+        while group[label] != label:
+            group[label] = group[group[label]]
+            label = group[label]
+        return label
+
+    for i, one in enumerate(order):
+        for other in order[i + 1 :]:
+            if along[other] - (along[one] + length[one]) > DASH_GAP * em:
+                break
+            if abs(middle[one] - middle[other]) <= DASH_SHIFT * em:
+                group[root(int(other))] = root(int(one))
+    strings: dict[int, list[int]] = {}
+    for label in order:
+        strings.setdefault(root(int(label)), []).append(int(label))
+    return list(strings.values())
 
 
 def _rule_pieces(ink: PageInk, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:

@@ -2,8 +2,10 @@
 cell) is what PP-OCR's detector loses most often, and a line item without its 数量 waits for a
 person. Each glyph-sized mark no OCR box covers, away from other text, is cut out on a white
 margin and recognised alone; one that reads as a number becomes a box like any other (the
-table's arithmetic, 数量 × 单价 = 金额, then proves or refutes it). Anything else stays an
-unread mark: a doubt, never a guess.
+table's arithmetic, 数量 × 单价 = 金额, then proves or refutes it). Only a mark on a line that
+already holds a money figure is read: an item's numbers share its first line, and a figure
+anywhere else (a piece of a slanted rule in 备注 read as 1) has no arithmetic to prove it.
+Anything else stays an unread mark: a doubt, never a guess.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ FIGURE_HEIGHT = (0.45, 1.1)
 FIGURE_TALLER = 1.2
 #: A mark that reads as a number, at least this sure, is kept as a box.
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+#: A money figure as the goods table prints 金额 and 税额: the line a figure may stand on.
+MONEY = re.compile(r"-?\d+\.\d{2}$")
 MIN_CONFIDENCE = 0.9
 #: A mark with an OCR box closer than this many text heights on its line belongs to that text
 #: (a glyph the box left out): it is not read alone.
@@ -40,7 +44,9 @@ def read_marks(
     tries = 0
     for mark in marks:
         box = None
-        if tries < MAX_MARKS_READ and _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules):
+        if tries < MAX_MARKS_READ and (
+            _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules) and _beside_money(mark, boxes)
+        ):
             tries += 1
             box = _read(page, mark, em, engine)
         if box is None:
@@ -77,6 +83,12 @@ def _alone(mark: Box, boxes: list[TextBox], em: float) -> bool:
         if by0 < y1 and by1 > y0 and bx0 < x1 + ALONE * em and bx1 > x0 - ALONE * em:
             return False
     return True
+
+
+def _beside_money(mark: Box, boxes: list[TextBox]) -> bool:
+    """Whether a box on the mark's line holds a money figure (an item's 金额 or 税额)."""
+    middle = (mark[1] + mark[3]) / 2
+    return any(box.bounds[1] < middle < box.bounds[3] and MONEY.search(box.text) for box in boxes)
 
 
 def _read(page: np.ndarray, mark: Box, em: float, engine: Engine) -> TextBox | None:

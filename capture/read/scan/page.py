@@ -43,6 +43,9 @@ PAGE_UNITS_WIDE = 610.0
 PDF_DPI = 200
 #: The first line of an item name: its 税收分类 prefix (*运输服务*…).
 ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
+#: The same line read without the * that opens it (the glyph against the table's rule a photo
+#: loses first): a category of Chinese characters, then the prefix's closing *.
+LOST_PREFIX_STAR = re.compile(r"^[\u4e00-\u9fff]{2,16}\*[^*\s]")
 #: A wrapped line of an item name starts within this many of its first line's heights below it.
 NAME_WRAP_LINES = 3
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
@@ -135,20 +138,27 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     the tight crop it is given, and the detector leaves out a glyph that touches a rule (l500ml
     read 500ml): the second read sees the rule's side of the line with the rule erased. A second
     read with a character the first lacks, or another one in its place, is kept beside the
-    first, and the name goes to review showing both (capture/extract/items.py)."""
+    first, and the name goes to review showing both (capture/extract/items.py). A first line
+    printed against the rule that reads its prefix without the opening * in both reads has the *
+    on the rule itself (a photo's sheet flattened a little off puts it there): it is read in."""
     checked = list(boxes)
     for index in _item_name_lines(boxes, text_height(page)):
         box = boxes[index]
         bounds = box.bounds
         line = line_against_rule(page, bounds)
+        against_rule = line is not None
         if line is None:
-            if not ITEM_NAME_START.match(box.text):
+            if not _opens_item_name(box.text):
                 continue  # a wrapped line away from the rules reads as well as the first
             line = _line_image(page, bounds)
         text, _ = engine.recognize(with_margin(line))
         first, second = _compact(box.text), _compact(text)
         if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
             checked[index] = replace(box, second_read=text)
+        elif against_rule and LOST_PREFIX_STAR.match(first):
+            # the * that opens the prefix stands on the rule, and no crop parts the two: the
+            # prefix every item name prints since 2018 proves it, its closing * the category
+            checked[index] = replace(box, text="*" + box.text)
     return checked
 
 
@@ -163,7 +173,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     goes to review unless a check proves it (capture/verify/confidence.py)."""
     checked = list(boxes)
     for index, box in enumerate(boxes):
-        if box.weakest >= WEAK_CHARACTER or ITEM_NAME_START.match(box.text) or _settled_elsewhere(box.text, proven):
+        if box.weakest >= WEAK_CHARACTER or _opens_item_name(box.text) or _settled_elsewhere(box.text, proven):
             continue
         crop = _line_image(page, box.bounds)
         if crop.size == 0:
@@ -190,10 +200,10 @@ def _settled_elsewhere(text: str, proven: ProvenValues) -> bool:
 def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
     """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
     that start where it starts, until the next first line or a gap of a line."""
-    firsts = [box.bounds for box in boxes if ITEM_NAME_START.match(box.text)]
+    firsts = [box.bounds for box in boxes if _opens_item_name(box.text)]
     found = []
     for index, box in enumerate(boxes):
-        if ITEM_NAME_START.match(box.text):
+        if _opens_item_name(box.text):
             found.append(index)
             continue
         x0, y0, _, _ = box.bounds
@@ -201,6 +211,13 @@ def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
         if box.text[:1] != "*" and any(wrapped):
             found.append(index)
     return found
+
+
+def _opens_item_name(text: str) -> bool:
+    """Whether a line reads as an item name's first line: its *税收分类* prefix, or the prefix
+    without its opening * (the second read then shows whether the * is printed:
+    capture/extract/scan_table.restore_prefix_star)."""
+    return bool(ITEM_NAME_START.match(text) or LOST_PREFIX_STAR.match(text))
 
 
 def _doubles_a_glyph(first: str, second: str) -> bool:
