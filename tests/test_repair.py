@@ -92,3 +92,23 @@ def test_a_page_whose_number_was_misread_joins_its_invoice_by_its_qr():
     assert record.invoice.number == DIGITAL["invoice"]["number"] and len(record.invoice.items) == len(DIGITAL["invoice"]["items"])
     assert any(c.rule == "repaired" and c.field == "number" for c in record.checks)
     assert len(group_pages(pages([]))) == 2  # without a QR nothing says the pages are one invoice
+
+
+def test_what_only_the_qr_shows_fills_the_fields_and_the_record_waits_for_a_person():
+    # a photo blurred over its number, date and 价税合计, its QR sharp (fresh photo_hard seed
+    # 2026120703): the values are in place, said to come from the QR alone, and not ready
+    record = decide(DIGITAL, number=None, date=None, total=None)
+    assert (record.invoice.number, record.invoice.date, record.invoice.total) == ("25322000000337005189", "2025-07-22", "8819.60")
+    assert record.status == "review"
+    assert {c.field for c in record.checks if c.rule == "qr_only" and not c.ok} == {"number", "date", "total"}
+    assert any(r.startswith("发票号码只从二维码读出") for r in record.reasons)
+    assert not any(c.rule == "qr_agreement" and c.field in ("number", "date", "total") for c in record.checks)
+
+
+def test_nothing_is_filled_from_a_qr_that_something_read_contradicts_or_whose_crc_fails():
+    record = decide(DIGITAL, number=None, date="2025-07-23")
+    assert record.invoice.number is None and not any(c.rule == "qr_only" for c in record.checks)
+    broken = "01,31,,25322000000337005189,8819.60,20250722,,0000"
+    record = decide(DIGITAL, qr=[broken], number=None, date=None)
+    assert record.invoice.number is None and record.invoice.date is None
+    assert not any(c.rule == "qr_only" for c in record.checks)

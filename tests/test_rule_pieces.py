@@ -48,3 +48,53 @@ def test_a_faded_seal_arc_is_no_mark_a_black_figure_beside_it_is():
     cv2.line(image, (900, 580), (900, 608), (20, 20, 20), 3)  # a lone 1, in black
     marks = unread_marks(image, [])
     assert len(marks) == 1 and 895 <= marks[0][0] <= 900
+
+
+def test_a_faint_rule_left_only_in_dashes_is_no_mark_a_glyph_beside_it_is():
+    # a legacy form's pale rule on a curled photo: no straight run anywhere, only dashes along it
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.rectangle(image, (40, 300), (1560, 800), (60, 60, 60), 2)
+    for y in range(310, 790, 45):  # 25 px dashes (under a straight run's 2.5 text heights)
+        cv2.line(image, (700, y), (700, y + 25), (60, 60, 60), 2)
+    cv2.line(image, (1000, 560), (1000, 590), (20, 20, 20), 3)  # a lone 1 away from it
+    marks = unread_marks(image, [])
+    assert len(marks) == 1 and 995 <= marks[0][0] <= 1000
+
+
+def test_the_end_of_a_rule_where_another_crosses_it_and_a_corner_are_no_marks():
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.line(image, (40, 300), (1560, 300), (60, 60, 60), 2)
+    cv2.line(image, (40, 300), (40, 800), (60, 60, 60), 2)
+    cv2.line(image, (800, 300), (800, 630), (60, 60, 60), 2)  # a column rule, faded before its end ...
+    cv2.line(image, (40, 681), (780, 681), (60, 60, 60), 2)  # ... where the 合计 rule crosses it
+    cv2.line(image, (820, 681), (1530, 681), (60, 60, 60), 2)
+    cv2.line(image, (800, 640), (800, 680), (60, 60, 60), 3)  # its last piece, with stubs of the
+    cv2.line(image, (789, 680), (811, 680), (60, 60, 60), 3)  # crossing rule either side
+    cv2.line(image, (1560, 300), (1560, 660), (60, 60, 60), 2)  # the frame's right rule, and the
+    cv2.line(image, (1560, 666), (1560, 681), (60, 60, 60), 3)  # corner it makes with the 合计 rule
+    cv2.line(image, (1542, 681), (1560, 681), (60, 60, 60), 3)
+    assert unread_marks(image, []) == []
+
+
+def _framed_figure() -> tuple[np.ndarray, tuple[float, float, float, float], list]:
+    """A 1 (printed by OpenCV) inside a ruled cell, no OCR box over it; the cell's rules."""
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.putText(image, "1", (600, 620), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2, cv2.LINE_AA)
+    rules = [(40.0, 300.0, 40.0, 800.0), (1560.0, 300.0, 1560.0, 800.0), (40.0, 300.0, 1560.0, 300.0), (40.0, 800.0, 1560.0, 800.0)]
+    (mark,) = unread_marks(image, [])
+    return image, mark, rules
+
+
+def test_a_figure_is_read_alone_only_on_a_line_holding_a_money_figure():
+    # a piece of 备注's slanted rule read as 1 joined the remarks of a ready record (fresh photo,
+    # seed 2026120701): a lone figure is read where an item's numbers are, and nowhere else
+    from capture.read.ocr import get_engine
+    from capture.read.scan.marks import read_marks
+
+    image, mark, rules = _framed_figure()
+    em = WIDTH / 57
+    alone = read_marks(image, [mark], [], rules, em, get_engine())
+    assert alone == ([], [mark])
+    money = TextBox(((1200, 595), (1300, 595), (1300, 625), (1200, 625)), "590.00", 0.99)
+    (figure,), unread = read_marks(image, [mark], [money], rules, em, get_engine())
+    assert figure.text == "1" and unread == []

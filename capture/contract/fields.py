@@ -46,6 +46,13 @@ def label(name: str) -> str:
     return LABELS.get(name, name)
 
 
+def chinese_label(name: str) -> str:
+    """A field's Chinese name: the one its label prints, with the party it belongs to."""
+    words = label(name).rpartition("(")[2].rstrip(")")
+    party = {"buyer": "购买方", "seller": "销售方"}.get(name.partition(".")[0], "")
+    return words if words.startswith(party) else party + words
+
+
 def _steps(name: str) -> list[str | int]:
     """`items[2].name` -> ["items", 2, "name"]; `seller.tax_id` -> ["seller", "tax_id"]."""
     steps: list[str | int] = []

@@ -165,10 +165,32 @@ def find_columns(line: Line) -> Columns | None:
             spans[column] = (line.x_at(match.start()), line.x_at(match.end(), right=True))
     if "amount" not in spans or "tax" not in spans:
         return None
+    spans.update(_half_read_labels(line, spans))
     spans.setdefault("name", NO_HEADER)
     sequence = SEQUENCE.search(line.text)
     right_of_sequence = line.x_at(sequence.end(), right=True) if sequence else None
     return Columns(spans, right_of_sequence)
+
+
+def _half_read_labels(line: Line, spans: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Two-character headers a scan read with one glyph lost or garbled (数量 read 数 or 数攝):
+    a word of at most two characters holding one of the label's, alone in the label's place
+    between the headers found on either side of it (the order is the form's own)."""
+    found: dict[str, tuple[float, float]] = {}
+    order = [column for column in PRINTED_COLUMNS if column in spans or len(PRINTED_COLUMNS[column]) == 2]
+    for place, column in enumerate(order):
+        label = PRINTED_COLUMNS[column]
+        if column in spans or len(label) != 2:
+            continue
+        before = next((spans[c][1] for c in reversed(order[:place]) if c in spans), None)
+        after = next((spans[c][0] for c in order[place + 1 :] if c in spans), None)
+        if before is None or after is None:
+            continue
+        between = [t for t in line.tokens if before <= t.x0 and t.x1 <= after]
+        text = "".join(between[0].text.split()) if len(between) == 1 else ""
+        if 1 <= len(text) <= 2 and (text[0] == label[0] or text[-1] == label[1]):
+            found[column] = (between[0].x0, between[0].x1)
+    return found
 
 
 def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:

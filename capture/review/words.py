@@ -97,7 +97,7 @@ RULES = {
     "amount_plus_tax": "金额 + 税额 ≠ 价税合计", "invoice_tax": "合计税额与明细不符",
     "line_tax": "明细的税额与金额 × 税率不符", "quantity_price": "数量 × 单价 ≠ 金额",
     "total_in_words": "大写金额与价税合计不符", "tax_rate_allowed": "税率不在允许的范围内",
-    "rate_in_period": "税率与开票日期适用的税率不符", "qr_agreement": "与二维码不一致", "qr_crc": "二维码校验失败",
+    "rate_in_period": "税率与开票日期适用的税率不符", "qr_agreement": "与二维码不一致", "qr_crc": "二维码校验失败", "qr_only": "只从二维码读出，请核对",
     "qr_present": "未读到二维码", "code_matches_kind": "发票代码与发票种类不符", "kind_consistent": "发票种类前后不一致",
     "ocr_confidence": "识别置信度低，请核对", "ocr_character": "有一个字识别把握不大，请核对", "scan_layout": "版面存疑，请核对",
     "supplier_directory": "登记簿中此税号对应另一个销方名称", "platform_match": "与税务平台清单一致",

@@ -7,7 +7,7 @@ speaks for scans and photos.
 
 from __future__ import annotations
 
-from capture.contract.fields import field_value, label
+from capture.contract.fields import chinese_label, field_value, label
 from capture.contract.record import Check
 from capture.contract.tokens import WEAK_CHARACTER, Token
 
@@ -97,10 +97,10 @@ def weak_character_checks(sources: dict[str, list[Token]], invoice: dict, checks
             continue
         weakest = min(t.weakest for t in giving)
         if weakest < WEAK_CHARACTER:
-            why = (f"{_chinese(name)}有一个字识别把握不大（{weakest:.2f}），没有校验能证明：请对照原件 "
+            why = (f"{chinese_label(name)}有一个字识别把握不大（{weakest:.2f}），没有校验能证明：请对照原件 "
                    f"({label(name)}: one character was read with low confidence ({weakest:.2f}) and nothing proves it: compare it with the paper)")
         elif max(giving, key=lambda t: t.x1).ink_after >= UNREAD_END:
-            why = (f"{_chinese(name)}末尾似乎还有字没有读出：请对照原件 "
+            why = (f"{chinese_label(name)}末尾似乎还有字没有读出：请对照原件 "
                    f"({label(name)}: the scan shows ink after its last character read, so one may be missing: compare it with the paper)")
         else:
             continue
@@ -114,10 +114,3 @@ def _gives(text: str, value: str) -> bool:
     token, value = "".join(text.split()), "".join(value.split())
     after_label = token.split("：")[-1].split(":")[-1]
     return bool(token) and (token in value or value in token or bool(after_label) and after_label in value)
-
-
-def _chinese(name: str) -> str:
-    """A field's Chinese name: the one its label prints, with the party it belongs to."""
-    words = label(name).rpartition("(")[2].rstrip(")")
-    party = {"buyer": "购买方", "seller": "销售方"}.get(name.partition(".")[0], "")
-    return words if words.startswith(party) else party + words

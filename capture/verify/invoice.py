@@ -45,8 +45,10 @@ def verify_draft(draft: Draft, today: dt.date | None = None) -> tuple[Invoice, l
     invoice, problems = validated_invoice(draft.invoice)
     invoice, repairs = repair(invoice, draft.qr)
     repaired = {c.field for c in repairs}
+    from_qr = {c.field for c in repairs if c.rule == "qr_only"}  # the QR agrees with itself: no witness
     witnesses = Witnesses(qr=draft.qr, today=today or dt.date.today())
-    checks = [c for c in problems if c.field not in repaired] + repairs + run_checks(invoice, witnesses)
+    checked = [c for c in run_checks(invoice, witnesses) if not (c.rule == "qr_agreement" and c.field in from_qr)]
+    checks = [c for c in problems if c.field not in repaired] + repairs + checked
     checks += confidence_checks(draft.confidence, checks)
     checks += weak_character_checks(draft.sources, draft.invoice, checks)
     doubts = [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]

@@ -10,13 +10,18 @@ missing field just to make a check pass.
   the line amounts).
 
 Each repair is recorded as a `repaired` check naming the field, what was read and why.
+
+A field the page does not show at all (blurred, under a seal, cut off) is no repair: where the
+QR's CRC verifies and nothing read contradicts it, the QR's number, code, date, check code and
+sum fill it, each with a failed `qr_only` check, so the record waits for a person with the
+values in place and says where they came from.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from capture.contract.fields import label
+from capture.contract.fields import chinese_label, label
 from capture.contract.money import parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
@@ -85,6 +90,31 @@ def repair_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check
     return (invoice.model_copy(update=changes) if changes else invoice), checks
 
 
+def fill_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check]]:
+    """The fields the page did not show, from a QR whose CRC verifies and which nothing read
+    contradicts (see module docstring)."""
+    if qr.crc_ok() is not True:
+        return invoice, []
+    money_field = "total" if qr.amount_is_total else "amount"
+    witnessed = {**_qr_values(qr), money_field: str(qr.amount) if qr.amount is not None else None}
+    read = {name: getattr(invoice, name) for name in witnessed}
+    if any(
+        value is not None and read[name] is not None and (_money(read[name]) != qr.amount if name == money_field else read[name] != value)
+        for name, value in witnessed.items()
+    ):
+        return invoice, []
+    changes = {name: value for name, value in witnessed.items() if value is not None and read[name] is None}
+    checks = [
+        Check(
+            rule="qr_only", field=name, ok=False,
+            message=f"{chinese_label(name)}只从二维码读出（{value}），票面上没能读出：请对照原件 "
+            f"({label(name)} taken from the QR code alone ({value}): the printed one could not be read: compare it with the paper)",
+        )
+        for name, value in changes.items()
+    ]
+    return (invoice.model_copy(update=changes) if changes else invoice), checks
+
+
 def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, list[Check]]:
     """合计金额, 价税合计 and 合计税额 where two witnesses agree on the value."""
     checks: list[Check] = []
@@ -114,10 +144,13 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
 
 
 def repair(invoice: Invoice, qr: list[QrPayload]) -> tuple[Invoice, list[Check]]:
-    """Apply every provable repair; returns the invoice and the `repaired` checks."""
+    """Apply every provable repair and fill what only the QR shows; returns the invoice and the
+    `repaired` and `qr_only` checks."""
     payload = qr[0] if qr else None
     checks: list[Check] = []
     if payload is not None:
         invoice, checks = repair_from_qr(invoice, payload)
+        invoice, filled = fill_from_qr(invoice, payload)
+        checks += filled
     invoice, more = repair_amounts(invoice, payload)
     return invoice, checks + more

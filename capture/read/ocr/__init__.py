@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,9 @@ class TextBox:
     weakest: float = 1.0
     #: How far (line heights) ink runs on past the last character read: a dropped glyph.
     ink_after: float = 0.0
+    #: Whether the fast recogniser read the line otherwise than the full one did: a weak
+    #: character a second read repeats does not stand then (capture/read/scan/page.py).
+    disputed: bool = False
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:
@@ -53,6 +57,11 @@ class TextBox:
         x0, y0 = np.floor(points.min(axis=0)).astype(int)
         x1, y1 = np.ceil(points.max(axis=0)).astype(int)
         return int(x0), int(y0), int(x1), int(y1)
+
+
+def compact_reading(text: str) -> str:
+    """A reading without spaces, in one width: a （ read once as ( is the same glyph."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 #: White margin (pixels: top and bottom, left and right) round a crop recognised on its own.

@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
+from capture.read.ocr import EngineUnavailable, ModelFile, TextBox, compact_reading
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.rows import Polygon, row_settled
@@ -183,7 +183,8 @@ class RapidEngine:
         standing |= row_settled(readings, lines.polygons, proven, standing)
         unproven = [i for i in range(len(readings)) if i not in standing]
         for index, (text, score, sure) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
-            readings[index], sureness[index] = (text, score), sure
+            disputed = compact_reading(readings[index][0]) != compact_reading(text)
+            readings[index], sureness[index] = (text, score), replace(sure, disputed=disputed)
         return readings, sureness
 
 
@@ -200,7 +201,7 @@ class _Lines:
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score, weakest=sure.weakest, ink_after=sure.ink_after)
+            TextBox(polygon, text, score, weakest=sure.weakest, ink_after=sure.ink_after, disputed=sure.disputed)
             for polygon, (text, score), sure in zip(self.polygons, self.readings, self.sureness, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
@@ -213,6 +214,8 @@ class Sureness:
 
     weakest: float = 1.0
     ink_after: float = 0.0
+    #: The fast recogniser read the line otherwise (more than spaces and character widths).
+    disputed: bool = False
 
 
 def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, Sureness]]:

@@ -34,6 +34,12 @@ RULE_THICKNESS = 0.5
 #: is a piece of that rule.
 RULE_PIECE_SHARE = 0.9
 RULE_BAND = 0.25
+#: ... or lying so in the bands of two crossing rules, at least this share in its own rule's.
+CROSSED_SHARE = 0.7
+#: A rule's piece runs its way: at least this many times longer than wide ...
+RULE_PIECE_ASPECT = 1.5
+#: ... or, where two rules meet, lies at least this share in the band of each.
+CORNER_SHARE = 0.3
 #: ... and on past the rule's ends for this many text heights (a faint rule found in pieces),
 #: carried on from piece to piece this many times.
 RULE_REACH_ON = 4
@@ -205,24 +211,35 @@ def _strings(order: np.ndarray, along: np.ndarray, middle: np.ndarray, length: n
 
 
 def _rule_pieces(ink: PageInk, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
-    """Which marks (by label) are pieces of a rule, not glyphs: thin, running a rule's way and
-    lying all in the band along it (RULE_BAND text heights either side, RULE_REACH_ON on past
-    its ends). A photographed rule is blurred, wavy and faded in places, and what its straight
+    """Which marks (by label) are pieces of a rule, not glyphs: thin on the whole, running a
+    rule's way and lying all in the band along it (RULE_BAND text heights either side,
+    RULE_REACH_ON on past its ends), or in the bands of it and a rule crossing it. A photographed rule is blurred, wavy and faded in places, and what its straight
     runs leave (a sliver along its edge, the dashes of a faded stretch) is no text; each piece
     found carries the rule's band on to the next one."""
     thin = RULE_THICKNESS * ink.em
     width, height, area = stats[:, 2], stats[:, 3], np.maximum(stats[:, 4], 1)
-    level, standing = (height <= thin) & (width >= 2 * height), (width <= thin) & (height >= 2 * width)
-    level[0] = standing[0] = False
+    # how thick a piece is on the whole (its area over its length), not its bounds: the end of a
+    # rule where another crosses it keeps stubs of the crossing rule either side
+    thick_across, thick_upright = area / np.maximum(width, 1), area / np.maximum(height, 1)
+    level = (thick_across <= thin) & (width >= RULE_PIECE_ASPECT * height)
+    standing = (thick_upright <= thin) & (height >= RULE_PIECE_ASPECT * width)
+    thin_both = (thick_across <= thin) & (thick_upright <= thin)
+    level[0] = standing[0] = thin_both[0] = False
     reach, side = int(RULE_REACH_ON * ink.em), 2 * int(RULE_BAND * ink.em) + 1
     along = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, side))
     down = cv2.getStructuringElement(cv2.MORPH_RECT, (side, 2 * reach + 1))
     across, upright = ink.across, ink.upright
     pieces = np.zeros(len(stats), bool)
     for _ in range(RULE_PIECE_ROUNDS):
-        in_across = np.bincount(labels[cv2.dilate(across, along) > 0], minlength=len(stats)) / area
-        in_upright = np.bincount(labels[cv2.dilate(upright, down) > 0], minlength=len(stats)) / area
-        found = ((level & (in_across >= RULE_PIECE_SHARE)) | (standing & (in_upright >= RULE_PIECE_SHARE))) & ~pieces
+        near_across, near_upright = cv2.dilate(across, along) > 0, cv2.dilate(upright, down) > 0
+        in_across = np.bincount(labels[near_across], minlength=len(stats)) / area
+        in_upright = np.bincount(labels[near_upright], minlength=len(stats)) / area
+        # where two rules cross, a piece of one keeps stubs of the other: they lie in its band
+        in_either = np.bincount(labels[near_across | near_upright], minlength=len(stats)) / area
+        ruled = in_either >= RULE_PIECE_SHARE
+        own = (level & (in_across >= CROSSED_SHARE)) | (standing & (in_upright >= CROSSED_SHARE))
+        corner = thin_both & (np.minimum(in_across, in_upright) >= CORNER_SHARE)  # an L where two rules meet
+        found = ruled & (own | corner) & ~pieces
         if not found.any():
             break
         pieces |= found

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from capture.contract.tokens import WEAK_CHARACTER, Box, Page
-from capture.read.ocr import Engine, TextBox, get_engine, with_margin
+from capture.read.ocr import Engine, TextBox, compact_reading, get_engine, with_margin
 from capture.read.ocr.settle import ProvenValues, fold, settled, words_value
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
@@ -152,7 +151,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
                 continue  # a wrapped line away from the rules reads as well as the first
             line = _line_image(page, bounds)
         text, _ = engine.recognize(with_margin(line))
-        first, second = _compact(box.text), _compact(text)
+        first, second = compact_reading(box.text), compact_reading(text)
         if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
             checked[index] = replace(box, second_read=text)
         elif against_rule and LOST_PREFIX_STAR.match(first):
@@ -169,8 +168,10 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     name with its own second read). The recogniser's confidence in one character says little on
     its own (fresh 300 dpi scans read right digits at 0.50-0.79, a photo a wrong one at 0.63),
     but a guess changes when the crop does. A line the second read repeats has its characters
-    stand (weakest 1.0); one it changes keeps its weak character, and the field read from it
-    goes to review unless a check proves it (capture/verify/confidence.py)."""
+    stand (weakest 1.0), unless the fast recogniser read it otherwise (the same crop read 太湖大遵
+    twice at 0.69 and 0.61, the fast model 太湖大过: 太湖大道 is printed); one it changes keeps
+    its weak character, and the field read from it goes to review unless a check proves it
+    (capture/verify/confidence.py)."""
     checked = list(boxes)
     for index, box in enumerate(boxes):
         if box.weakest >= WEAK_CHARACTER or _opens_item_name(box.text) or _settled_elsewhere(box.text, proven):
@@ -179,7 +180,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(crop))
-        if _compact(text) == _compact(box.text):
+        if compact_reading(text) == compact_reading(box.text) and not box.disputed:
             checked[index] = replace(box, weakest=1.0)
     return checked
 
@@ -231,11 +232,6 @@ def _holds_in_order(first: str, second: str) -> bool:
     that only lacks something (its leading *) is no sign the first dropped a glyph."""
     rest = iter(first)
     return all(char in rest for char in second)
-
-
-def _compact(text: str) -> str:
-    """The text without spaces, in one width: a （ read once as ( is the same glyph."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _residual_skew(boxes: list[TextBox]) -> float | None:
