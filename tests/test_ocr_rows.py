@@ -58,3 +58,17 @@ def test_a_row_that_does_not_multiply_out_proves_nothing():
     assert row_settled(unsure, polygons, _qr_net("56.00")) == set()
     swapped, polygons = _page([["13%", "56.00", "7.28"]])  # a rate left of its amount is no row of the table
     assert row_settled(swapped, polygons, _qr_net("56.00")) == set()
+
+
+def test_an_amount_and_rate_read_as_one_box_stand_with_the_tax_and_the_sum():
+    # 300 dpi scans: the detector often joins 金额 and 税率 (727.91 1%), or the fast read glues
+    # them (31.551%): the tax proves the rate, the proven sum the amount in the same box
+    from capture.read.ocr.rows import amount_and_rate
+
+    assert amount_and_rate("727.91 1%") == (plain_money("727.91"), rate("1%"))
+    assert amount_and_rate("31.551%") == (plain_money("31.55"), rate("1%"))
+    assert amount_and_rate("31.5512%") is None and amount_and_rate("727.91") is None
+    readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00 13%", "7.28"], ["*乳制品*牛奶", "2", "64.00", "128.009%", "11.52"]])
+    assert row_settled(readings, polygons, _qr_net("184.00")) == {1, 2, 3, 4, 6, 7, 8, 9}
+    # without the sum, only the taxes stand: a cent of the amount can hide in the rounding
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 9}

@@ -20,6 +20,7 @@ RATES = frozenset(Decimal(r) for r in ("1", "1.5", "3", "5", "6", "9", "10", "11
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d)?)%$")
 _PLAIN_MONEY = re.compile(r"^-?\d+\.\d{2}$")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_AMOUNT_RATE = re.compile(r"^(-?\d+\.\d{2})\s*(\d{1,2}(?:\.\d)?%)$")
 
 Polygon = tuple[tuple[float, float], ...]
 
@@ -36,6 +37,15 @@ def plain_money(text: str) -> Decimal | None:
     """The amount of a line that is a figure with two decimals alone (no ¥: a row's figure)."""
     folded = fold(text)
     return parse_money(folded) if _PLAIN_MONEY.match(folded) else None
+
+
+def amount_and_rate(text: str) -> tuple[Decimal, Decimal] | None:
+    """The 金额 and 税率 of a line that reads them as one box (727.91 1%, or glued: 31.551%:
+    money has two decimals, so the cut is known); None for anything else."""
+    match = _AMOUNT_RATE.match(fold(text))
+    if not match or (rated := rate(match[2])) is None:
+        return None
+    return Decimal(match[1]), rated
 
 
 def _rows(polygons: list[Polygon]) -> list[list[int]]:
@@ -69,10 +79,18 @@ def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], prov
         confident = [i for i in row if readings[i][1] >= ARITHMETIC_CONFIDENCE]
         figures = [(i, v) for i in confident if (v := plain_money(readings[i][0])) is not None]
         rates = [(i, r) for i in confident if (r := rate(readings[i][0])) is not None]
+        joined = [(i, *both) for i in confident if (both := amount_and_rate(readings[i][0])) is not None]
         for (ir, r), (ia, a), (it, t) in ((x, y, z) for x in rates for y in figures for z in figures):
             if row.index(ia) < row.index(ir) < row.index(it) and t > 0 and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
                 found.update((ir, it))
                 amounts.append((ia, a))
+                break
+        # one box holding 金额 and 税率: the tax stands by the product; the box, amount and all,
+        # only with the amounts' sum (its amount's last digit can hide in the rounding)
+        for (ij, a, r), (it, t) in ((x, y) for x in joined for y in figures):
+            if row.index(ij) < row.index(it) and t > 0 and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
+                found.add(it)
+                amounts.append((ij, a))
                 break
     if amounts and proven.proves(money(sum(a for _, a in amounts))):
         found.update(i for i, _ in amounts)
@@ -87,7 +105,7 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
     found: set[int] = set()
     for place in range(2, len(row)):
         quantity, price, amount = (row[place - 2], row[place - 1], row[place])
-        if amount not in standing or (total := plain_money(readings[amount][0])) is None:
+        if amount not in standing or (total := _amount(readings[amount][0])) is None:
             continue
         if min(readings[quantity][1], readings[price][1]) < ARITHMETIC_CONFIDENCE:
             continue
@@ -96,6 +114,12 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
             continue
         found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
     return found
+
+
+def _amount(text: str) -> Decimal | None:
+    """The 金额 a line reads: a figure alone, or the first of an amount and a rate in one box."""
+    both = amount_and_rate(text)
+    return both[0] if both is not None else plain_money(text)
 
 
 def _last_digit(value: Decimal) -> Decimal:
