@@ -82,3 +82,4 @@ def test_a_line_printed_against_a_rule_is_widened_to_it_and_the_rule_erased():
     assert line[:, :3].min() > 200  # the rule is gone
     assert line[15, 3:6].max() < 100  # the l is there
     assert line_against_rule(image, (120, 375, 300, 410)) is None  # a line well clear of the rule
+

@@ -169,14 +169,16 @@ def _party_markers(tokens: list[Token]) -> list[tuple[Token, str]]:
 
 
 def _side_of(found: Found, markers: list[tuple[Token, str]], order: int) -> str:
-    """buyer or seller for a label: its own prefix, else the nearest marker to its left."""
+    """buyer or seller for a label: its own prefix, else the nearest marker to its left (its
+    middle left of the label: a photo's 购买方 column can reach past the start of the
+    地址、电话 label beside it, and the next marker left, 销售方 far below, is the wrong side)."""
     prefix = found.match.group(1) if found.match.re.groups else None
     if prefix:
         return "buyer" if prefix.startswith("购") else "seller"
     x, y = found.x0, found.line.cy
     best = None
     for token, side in markers:
-        if token.x1 > x + 2:
+        if token.cx > x:
             continue
         distance = (x - token.x1) + 3 * abs(token.cy - y)
         if best is None or distance < best[0]:
