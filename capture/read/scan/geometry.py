@@ -115,10 +115,18 @@ def rotate_points(points: np.ndarray, degrees: float, size: tuple[int, int]) -> 
     return cv2.transform(np.asarray(points, dtype=np.float64).reshape(-1, 1, 2), matrix).reshape(-1, 2)
 
 
+#: The paper's outline (every point), the size it was found at, and the factor it was shrunk by.
+_Outline = tuple[np.ndarray, tuple[int, int], float]
+
+
 def find_paper(image: np.ndarray) -> np.ndarray | None:
     """The corners (TL, TR, BR, BL) of the invoice's paper in a photo, or None when the paper
     fills the frame or no clear quadrilateral stands out from the background."""
-    found = _paper_outline(image)
+    return _paper_quad(_paper_outline(image))
+
+
+def _paper_quad(found: _Outline | None) -> np.ndarray | None:
+    """The paper's corners from its outline (`_paper_outline`)."""
     if found is None:
         return None
     contour, shape, factor = found
@@ -133,11 +141,10 @@ def find_paper(image: np.ndarray) -> np.ndarray | None:
     return form.order_corners(quad.reshape(4, 2).astype(np.float32) / factor)
 
 
-def paper_runs_off(image: np.ndarray) -> bool:
+def _runs_off(found: _Outline | None) -> bool:
     """Whether the paper's outline runs along the picture's edge for PAPER_OFF_PICTURE of its
     length or more: the sheet goes on past the picture, and the side its quadrilateral has there
     is a guess, not the paper's edge (a corner merely touching the edge is no such run)."""
-    found = _paper_outline(image)
     if found is None:
         return False
     points = found[0].reshape(-1, 2)
@@ -146,7 +153,7 @@ def paper_runs_off(image: np.ndarray) -> bool:
     return float(on_edge.mean()) >= PAPER_OFF_PICTURE
 
 
-def _paper_outline(image: np.ndarray) -> tuple[np.ndarray, tuple[int, int], float] | None:
+def _paper_outline(image: np.ndarray) -> _Outline | None:
     """The outline of the largest bright area of a photo at 800 px (every point of it), that
     size, and the factor it was shrunk by; None where nothing stands out."""
     height, width = image.shape[:2]
@@ -207,12 +214,13 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     holds all the print; else the turned rectangle around all the print (a shadow's edge taken
     for the paper's, a desk the paper does not stand out from, cut nothing off); else the
     paper."""
-    paper = find_paper(image)
+    outline = _paper_outline(image)
+    paper = _paper_quad(outline)
     frame = find_frame(image)
     found = form.find_printed(image)
     printed = None if found is None else found.outline
     holds_frame = paper is not None and (frame is None or _encloses(paper, frame))
-    outside = PRINT_OUTSIDE_CUT_PAPER if holds_frame and paper_runs_off(image) else PRINT_OUTSIDE_PAPER
+    outside = PRINT_OUTSIDE_CUT_PAPER if holds_frame and _runs_off(outline) else PRINT_OUTSIDE_PAPER
     if holds_frame and (found is None or found.share_outside(paper) <= outside):
         return paper
     if frame is not None:
