@@ -34,16 +34,17 @@ RULE_THICKNESS = 0.5
 #: is a piece of that rule.
 RULE_PIECE_SHARE = 0.9
 RULE_BAND = 0.25
-#: ... or lying so in the bands of two crossing rules, at least this share in its own rule's.
-CROSSED_SHARE = 0.7
-#: A rule's piece runs its way: at least this many times longer than wide ...
-RULE_PIECE_ASPECT = 1.5
-#: ... or, where two rules meet, lies at least this share in the band of each.
-CORNER_SHARE = 0.3
 #: ... and on past the rule's ends for this many text heights (a faint rule found in pieces),
 #: carried on from piece to piece this many times.
 RULE_REACH_ON = 4
 RULE_PIECE_ROUNDS = 6
+#: A piece lying so in the bands of two crossing rules is a rule's too, with at least this share
+#: in its own rule's band (the end of a column rule keeps stubs of the 合计 rule across it).
+CROSSED_SHARE = 0.7
+#: A rule's piece runs its way: at least this many times longer than wide ...
+RULE_PIECE_ASPECT = 1.5
+#: ... or, where two rules meet, lies at least this share in the band of each (an L).
+CORNER_SHARE = 0.3
 #: A faint rule a photo breaks into dashes: at least DASHES thin pieces running its way, each
 #: within DASH_SHIFT text heights across of the next and DASH_GAP along, spanning DASH_SPAN.
 DASHES = 3
@@ -213,9 +214,10 @@ def _strings(order: np.ndarray, along: np.ndarray, middle: np.ndarray, length: n
 def _rule_pieces(ink: PageInk, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
     """Which marks (by label) are pieces of a rule, not glyphs: thin on the whole, running a
     rule's way and lying all in the band along it (RULE_BAND text heights either side,
-    RULE_REACH_ON on past its ends), or in the bands of it and a rule crossing it. A photographed rule is blurred, wavy and faded in places, and what its straight
-    runs leave (a sliver along its edge, the dashes of a faded stretch) is no text; each piece
-    found carries the rule's band on to the next one."""
+    RULE_REACH_ON on past its ends), or in the bands of it and a rule crossing it. A
+    photographed rule is blurred, wavy and faded in places, and what its straight runs leave
+    (a sliver along its edge, the dashes of a faded stretch) is no text; each piece found
+    carries the rule's band on to the next one."""
     thin = RULE_THICKNESS * ink.em
     width, height, area = stats[:, 2], stats[:, 3], np.maximum(stats[:, 4], 1)
     # how thick a piece is on the whole (its area over its length), not its bounds: the end of a
