@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 
 from capture.contract.draft import Draft
-from capture.contract.fields import label
+from capture.contract.fields import chinese_label, label
 from capture.extract.people import LABEL_WORDS
 
 PARTY_TEXT = ("name", "address_phone", "bank_account")
 ITEM_TEXT = ("name", "spec", "unit")
 ITEM_WORDS = {"name": "名称", "spec": "规格型号", "unit": "单位"}
-SIDES = {"buyer": "购买方", "seller": "销售方"}
 
 
 def rare_glyph_doubts(draft: Draft) -> list[tuple[str, str]]:
@@ -42,10 +41,7 @@ def _in_chinese(name: str) -> str:
     """items[0].name -> 第1行名称; seller.address_phone -> 销售方地址、电话; drawer -> 开票人."""
     if item := re.match(r"items\[(\d+)\]\.(\w+)", name):
         return f"第{int(item.group(1)) + 1}行{ITEM_WORDS[item.group(2)]}"
-    words = re.search(r"\((.+)\)", label(name))
-    chinese = words.group(1) if words else name
-    side = SIDES.get(name.split(".")[0], "")
-    return chinese if chinese.startswith(side) else side + chinese
+    return chinese_label(name)
 
 
 def _rare(char: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,11 +56,6 @@ class TextBox:
         x0, y0 = np.floor(points.min(axis=0)).astype(int)
         x1, y1 = np.ceil(points.max(axis=0)).astype(int)
         return int(x0), int(y0), int(x1), int(y1)
-
-
-def compact_reading(text: str) -> str:
-    """A reading without spaces, in one width: a （ read once as ( is the same glyph."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 #: White margin (pixels: top and bottom, left and right) round a crop recognised on its own.

@@ -13,11 +13,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from capture.read.ocr import EngineUnavailable, ModelFile, TextBox, compact_reading
+from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.rows import Polygon, row_settled
-from capture.read.ocr.settle import ProvenValues, settled
+from capture.read.ocr.settle import ProvenValues, fold, settled
 from capture.read.ocr.totals import proven_totals
 from capture.read.ocr.vino import vino_detector
 
@@ -183,7 +183,7 @@ class RapidEngine:
         standing |= row_settled(readings, lines.polygons, proven, standing)
         unproven = [i for i in range(len(readings)) if i not in standing]
         for index, (text, score, sure) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
-            disputed = compact_reading(readings[index][0]) != compact_reading(text)
+            disputed = fold(readings[index][0]) != fold(text)
             readings[index], sureness[index] = (text, score), replace(sure, disputed=disputed)
         return readings, sureness
 

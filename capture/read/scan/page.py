@@ -18,7 +18,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from capture.contract.tokens import WEAK_CHARACTER, Box, Page
-from capture.read.ocr import Engine, TextBox, compact_reading, get_engine, with_margin
+from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.ocr.settle import ProvenValues, fold, settled, words_value
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
@@ -151,7 +151,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
                 continue  # a wrapped line away from the rules reads as well as the first
             line = _line_image(page, bounds)
         text, _ = engine.recognize(with_margin(line))
-        first, second = compact_reading(box.text), compact_reading(text)
+        first, second = fold(box.text), fold(text)
         if not _holds_in_order(first, second) or _doubles_a_glyph(first, second):
             checked[index] = replace(box, second_read=text)
         elif against_rule and LOST_PREFIX_STAR.match(first):
@@ -180,7 +180,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(crop))
-        if compact_reading(text) == compact_reading(box.text) and not box.disputed:
+        if fold(text) == fold(box.text) and not box.disputed:
             checked[index] = replace(box, weakest=1.0)
     return checked
 
