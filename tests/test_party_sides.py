@@ -22,3 +22,46 @@ def test_a_party_label_beside_a_buyer_column_that_reaches_past_its_start_is_the_
     invoice = extract_page(Page(1, 610, 400, tokens, "image")).invoice
     assert invoice["buyer"]["address_phone"].startswith("兰州市") and invoice["buyer"]["bank_account"].startswith("北京银行")
     assert invoice["seller"]["address_phone"].startswith("成都市") and invoice["seller"]["bank_account"].startswith("中国民生银行")
+
+
+def _legacy_parties(buyer_marker: str, seller_marker: str) -> list[Token]:
+    """A photo's two party blocks of a paper-style invoice, buyer above, seller below, each with
+    its vertical marker read as one tall box (as fresh photo_real seed 2026120704 reads them)."""
+    return [
+        Token(buyer_marker, 27, 89, 43, 137, 0.9),
+        Token("名称：九龙坡区蓝海百货商场", 48, 90, 200, 97, 0.99),
+        Token("纳税人识别号：92500105MAN36BELCR", 48, 110, 210, 117, 0.99),
+        Token("地址、电话：重庆市渝中区学府路12号 023-66221234", 48, 120, 260, 127, 0.99),
+        Token("开户行及账号：重庆银行学府支行 620201234567", 48, 133, 260, 140, 0.99),
+        Token(seller_marker, 28, 303, 45, 350, 0.9),
+        Token("名称：重庆市新航农业发展有限公司", 49, 301, 220, 308, 0.99),
+        Token("纳税人识别号：91500105887139214W", 50, 317, 210, 324, 0.99),
+        Token("地址、电话：重庆市江北区建新东路8号 023-67771234", 50, 332, 260, 339, 0.99),
+        Token("开户行及账号：招商银行重庆分行 123909876543", 49, 347, 260, 354, 0.99),
+    ]
+
+
+def test_the_buyer_block_stays_the_buyers_when_its_marker_is_misread():
+    # fresh photo_real seed 2026120704 (0042): 购买方 read 陶买方, and every buyer label went to
+    # 销售方, the one marker read, far below; the seller's own labels then found the seller taken
+    for buyer_marker, seller_marker in (("陶买方", "销售方"), ("购买方", "销告方")):
+        invoice = extract_page(Page(1, 610, 400, _legacy_parties(buyer_marker, seller_marker), "image")).invoice
+        assert (invoice["buyer"]["name"], invoice["buyer"]["tax_id"]) == ("九龙坡区蓝海百货商场", "92500105MAN36BELCR")
+        assert (invoice["seller"]["name"], invoice["seller"]["tax_id"]) == ("重庆市新航农业发展有限公司", "91500105887139214W")
+        assert invoice["seller"]["bank_account"].startswith("招商银行")
+
+
+def test_a_digital_sellers_label_is_not_claimed_across_the_buyers_block():
+    # a 数电 invoice prints the two blocks side by side, each behind its vertical 信息 marker;
+    # with the seller's marker unread, the buyer's 名称 label lies between the buyer's marker and
+    # the seller's 名称 label, so the buyer's marker does not claim it
+    tokens = [
+        Token("购买方信息", 10, 60, 16, 100, 0.99),
+        Token("名称：北京云帆科技有限公司", 20, 70, 150, 77, 0.99),
+        Token("统一社会信用代码/纳税人识别号：91110108MA01ABCD1X", 20, 85, 200, 92, 0.99),
+        Token("名称：上海申江贸易有限公司", 320, 70, 450, 77, 0.99),
+        Token("统一社会信用代码/纳税人识别号：91310115MA1K2B3C4D", 320, 85, 500, 92, 0.99),
+    ]
+    invoice = extract_page(Page(1, 610, 400, tokens, "image")).invoice
+    assert invoice["buyer"]["name"] == "北京云帆科技有限公司"
+    assert invoice["seller"]["name"] == "上海申江贸易有限公司"

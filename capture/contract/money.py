@@ -34,6 +34,12 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return None
 
 
+def price_tolerance(quantity: Decimal) -> Decimal:
+    """How far 数量 × 单价 may lie from the printed 金额: a cent, and half the last place of
+    a unit price printed to five decimals (0.000005) for each unit of quantity."""
+    return CENT + abs(quantity) * Decimal("0.000005")
+
+
 def money(value: Decimal) -> str:
     """Format money with exactly two decimals, half-up."""
     return str(value.quantize(CENT, rounding=ROUND_HALF_UP))

@@ -76,10 +76,16 @@ TOTAL_LINE = re.compile(spaced("价税合计"))
 SMALL_TOTAL = re.compile(r"小\s*写\s*[)）]?\s*[:：]?\s*[¥￥]?\s*(-?[\d,]+\.\d{2})")
 SUM_LINE = re.compile(r"(?<!税)合\s*计")
 SUM_WORD = re.compile(r"^[合计*]+$")
+#: The most characters a line of sums above 价税合计 may hold besides its figures and 合计: a
+#: spread-out label misread (台 计), never an item's name and amounts.
+SUM_LABEL_CHARACTERS = 2
 MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
+#: A party marker claims the labels within this many line heights of its own span, up or down
+#: (a single 购 of a vertical 购买方 stands by the first of its block's four lines).
+MARKER_REACH = 4
 #: Page kinds read by OCR.
 SCANNED_KINDS = ("image", "pdf_scan")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
@@ -168,23 +174,33 @@ def _party_markers(tokens: list[Token]) -> list[tuple[Token, str]]:
     return markers
 
 
-def _side_of(found: Found, markers: list[tuple[Token, str]], order: int) -> str:
-    """buyer or seller for a label: its own prefix, else the nearest marker to its left (its
-    middle left of the label: a photo's 购买方 column can reach past the start of the
-    地址、电话 label beside it, and the next marker left, 销售方 far below, is the wrong side)."""
+def _side_of(found: Found, markers: list[tuple[Token, str]], order: int, founds: list[Found]) -> str:
+    """buyer or seller for a label: its own prefix, else the marker (购买方/销售方) of its
+    block: the nearest to its left (its middle left of the label: a photo's 购买方 column can
+    reach past the start of the 地址、电话 label beside it) within MARKER_REACH line heights of
+    it up or down, with no other label of the field between them on its line (a 数电 seller's
+    名称 has the buyer's between it and the buyer's 信息 column). A label no marker claims
+    belongs to the other side where the markers read are of one side (a photo's 购买方 read
+    陶买方), else to the buyer if it comes first."""
     prefix = found.match.group(1) if found.match.re.groups else None
     if prefix:
         return "buyer" if prefix.startswith("购") else "seller"
     x, y = found.x0, found.line.cy
-    best = None
+    # the label's own height: a line can hold the tall vertical marker of its block
+    height = min((t.height for t in found.group_tokens(0)), default=found.line.y1 - found.line.y0)
+    claims = []
     for token, side in markers:
-        if token.cx > x:
+        reach = max(token.y0 - y, y - token.y1, 0.0)
+        if token.cx > x or reach > MARKER_REACH * height:
             continue
-        distance = (x - token.x1) + 3 * abs(token.cy - y)
-        if best is None or distance < best[0]:
-            best = (distance, side)
-    if best is not None:
-        return best[1]
+        if any(token.x1 <= other.x0 < x and abs(other.line.cy - y) <= height for other in founds):
+            continue
+        claims.append(((x - token.x1) + 3 * reach, side))
+    if claims:
+        return min(claims)[1]
+    sides = {side for _, side in markers}
+    if len(sides) == 1:
+        return "seller" if sides == {"buyer"} else "buyer"
     return "buyer" if order == 0 else "seller"
 
 
@@ -195,8 +211,9 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     for field, pattern in PARTY_LABELS.items():
         # a tax ID has its check digit to prove a glyph read twice was one glyph; a name has none
         searched = list(map(without_shared_glyphs, lines)) if field == "tax_id" else lines
-        for order, found in enumerate(find_all(searched, pattern)):
-            side = _side_of(found, markers, order)
+        founds = find_all(searched, pattern)
+        for order, found in enumerate(founds):
+            side = _side_of(found, markers, order, founds)
             key = f"{side}.{field}"
             if draft.invoice[side][field] is not None or (remarks is not None and remarks.inside(found)):
                 continue  # read, or a label of the remarks' own text (项目名称：… of a 建筑服务 invoice)
@@ -271,7 +288,7 @@ def _inside_table(marks: list[Box], header_and_rows: list[Line], bottom: float) 
 
 def _ends_table(line: Line) -> bool:
     text = line.text
-    return bool(SUM_LINE.search(text) or TOTAL_LINE.search(text) or re.search(r"小\s*计|总\s*计|备\s*注", text))
+    return bool(SUM_LINE.search(text) or TOTAL_LINE.search(text) or re.search(r"小\s*计|总\s*计|备\s*注", text)) or _sums_alone(line, marked=True)
 
 
 def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
@@ -289,13 +306,26 @@ def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: D
 
 
 def _read_unlabelled_sums(above_total: list[Line], columns: Columns | None, draft: Draft) -> None:
-    """OCR may lose the 合计 label or set its spread-out characters on a line of their own: then
-    the sums are the line of money amounts alone just above 价税合计."""
+    """OCR may lose the 合计 label, misread it (台 计 on a photo) or set its spread-out
+    characters on a line of their own: then the sums are the line just above 价税合计 of money
+    amounts and, left of them, at most a spread-out label's few characters (SUM_LABEL_CHARACTERS)."""
     for line in reversed(above_total):
-        texts = [t.text.replace(" ", "") for t in line.tokens]
-        if any(MONEY_TOKEN.match(t) for t in texts) and all(MONEY_TOKEN.match(t) or SUM_WORD.match(t) for t in texts):
+        if _sums_alone(line):
             _read_sums(line, columns, draft)
             return
+
+
+def _sums_alone(line: Line, marked: bool = False) -> bool:
+    """Whether a line holds money amounts and, left of them, at most SUM_LABEL_CHARACTERS
+    characters besides 合计 (no figure); `marked`: one amount printed with its ¥, as the 合计
+    line prints them and no item row does."""
+    texts = [t.text.replace(" ", "") for t in line.tokens]
+    monies = [index for index, text in enumerate(texts) if MONEY_TOKEN.match(text)]
+    if not monies or (marked and not any(texts[index][:1] in "¥￥" for index in monies)):
+        return False
+    label = "".join(text for text in texts[: monies[0]] if not SUM_WORD.match(text))
+    rest = [text for text in texts[monies[0] :] if not MONEY_TOKEN.match(text)]
+    return not rest and len(label) <= SUM_LABEL_CHARACTERS and not any(c.isdigit() for c in label)
 
 
 def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:

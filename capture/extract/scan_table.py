@@ -8,8 +8,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from decimal import Decimal
 
-from capture.contract.tokens import Box, Token
+from capture.contract.money import parse_decimal, price_tolerance
+from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Box, Token
 from capture.extract.items import (
     LIST_PLACEHOLDER,
     PRINTED_COLUMNS,
@@ -308,6 +310,11 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
         elif (weak := _weakest_text(item_rows)) is not None and weak[1] < NAME_CONFIDENCE:
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(weak[0], '名称')} was read with low confidence ({weak[1]:.2f}): compare it with the paper")
+        elif (figure := _unproven_figure(item, item_rows[0])) is not None:
+            doubts.append(
+                f"{what}: the {PRINTED_COLUMNS[figure]} “{item[figure]}” holds a character the scan shows unclearly, in digits "
+                "too small for 数量 × 单价 = 金额 to prove: compare it with the paper"
+            )
     unread = [header for name, header in PRINTED_COLUMNS.items() if name not in columns.spans]
     if unread and items:
         doubts.append(f"the table header could not be read in full (no {'/'.join(unread)} column): check the line items with the paper")
@@ -356,6 +363,23 @@ def _look_alike_wrap(item_rows: list[RowCells]) -> str | None:
         last = ended[-1].text[-1:] if ended else ""
         if last.isascii() and last.isalpha() and wrapped and wrapped[0].text[:1] and wrapped[0].text[0] in WRAP_LOOK_ALIKES:
             return wrapped[0].text
+    return None
+
+
+def _unproven_figure(item: dict, row: RowCells) -> str | None:
+    """The 数量 or 单价 of an item row read with a guess (a character below WEAK_CHARACTER, or ink
+    after its last one: a dropped digit) in digits the row's arithmetic cannot prove: one unit of
+    its last place, times the other factor, moves 数量 × 单价 less than the check lets pass. A
+    unit price printed to 11 decimals (689.96833333333 for 689.968333333333, one 3 lost where
+    the recogniser merges a run of like glyphs) multiplies out to its 金额 either way."""
+    quantity, price = parse_decimal(item.get("quantity")), parse_decimal(item.get("unit_price"))
+    if quantity is None or price is None:
+        return None
+    for column, own, other in (("quantity", quantity, price), ("unit_price", price, quantity)):
+        tokens = row.cells.get(column) or []
+        guessed = any(t.weakest < WEAK_CHARACTER for t in tokens) or (tokens and tokens[-1].ink_after >= UNREAD_END)
+        if guessed and Decimal(1).scaleb(own.as_tuple().exponent) * abs(other) <= price_tolerance(quantity):
+            return column
     return None
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from capture.contract.fields import field_value, label
 from capture.contract.kinds import TRAVEL_KINDS
-from capture.contract.money import parse_decimal, parse_money, words_to_amount
+from capture.contract.money import parse_decimal, parse_money, price_tolerance, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 from capture.contract.taxid import is_legacy_tax_id, is_resident_id, is_valid_uscc
@@ -30,7 +30,6 @@ QR_FAMILY = {"vat_electronic_toll": "vat_electronic_normal", "digital_toll": "di
 RATES = {Decimal(r) for r in ("0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0", "0.17", "0.16", "0.11", "0.10")}
 LINE_TAX_TOLERANCE = Decimal("0.06")
 INVOICE_TAX_TOLERANCE = Decimal("1.27")
-PRICE_TOLERANCE = Decimal("0.01")
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
 @dataclass
@@ -273,8 +272,7 @@ def quantity_price(invoice: Invoice, _: Witnesses) -> list[Check]:
         if quantity is None or price is None or amount is None:
             continue
         product = quantity * price
-        tolerance = PRICE_TOLERANCE + abs(quantity) * Decimal("0.000005")
-        ok = abs(product - amount) <= tolerance
+        ok = abs(product - amount) <= price_tolerance(quantity)
         if not ok:
             checks.append(_check("quantity_price", f"items[{index}].amount", False, f"line {index + 1}: {quantity} × {price} = {product:.2f}, but the amount reads {amount}"))
     return checks

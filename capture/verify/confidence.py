@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from capture.contract.fields import chinese_label, field_value, label
 from capture.contract.record import Check
-from capture.contract.tokens import WEAK_CHARACTER, Token
+from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Token
 
 #: Below this OCR confidence a field needs a proof to be `ready`.
 LOW_CONFIDENCE = 0.85
@@ -66,10 +66,6 @@ def confidence_checks(confidence: dict[str, float], checks: list[Check]) -> list
 #: Fields the weak-character rule leaves alone: the title's kind is checked against the QR and
 #: the code; line items have their own doubts (capture/extract/scan_table.py).
 NOT_CHARACTER_CHECKED = ("kind", "items")
-#: Ink running on this many line heights past a line's last character read is a glyph the
-#: recogniser dropped (measured on fresh scans and photos: text lines read whole end within
-#: 0.41 of their ink; 开票人：刘 for 刘萱, 0.74).
-UNREAD_END = 0.6
 #: Readings the page's own arithmetic ties to others, so one misread character in them would
 #: break it: amount + tax = total, and the 大写 words spell the figures.
 TIED: dict[str, tuple[str, str]] = {

@@ -1,0 +1,60 @@
+"""A scanned goods table's figures: the 合计 line found by its figures when its label is
+misread, and a 数量 or 单价 with a guessed character in digits the arithmetic cannot prove."""
+
+from capture.contract.tokens import Page, Token
+from capture.extract.page import extract_page
+
+HEADER = [
+    ("货物或应税劳务、服务名称", 40, 130), ("规格型号", 150, 190), ("单位", 210, 230), ("数量", 250, 270),
+    ("单价", 300, 330), ("金额", 360, 380), ("税率", 410, 430), ("税额", 470, 490),
+]
+
+
+def _page(price: Token, sums_label: list[Token]) -> Page:
+    header = [Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+    row = [  # each its own OCR box: their scores differ
+        Token("*修理修配劳务*车辆维修费", 40, 120, 100, 130, 0.99),
+        Token("次", 215, 120, 225, 130, 0.97),
+        Token("16", 262, 120, 270, 130, 0.98),
+        price,
+        Token("11039.49", 350, 120, 380, 130, 0.99),
+        Token("6%", 412, 120, 428, 130, 0.99),
+        Token("662.37", 466, 120, 490, 130, 0.99),
+    ]
+    sums = [*sums_label, Token("¥11039.49", 345, 200, 382, 210, 0.99), Token("¥662.37", 462, 200, 490, 210, 0.99)]
+    total = [
+        Token("价税合计(大写)", 40, 220, 110, 230, 0.99),
+        Token("壹万壹仟柒佰零壹圆捌角陆分", 150, 220, 300, 230, 0.99),
+        Token("(小写)¥11701.86", 400, 220, 490, 230, 0.99),
+    ]
+    return Page(1, 610, 400, header + row + sums + total, "image")
+
+
+def test_the_sums_line_is_found_by_its_figures_when_a_photo_misreads_its_label():
+    # fresh photo_real seed 2026120704 (0007): 合计 read 台 计; the line went into the items as
+    # one more (name 台计) and the 合计税额 was never read
+    page = _page(Token("689.968333", 290, 120, 335, 130, 0.99), [Token("台", 59, 200, 74, 210, 0.8), Token("计", 72, 200, 90, 210, 0.99)])
+    invoice = extract_page(page).invoice
+    assert [item["name"] for item in invoice["items"]] == ["*修理修配劳务*车辆维修费"]
+    assert (invoice["amount"], invoice["tax"], invoice["total"]) == ("11039.49", "662.37", "11701.86")
+
+
+def test_a_line_with_words_beside_its_figures_is_no_sums_line():
+    page = _page(Token("689.968333", 290, 120, 335, 130, 0.99), [Token("运输服务", 40, 200, 90, 210, 0.99)])
+    assert extract_page(page).invoice["tax"] is None
+
+
+def test_a_unit_price_guessed_in_digits_the_product_cannot_prove_is_a_doubt():
+    # fresh scan300 seed 2026120704 (0046): 689.968333333333 read 689.96833333333 (one 3 of the
+    # run lost, a character at 0.79) went out ready: 16 × either is 11039.49 to the cent
+    page = _page(Token("689.96833333333", 290, 120, 335, 130, 0.96, weakest=0.79), [Token("合计", 40, 200, 90, 210, 0.99)])
+    doubts = [why for name, why in extract_page(page).doubts if name == "items"]
+    assert any("单价 “689.96833333333”" in why and "数量 × 单价 = 金额" in why for why in doubts)
+
+
+def test_a_guessed_digit_the_product_proves_is_no_doubt():
+    # 689.97 × 16 = 11039.52: a misread last digit moves the product by 16 cents, so the check sees it
+    page = _page(Token("689.97", 300, 120, 330, 130, 0.96, weakest=0.79), [Token("合计", 40, 200, 90, 210, 0.99)])
+    page.tokens[10] = Token("11039.52", 350, 120, 380, 130, 0.99)
+    doubts = [why for name, why in extract_page(page).doubts if name == "items"]
+    assert not any("数量 × 单价" in why for why in doubts)
