@@ -254,6 +254,20 @@ def test_a_header_read_with_one_glyph_lost_is_found_in_its_place():
     assert "quantity" not in find_columns(build_lines(header)[0]).spans
 
 
+def test_a_half_read_amount_or_tax_header_still_finds_the_table():
+    # fresh photo_real seed 2026120704 (0098): 税额 read 税蔡 (金额 at 0.605), and the table was
+    # not found at all: "no line items could be read". 税额 is the last column: alone right of 税率
+    from capture.extract.items import find_columns
+
+    for label, read in (("税额", "税蔡"), ("金额", "金颜")):
+        header = [Token(read if text == label else text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+        columns = find_columns(build_lines(header)[0])
+        assert columns is not None
+        assert columns.spans["tax" if label == "税额" else "amount"] == next((x0, x1) for text, x0, x1 in HEADER if text == label)
+    # a line of two labels alone is no header
+    assert find_columns(build_lines([Token("单价", 300, 100, 320, 110), Token("税蔡", 470, 100, 490, 110)])[0]) is None
+
+
 def test_a_word_past_the_name_columns_end_makes_the_row_a_doubt():
     # fresh 300 dpi scan (seed 2026120702): a 数电 table without rules, 规格型号 70g 500张/包 printed
     # beside a wrapped name; 70g starts past where the centred 项目名称 header says 名称 ends,

@@ -38,6 +38,9 @@ _HEADER_LABELS = {
     "tax_rate": _header_label("税率") + r"(?:\s*/\s*" + spaced("征收率") + ")?",
     "tax": _header_label("税额"),
 }
+#: A line without the 名称 header, 金额 and 税额 is a table's header where it reads this many
+#: column labels; one of those two may then be half read (_half_read_labels).
+HEADER_LABELS_ALONE = 3
 #: The columns every goods table prints (名称 aside): a scan whose header lacks one is in doubt.
 PRINTED_COLUMNS = {
     "spec": "规格型号", "unit": "单位", "quantity": "数量", "unit_price": "单价",
@@ -163,9 +166,11 @@ def find_columns(line: Line) -> Columns | None:
         match = re.search(pattern, line.text)
         if match:
             spans[column] = (line.x_at(match.start()), line.x_at(match.end(), right=True))
-    if "amount" not in spans or "tax" not in spans:
+    if not ({"amount", "tax"} <= spans.keys() or name or len(spans) >= HEADER_LABELS_ALONE):
         return None
     spans.update(_half_read_labels(line, spans))
+    if "amount" not in spans or "tax" not in spans:
+        return None
     spans.setdefault("name", NO_HEADER)
     sequence = SEQUENCE.search(line.text)
     right_of_sequence = line.x_at(sequence.end(), right=True) if sequence else None
@@ -173,9 +178,10 @@ def find_columns(line: Line) -> Columns | None:
 
 
 def _half_read_labels(line: Line, spans: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """Two-character headers a scan read with one glyph lost or garbled (数量 read 数 or 数攝):
-    a word of at most two characters holding one of the label's, alone in the label's place
-    between the headers found on either side of it (the order is the form's own)."""
+    """Two-character headers a scan read with one glyph lost or garbled (数量 read 数 or 数攝,
+    税额 税蔡): a word of at most two characters holding one of the label's, alone in the label's
+    place between the headers found on either side of it (the order is the form's own), or, for
+    the last column, alone right of the one before it."""
     found: dict[str, tuple[float, float]] = {}
     order = [column for column in PRINTED_COLUMNS if column in spans or len(PRINTED_COLUMNS[column]) == 2]
     for place, column in enumerate(order):
@@ -184,8 +190,9 @@ def _half_read_labels(line: Line, spans: dict[str, tuple[float, float]]) -> dict
             continue
         before = next((spans[c][1] for c in reversed(order[:place]) if c in spans), None)
         after = next((spans[c][0] for c in order[place + 1 :] if c in spans), None)
-        if before is None or after is None:
+        if before is None or (after is None and place != len(order) - 1):
             continue
+        after = float("inf") if after is None else after
         between = [t for t in line.tokens if before <= t.x0 and t.x1 <= after]
         text = "".join(between[0].text.split()) if len(between) == 1 else ""
         if 1 <= len(text) <= 2 and (text[0] == label[0] or text[-1] == label[1]):
