@@ -58,3 +58,24 @@ def test_a_guessed_digit_the_product_proves_is_no_doubt():
     page.tokens[10] = Token("11039.52", 350, 120, 380, 130, 0.99)
     doubts = [why for name, why in extract_page(page).doubts if name == "items"]
     assert not any("数量 × 单价" in why for why in doubts)
+
+
+def test_a_sum_whose_yuan_sign_reads_as_a_letter_and_words_with_a_look_alike_are_read():
+    # fresh photo_real seed 2026120704 (0012): 合计 V528.67 ¥66.71 (the ¥ read V), and the 大写
+    # 伍佰玖拾伍圆参角捌分 (叁 read 参) cut short at 参: 合计金额 unread, the words spelt 595.00
+    header = [Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+    row = [
+        Token("*供电*电费", 40, 120, 90, 130, 0.99), Token("千瓦时", 210, 120, 230, 130, 0.97),
+        Token("580", 262, 120, 270, 130, 0.98), Token("0.9115", 300, 120, 330, 130, 0.96),
+        Token("528.67", 350, 120, 380, 130, 0.995), Token("13%", 412, 120, 428, 130, 0.994),
+        Token("68.73", 466, 120, 490, 130, 0.993),
+    ]
+    sums = [Token("合计", 40, 200, 60, 210, 0.98), Token("V528.67", 340, 200, 382, 210, 0.92), Token("¥68.73", 462, 200, 490, 210, 0.97)]
+    total = [
+        Token("价税合计（大写）", 40, 220, 110, 230, 0.98),
+        Token("伍佰玖拾柒圆参角整", 150, 220, 300, 230, 0.99),
+        Token("(小写)¥597.40", 400, 220, 490, 230, 0.9),
+    ]
+    invoice = extract_page(Page(1, 610, 400, header + row + sums + total, "image")).invoice
+    assert (invoice["amount"], invoice["tax"], invoice["total"]) == ("528.67", "68.73", "597.40")
+    assert invoice["total_in_words"] == "伍佰玖拾柒圆叁角整"

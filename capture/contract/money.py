@@ -15,6 +15,10 @@ _DIGIT_VALUE = {c: i for i, c in enumerate(DIGITS)}
 _DIGIT_VALUE.update({"〇": 0, "两": 2})
 _SMALL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
 _BIG_UNITS = {"万": 10**4, "亿": 10**8}
+#: What OCR reads for a 大写 character, and the character: 参 for 叁 (the recogniser's everyday
+#: glyph for the financial one), and the traditional forms. None of them is a 大写 character,
+#: so the fold never changes a word read as one; the words are still held to the figures.
+WORDS_LOOK_ALIKES = str.maketrans("参叄貳陸圓萬億", "叁叁贰陆圆万亿")
 #: Marks printed before the words on some invoices; they are not part of the amount.
 WORDS_PREFIX_MARKS = "⊗ⓧ×Ⓧ⊕ "
 _NEGATIVE_PREFIXES = ("(负数)", "（负数）", "负数", "负")

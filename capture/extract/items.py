@@ -169,12 +169,32 @@ def find_columns(line: Line) -> Columns | None:
     if not ({"amount", "tax"} <= spans.keys() or name or len(spans) >= HEADER_LABELS_ALONE):
         return None
     spans.update(_half_read_labels(line, spans))
+    if name:
+        spans.update(_implied_sums_columns(spans))
     if "amount" not in spans or "tax" not in spans:
         return None
     spans.setdefault("name", NO_HEADER)
     sequence = SEQUENCE.search(line.text)
     right_of_sequence = line.x_at(sequence.end(), right=True) if sequence else None
     return Columns(spans, right_of_sequence)
+
+
+def _implied_sums_columns(spans: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """金额 and 税额 where the header line reads the 名称 header and 税率 but not them (the
+    detector missed a photo's 金额 glyphs, or 税额 at the sheet's edge): every goods table, toll
+    and travel tables too, prints 金额 just left of 税率 and 税额 just right of it, so the
+    place is the form's, not a guess; the row's numbers are still held to 金额 × 税率 = 税额."""
+    if "tax_rate" not in spans:
+        return {}
+    rate_left, rate_right = spans["tax_rate"]
+    implied: dict[str, tuple[float, float]] = {}
+    if "amount" not in spans:
+        before = max((right for column, (_, right) in spans.items() if right <= rate_left and column != "name"), default=None)
+        if before is not None:
+            implied["amount"] = (before, rate_left)
+    if "tax" not in spans:
+        implied["tax"] = (rate_right, rate_right + (rate_right - rate_left))
+    return implied
 
 
 def _half_read_labels(line: Line, spans: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from capture.contract.draft import Draft, empty_invoice
-from capture.contract.money import money, parse_money
 from capture.contract.tokens import Box, Page, Token
 from capture.extract.covered import watermark_doubts
 from capture.extract.finish import finish_draft
@@ -32,6 +31,7 @@ from capture.extract.lines import (
 from capture.extract.overlaps import shared_glyph_doubts
 from capture.extract.people import DIGITAL_KINDS, people_printed, read_people
 from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
+from capture.extract.totals import TOTAL_LINE, ends_table, read_totals
 
 TITLE_KINDS = [
     (re.compile(r"电子发票[（(]增值税专用发票[)）]"), "digital_special"),
@@ -71,15 +71,6 @@ ANY_LABEL = re.compile(
         + [spaced("复核人") + r"\s*[:：]", r"(?<=\s)[购销](?=\s|$)"]
     )
 )
-TOTAL_WORDS = re.compile(r"((?:[(（]负数[)）]|负)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{2,})")
-TOTAL_LINE = re.compile(spaced("价税合计"))
-SMALL_TOTAL = re.compile(r"小\s*写\s*[)）]?\s*[:：]?\s*[¥￥]?\s*(-?[\d,]+\.\d{2})")
-SUM_LINE = re.compile(r"(?<!税)合\s*计")
-SUM_WORD = re.compile(r"^[合计*]+$")
-#: The most characters a line of sums above 价税合计 may hold besides its figures and 合计: a
-#: spread-out label misread (台 计), never an item's name and amounts.
-SUM_LABEL_CHARACTERS = 2
-MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
@@ -257,7 +248,7 @@ def read_table(
         scanned = draft.source_kind in SCANNED_KINDS
         columns.rules = tuple(sorted(x0 for x0, y0, x1, y1 in rules or [] if x0 == x1 and y0 <= line.cy <= y1))
         end = index + 1
-        while end < len(lines) and not _ends_table(lines[end]):
+        while end < len(lines) and not ends_table(lines[end]):
             end += 1
         table = lines[index + 1 : end]
         cells = None
@@ -284,84 +275,6 @@ def _inside_table(marks: list[Box], header_and_rows: list[Line], bottom: float) 
     left, right = min(t.x0 for t in tokens) - margin, max(t.x1 for t in tokens) + margin
     top = header_and_rows[0].y1
     return [m for m in marks if m[1] > top and m[3] < bottom and m[0] >= left and m[2] <= right]
-
-
-def _ends_table(line: Line) -> bool:
-    text = line.text
-    return bool(SUM_LINE.search(text) or TOTAL_LINE.search(text) or re.search(r"小\s*计|总\s*计|备\s*注", text)) or _sums_alone(line, marked=True)
-
-
-def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: Draft) -> None:
-    """合计 amount and tax, 价税合计 in words and in figures."""
-    total_index = None
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if TOTAL_LINE.search(line.text):
-            total_index = index if total_index is None else total_index
-            _read_grand_total(line, draft)
-        elif SUM_LINE.search(line.text) or re.search(r"总\s*计", line.text):
-            _read_sums(line, columns, draft)
-    if draft.invoice["amount"] is None and draft.invoice["tax"] is None and total_index is not None:
-        _read_unlabelled_sums(lines[max(start - 1, total_index - 3) : total_index], columns, draft)
-
-
-def _read_unlabelled_sums(above_total: list[Line], columns: Columns | None, draft: Draft) -> None:
-    """OCR may lose the 合计 label, misread it (台 计 on a photo) or set its spread-out
-    characters on a line of their own: then the sums are the line just above 价税合计 of money
-    amounts and, left of them, at most a spread-out label's few characters (SUM_LABEL_CHARACTERS)."""
-    for line in reversed(above_total):
-        if _sums_alone(line):
-            _read_sums(line, columns, draft)
-            return
-
-
-def _sums_alone(line: Line, marked: bool = False) -> bool:
-    """Whether a line holds money amounts and, left of them, at most SUM_LABEL_CHARACTERS
-    characters besides 合计 (no figure); `marked`: one amount printed with its ¥, as the 合计
-    line prints them and no item row does."""
-    texts = [t.text.replace(" ", "") for t in line.tokens]
-    monies = [index for index, text in enumerate(texts) if MONEY_TOKEN.match(text)]
-    if not monies or (marked and not any(texts[index][:1] in "¥￥" for index in monies)):
-        return False
-    label = "".join(text for text in texts[: monies[0]] if not SUM_WORD.match(text))
-    rest = [text for text in texts[monies[0] :] if not MONEY_TOKEN.match(text)]
-    return not rest and len(label) <= SUM_LABEL_CHARACTERS and not any(c.isdigit() for c in label)
-
-
-def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
-    monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text.replace(" ", ""))]
-    if not monies:
-        return
-    amount, tax = (monies[-2], monies[-1]) if len(monies) > 1 else (monies[0], None)
-    if len(monies) == 1 and columns is not None and {"amount", "tax"} <= columns.spans.keys():
-        to_amount = abs(columns.spans["amount"][1] - monies[0].x1)
-        if abs(columns.spans["tax"][1] - monies[0].x1) < to_amount:
-            amount, tax = None, monies[0]
-    if amount is not None:
-        draft.put("amount", _money_text(amount.text), [amount])
-    if tax is not None:  # a 合计税额 printed as *** (every line ***) is no number: tax stays null
-        draft.put("tax", _money_text(tax.text), [tax])
-    draft.has_totals = True
-
-
-def _money_text(text: str) -> str | None:
-    value = parse_money(text.replace("¥", "").replace("￥", ""))
-    return money(value) if value is not None else None
-
-
-def _read_grand_total(line: Line, draft: Draft) -> None:
-    text = line.text
-    words = TOTAL_WORDS.search(text, TOTAL_LINE.search(text).end())
-    if words:
-        draft.put("total_in_words", words.group(1), Found(line, words).group_tokens(1))
-    small = SMALL_TOTAL.search(text)
-    if small:
-        draft.put("total", _money_text(small.group(1)), Found(line, small).group_tokens(1))
-    else:
-        monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text)]
-        if monies:
-            draft.put("total", _money_text(monies[-1].text), [monies[-1]])
-    draft.has_totals = True
 
 
 @dataclass
