@@ -65,3 +65,18 @@ def test_a_digital_sellers_label_is_not_claimed_across_the_buyers_block():
     invoice = extract_page(Page(1, 610, 400, tokens, "image")).invoice
     assert invoice["buyer"]["name"] == "北京云帆科技有限公司"
     assert invoice["seller"]["name"] == "上海申江贸易有限公司"
+
+
+def test_a_long_party_label_read_with_one_character_garbled_still_finds_its_value():
+    # fresh photo_real seed 2026120704: 纳税入识别号 (0047), 纳税人识期号 (0038), 开户行及张号 (0047)
+    # left the tax ID and bank account unread
+    tokens = _legacy_parties("购买方", "销售方")
+    tokens[2] = Token("纳税入识别号：92500105MAN36BELCR", 48, 110, 210, 117, 0.99)
+    tokens[4] = Token("开户行及张号：重庆银行学府支行 620201234567", 48, 133, 260, 140, 0.99)
+    tokens[7] = Token("纳税人识期号：91500105887139214W", 50, 317, 210, 324, 0.99)
+    invoice = extract_page(Page(1, 610, 400, tokens, "image")).invoice
+    assert (invoice["buyer"]["tax_id"], invoice["seller"]["tax_id"]) == ("92500105MAN36BELCR", "91500105887139214W")
+    assert invoice["buyer"]["bank_account"] == "重庆银行学府支行 620201234567"
+    # its first or last character garbled, or one missing, is no label
+    tokens[2] = Token("纳税人识别：92500105MAN36BELCR", 48, 110, 210, 117, 0.99)
+    assert extract_page(Page(1, 610, 400, tokens, "image")).invoice["buyer"]["tax_id"] is None

@@ -154,6 +154,17 @@ def spaced(label: str) -> str:
     return r"\s*".join(re.escape(char) for char in label)
 
 
+def one_garbled(label: str) -> str:
+    """A regex for a long label read with at most one of its characters garbled (纳税人识期号,
+    纳税入识别号, 开户行及张号 on photos): spread apart as `spaced`, its first and last
+    characters kept. The value after it still has its own check (a tax ID's check character)."""
+    variants = [
+        r"\s*".join(r"[^\s:：]" if index == garbled else re.escape(char) for index, char in enumerate(label))
+        for garbled in range(1, len(label) - 1)
+    ]
+    return "(?:" + "|".join([spaced(label), *variants]) + ")"
+
+
 @dataclass(frozen=True)
 class Found:
     """A regex match on a line: the line, the match, and the tokens it covers."""

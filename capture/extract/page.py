@@ -23,6 +23,7 @@ from capture.extract.lines import (
     find_all,
     find_first,
     joined_text,
+    one_garbled,
     spaced,
     value_after,
     value_below,
@@ -59,10 +60,10 @@ PAGE_OF = re.compile(r"共\s*(\d+)\s*页\s*第\s*(\d+)\s*页")
 PARTY_LABELS = {
     "name": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("名称") + r"\s*[:：]"),
     "tax_id": re.compile(
-        r"(?:(购买方|销售方)\s*)?(?:统一社会信用代码\s*/\s*)?" + spaced("纳税人识别号") + r"\s*[:：]"
+        r"(?:(购买方|销售方)\s*)?(?:统一社会信用代码\s*/\s*)?" + one_garbled("纳税人识别号") + r"\s*[:：]"
     ),
     "address_phone": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("地址") + r"\s*[、,，]?\s*" + spaced("电话") + r"\s*[:：]"),
-    "bank_account": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("开户行及账号") + r"\s*[:：]"),
+    "bank_account": re.compile(r"(?:(购买方|销售方)\s*)?" + one_garbled("开户行及账号") + r"\s*[:：]"),
 }
 ANY_LABEL = re.compile(
     "|".join(
