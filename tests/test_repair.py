@@ -112,3 +112,20 @@ def test_nothing_is_filled_from_a_qr_that_something_read_contradicts_or_whose_cr
     record = decide(DIGITAL, qr=[broken], number=None, date=None)
     assert record.invoice.number is None and record.invoice.date is None
     assert not any(c.rule == "qr_only" for c in record.checks)
+
+
+def test_words_read_cut_short_or_garbled_are_repaired_where_the_qr_and_the_sums_prove_the_total():
+    # fresh photo_real seed 2026120704: 大写 words read 伍佰玖拾伍圆 (角分 lost), 贰佰 (cut at a
+    # garbled glyph) or 贰佰致拾… kept records whose every figure was proven in review
+    words = DIGITAL["invoice"]["total_in_words"]  # 捌仟捌佰壹拾玖圆陆角整
+    for read in (words[:6], words[2:], words.replace("壹", "致")):
+        record = decide(DIGITAL, total_in_words=read)
+        assert record.invoice.total_in_words == words and record.status == "ready", read
+        repair = next(c for c in record.checks if c.rule == "repaired" and c.field == "total_in_words")
+        assert f"read {read}" in repair.message
+    # no QR to prove the total: the words stay as read, and the record waits
+    assert decide(DIGITAL, qr=[], total_in_words=words[:6]).status == "review"
+    # words that spell another amount whole contradict the figures: not repaired
+    other = words.replace("陆角", "伍角")
+    record = decide(DIGITAL, total_in_words=other)
+    assert record.invoice.total_in_words == other and record.status == "review"

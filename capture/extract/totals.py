@@ -22,6 +22,8 @@ SUM_WORD = re.compile(r"^[合计*]+$")
 SUM_LABEL_CHARACTERS = 2
 #: A figure whose ¥ was read as a letter that looks like it.
 YUAN_MISREAD = re.compile(r"^[VYX]-?[\d,]+\.\d{2}$")
+#: The figure that ends a 价税合计 line's token, behind the 小写 label's bracket or a ¥ (read V).
+TRAILING_TOTAL = re.compile(r"[)）¥￥Vv]\s*(-?[\d,]+\.\d{2})$")
 MONEY_TOKEN = re.compile(r"^[¥￥]?-?[¥￥]?[\d,]+\.\d{2}$")
 
 
@@ -43,6 +45,22 @@ def read_totals(lines: list[Line], start: int, columns: Columns | None, draft: D
             _read_sums(line, columns, draft)
     if draft.invoice["amount"] is None and draft.invoice["tax"] is None and total_index is not None:
         _read_unlabelled_sums(lines[max(start - 1, total_index - 3) : total_index], columns, draft)
+    _yuan_read_as_seven(draft)
+
+
+def _yuan_read_as_seven(draft: Draft) -> None:
+    """A sum whose ¥ was read as a 7 (71297.50 for ¥1297.50 on a photo): where amount + tax
+    misses the total read, and dropping the leading 7 of one sum read without its ¥ makes it
+    hold, the 7 was the ¥. The arithmetic, not the glyph, decides."""
+    amount, tax, total = (parse_money(draft.invoice[name]) for name in ("amount", "tax", "total"))
+    if amount is None or tax is None or total is None or amount + tax == total:
+        return
+    for name, other in (("amount", tax), ("tax", amount)):
+        tokens = draft.sources.get(name) or []
+        text = tokens[-1].text.replace(" ", "") if len(tokens) == 1 else ""
+        if text.startswith("7") and (value := parse_money(text[1:])) is not None and value + other == total:
+            draft.put(name, money(value), tokens)
+            return
 
 
 def _read_unlabelled_sums(above_total: list[Line], columns: Columns | None, draft: Draft) -> None:
@@ -105,8 +123,9 @@ def _read_grand_total(line: Line, draft: Draft) -> None:
     small = SMALL_TOTAL.search(text)
     if small:
         draft.put("total", _money_text(small.group(1)), Found(line, small).group_tokens(1))
-    else:
-        monies = [t for t in line.tokens if MONEY_TOKEN.match(t.text)]
-        if monies:
-            draft.put("total", _money_text(monies[-1].text), [monies[-1]])
+    else:  # the 小写 label garbled ((小≈)v44547.50): the figure after its bracket or ¥
+        figures = [(t, found) for t in line.tokens if (found := MONEY_TOKEN.match(t.text) or TRAILING_TOTAL.search(t.text))]
+        if figures:
+            token, found = figures[-1]
+            draft.put("total", _money_text(found.group(1) if found.re is TRAILING_TOTAL else token.text), [token])
     draft.has_totals = True

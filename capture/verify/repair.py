@@ -7,7 +7,10 @@ missing field just to make a check pass.
 - 合计金额 from a QR that carries it, when the line items add up to it and amount + tax = total;
 - 价税合计 when the 大写 words and amount + tax both give the same figure (数电票: or the QR);
 - 合计税额 when the line items' taxes add up to the 大写 total less 合计金额 (itself the sum of
-  the line amounts).
+  the line amounts);
+- 价税合计（大写）, a misread or cut-short reading of the words the total spells, when a QR
+  whose CRC verifies and the sums (items, amount + tax) both prove the total: the words are the
+  total spelled, and the tax system prints them from it.
 
 Each repair is recorded as a `repaired` check naming the field, what was read and why.
 
@@ -22,11 +25,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from capture.contract.fields import chinese_label, label
-from capture.contract.money import parse_money, words_to_amount
+from capture.contract.money import amount_to_words, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 
 QR_FIELDS = ("number", "code", "date", "check_code")
+#: 大写 words of the spelled total's length with at most this many characters read otherwise
+#: are the total's words misread (a photo read 贰佰致拾万… for 贰佰壹拾万…).
+WORDS_MISREAD = 3
 
 
 def _near(read: str | None, witnessed: str) -> bool:
@@ -140,7 +146,33 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
     ):
         checks.append(_repaired("tax", invoice.tax, str(taxes_sum), "the line items and the 大写 total less the amount both give"))
         invoice = invoice.model_copy(update={"tax": str(taxes_sum)})
+    total = _money(invoice.total)
+    if spelled != total and total is not None and _total_witnessed(invoice, qr) and _words_near(invoice.total_in_words, words := amount_to_words(total), spelled):
+        checks.append(_repaired("total_in_words", invoice.total_in_words, words, "the QR code and the sums prove the total, which spells"))
+        invoice = invoice.model_copy(update={"total_in_words": words})
     return invoice, checks
+
+
+def _total_witnessed(invoice: Invoice, qr: QrPayload | None) -> bool:
+    """Whether the 价税合计 figure has two witnesses besides its 大写 words: a QR whose CRC
+    verifies giving it (or 合计金额), and the sums: items add up to 合计金额 and 合计税额, and
+    amount + tax = total."""
+    amount, tax, total = _money(invoice.amount), _money(invoice.tax), _money(invoice.total)
+    if qr is None or qr.crc_ok() is not True or qr.amount is None or None in (amount, tax, total):
+        return False
+    added_up = _items_sum(invoice, "amount") == amount and _items_sum(invoice, "tax") == tax and amount + tax == total
+    return added_up and qr.amount == (total if qr.amount_is_total else amount)
+
+
+def _words_near(read: str | None, spelled: str, read_value: Decimal | None) -> bool:
+    """Whether 大写 words read are the spelled words misread: cut short (a run of them), or of
+    their length with at most WORDS_MISREAD characters read as others that spell no amount (words
+    that spell another amount whole contradict the figures: a person decides)."""
+    if not read or len(read) < 2:
+        return False
+    if read in spelled:
+        return True
+    return read_value is None and len(read) == len(spelled) and sum(a != b for a, b in zip(read, spelled, strict=True)) <= WORDS_MISREAD
 
 
 def repair(invoice: Invoice, qr: list[QrPayload]) -> tuple[Invoice, list[Check]]:
