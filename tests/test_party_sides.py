@@ -80,3 +80,22 @@ def test_a_long_party_label_read_with_one_character_garbled_still_finds_its_valu
     # its first or last character garbled, or one missing, is no label
     tokens[2] = Token("纳税人识别：92500105MAN36BELCR", 48, 110, 210, 117, 0.99)
     assert extract_page(Page(1, 610, 400, tokens, "image")).invoice["buyer"]["tax_id"] is None
+
+
+def test_a_party_line_whose_label_the_scan_lost_is_a_doubt_on_a_form_that_prints_all_four():
+    # fresh photo_hard seed 2026120704 (0029): the buyer's 地址、电话 line read 地址。电话 went
+    # unread, and the record went out ready with the address null
+    title = Token("河南增值税普通发票", 200, 20, 400, 35, 0.99)
+    tokens = _legacy_parties("购买方", "销售方")
+    tokens[3] = Token("地址。电话：重庆市渝中区学府路12号 023-66221234", 48, 120, 260, 127, 0.99)
+    draft = extract_page(Page(1, 610, 400, [title, *tokens], "image"))
+    assert draft.invoice["kind"] == "vat_normal" and draft.invoice["buyer"]["address_phone"].startswith("重庆市渝中区")
+    assert not [key for key, _ in draft.doubts if key.startswith(("buyer.", "seller."))]
+    del tokens[3]
+    draft = extract_page(Page(1, 610, 400, [title, *tokens], "image"))
+    (doubt,) = [why for key, why in draft.doubts if key == "buyer.address_phone"]
+    assert doubt.startswith("购买方地址、电话的标签没有读出")
+    # a 数电 invoice prints no 地址、电话 line: nothing is missed there
+    digital = Token("电子发票（普通发票）", 200, 20, 400, 35, 0.99)
+    draft = extract_page(Page(1, 610, 400, [digital, *tokens], "image"))
+    assert not [key for key, _ in draft.doubts if key == "buyer.address_phone"]

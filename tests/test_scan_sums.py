@@ -79,3 +79,17 @@ def test_a_sum_whose_yuan_sign_reads_as_a_letter_and_words_with_a_look_alike_are
     invoice = extract_page(Page(1, 610, 400, header + row + sums + total, "image")).invoice
     assert (invoice["amount"], invoice["tax"], invoice["total"]) == ("528.67", "68.73", "597.40")
     assert invoice["total_in_words"] == "伍佰玖拾柒圆叁角整"
+
+
+def test_a_tax_printed_as_asterisks_does_not_lower_the_items_confidence():
+    # fresh photo_real seed 2026120704 (0035, 0086): the *** of a 免税 line's tax read at 0.71-0.79
+    # made the whole table "read with low confidence" though the sums hold every figure
+    header = [Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+    row = [
+        Token("*蔬菜*黄瓜", 40, 120, 90, 130, 0.99), Token("斤", 215, 120, 225, 130, 0.97),
+        Token("9.51", 262, 120, 275, 130, 0.98), Token("3.22", 300, 120, 330, 130, 0.96),
+        Token("30.62", 350, 120, 380, 130, 0.995), Token("免税", 410, 120, 430, 130, 0.994),
+        Token("***", 470, 120, 490, 130, 0.71),
+    ]
+    draft = extract_page(Page(1, 610, 400, header + row, "image"))
+    assert draft.invoice["items"][0]["tax"] is None and draft.confidence["items"] >= 0.95

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from capture.contract.draft import Draft, empty_invoice
+from capture.contract.fields import chinese_label, field_value, label
 from capture.contract.tokens import Box, Page, Token
 from capture.extract.covered import watermark_doubts
 from capture.extract.finish import finish_draft
@@ -62,7 +63,7 @@ PARTY_LABELS = {
     "tax_id": re.compile(
         r"(?:(购买方|销售方)\s*)?(?:统一社会信用代码\s*/\s*)?" + one_garbled("纳税人识别号") + r"\s*[:：]"
     ),
-    "address_phone": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("地址") + r"\s*[、,，]?\s*" + spaced("电话") + r"\s*[:：]"),
+    "address_phone": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("地址") + r"\s*[、,，。.·]?\s*" + spaced("电话") + r"\s*[:：]"),
     "bank_account": re.compile(r"(?:(购买方|销售方)\s*)?" + one_garbled("开户行及账号") + r"\s*[:：]"),
 }
 ANY_LABEL = re.compile(
@@ -78,6 +79,9 @@ _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
 #: A party marker claims the labels within this many line heights of its own span, up or down
 #: (a single 购 of a vertical 购买方 stands by the first of its block's four lines).
 MARKER_REACH = 4
+#: Kinds whose form prints all four party lines (名称, 纳税人识别号, 地址、电话, 开户行及账号) for
+#: both parties, a value or not: a label the scan does not show is a line OCR lost, not a blank.
+FOUR_LINE_PARTIES = ("vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal")
 #: Page kinds read by OCR.
 SCANNED_KINDS = ("image", "pdf_scan")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
@@ -200,6 +204,7 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     """名称, 纳税人识别号, 地址电话, 开户行及账号 for buyer and seller."""
     markers = _party_markers(tokens)
     remarks = find_remarks_box(lines, tokens, draft)
+    labelled: set[str] = set()
     for field, pattern in PARTY_LABELS.items():
         # a tax ID has its check digit to prove a glyph read twice was one glyph; a name has none
         searched = list(map(without_shared_glyphs, lines)) if field == "tax_id" else lines
@@ -207,6 +212,7 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
         for order, found in enumerate(founds):
             side = _side_of(found, markers, order, founds)
             key = f"{side}.{field}"
+            labelled.add(key)
             if draft.invoice[side][field] is not None or (remarks is not None and remarks.inside(found)):
                 continue  # read, or a label of the remarks' own text (项目名称：… of a 建筑服务 invoice)
             # the seller block of a paper-style invoice has the 备注 box on its right: a value
@@ -223,6 +229,20 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
                         draft.confidence.setdefault(key, 0.0)
                     continue
             draft.put(key, value or None, value_tokens)
+    if draft.source_kind in SCANNED_KINDS and draft.invoice["kind"] in FOUR_LINE_PARTIES:
+        draft.doubts += [(key, _unlabelled(key)) for key in _party_keys() if key not in labelled and field_value(draft.invoice, key) is None]
+
+
+def _party_keys() -> list[str]:
+    return [f"{side}.{field}" for side in ("buyer", "seller") for field in PARTY_LABELS]
+
+
+def _unlabelled(key: str) -> str:
+    """Why a party field is in doubt whose printed label the scan did not show."""
+    return (
+        f"{chinese_label(key)}的标签没有读出，这一行可能漏读：请对照原件 "
+        f"({label(key)}: its printed label was not found on the scan, so its line may have been missed: compare it with the paper)"
+    )
 
 
 def _tax_id_in(value: str) -> str | None:
@@ -263,7 +283,9 @@ def read_table(
             draft.doubts += [("items", doubt) for doubt in unread_doubts(items, rows, marks)]
         draft.invoice["items"] = items
         draft.sources["items"] = used
-        draft.confidence["items"] = min((t.confidence for t in used), default=1.0)
+        # a cell of asterisks alone (the *** of a 免税 line's tax, the * of a name's prefix read
+        # apart) gives no value to be sure of: the sums and the prefix check hold those cells
+        draft.confidence["items"] = min((t.confidence for t in used if t.text.strip(" *")), default=1.0)
         return end, columns
     return 0, None
 
