@@ -155,14 +155,14 @@ def spaced(label: str) -> str:
 
 
 def one_garbled(label: str) -> str:
-    """A regex for a long label read with at most one of its characters garbled (纳税人识期号,
-    纳税入识别号, 开户行及张号 on photos): spread apart as `spaced`, its first and last
-    characters kept. The value after it still has its own check (a tax ID's check character)."""
-    variants = [
-        r"\s*".join(r"[^\s:：]" if index == garbled else re.escape(char) for index, char in enumerate(label))
-        for garbled in range(1, len(label) - 1)
-    ]
-    return "(?:" + "|".join([spaced(label), *variants]) + ")"
+    """A regex for a label read with at most one of its inner characters garbled or lost
+    (纳税人识期号, 纳税入识别号, 开户行及张号, 开架日期, 发号码 on photos): spread apart as
+    `spaced`, its first and last characters kept. The value after it still has its own check
+    (a tax ID's check character, a number's digits, a date's calendar, the QR)."""
+    inner = range(1, len(label) - 1)
+    garbled = [r"\s*".join(r"[^\s:：]" if index == at else re.escape(char) for index, char in enumerate(label)) for at in inner]
+    lost = [spaced(label[:at] + label[at + 1 :]) for at in inner if len(label) > 3]
+    return "(?:" + "|".join([spaced(label), *garbled, *lost]) + ")"
 
 
 @dataclass(frozen=True)

@@ -43,15 +43,17 @@ TITLE_KINDS = [
     (re.compile(r"增值税专用发票"), "vat_special"),
     (re.compile(r"增值税普通发票"), "vat_normal"),
 ]
+#: Variant glyphs the recogniser reads in a title (稅 for 税, 値 for 值): the title's words.
+TITLE_VARIANTS = str.maketrans("稅發專電増値", "税发专电增值")
 LIST_TITLE = re.compile(r"销售货物或者?提供应税劳务[、,，]?服?务?清单|销货清单")
 _COLON = r"\s*[:：]?\s*"
-CODE = re.compile(spaced("发票代码") + _COLON + r"(\d{10,12})\b")
-NUMBER = re.compile(spaced("发票号码") + _COLON + r"(\d{20}|\d{8})\b")
+CODE = re.compile(one_garbled("发票代码") + _COLON + r"(\d{10,12})\b")
+NUMBER = re.compile(one_garbled("发票号码") + _COLON + r"(\d{20}|\d{8})\b")
 DATE = re.compile(
-    spaced("开票日期") + _COLON + r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    one_garbled("开票日期") + _COLON + r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
-CHECK_CODE = re.compile(spaced("校验码") + _COLON + r"((?:\d[ \t]*){20})")
-MACHINE = re.compile(spaced("机器编号") + _COLON + r"([0-9A-Z]{9,15})\b")
+CHECK_CODE = re.compile(one_garbled("校验码") + _COLON + r"((?:\d[ \t]*){20})")
+MACHINE = re.compile(one_garbled("机器编号") + _COLON + r"([0-9A-Z]{9,15})\b")
 UNLABELLED_CODE = re.compile(r"^(?:\d{10}|\d{12})$")
 UNLABELLED_CODE_LINES = 4
 #: A paper invoice's pre-printed number: № (OCR: No, NO, N0, Nº) and its 8 digits, at the top.
@@ -111,7 +113,7 @@ def extract_page(page: Page) -> Draft:
 
 def read_title(lines: list[Line], draft: Draft) -> None:
     for line in map(without_shared_glyphs, lines):
-        compact = re.sub(r"\s+", "", line.text)
+        compact = re.sub(r"\s+", "", line.text).translate(TITLE_VARIANTS)
         if LIST_TITLE.search(compact):
             draft.is_list_page = True
             draft.title = compact

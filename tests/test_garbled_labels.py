@@ -1,0 +1,31 @@
+"""Labels and titles a photo reads with one glyph garbled, lost or in a variant form: the form's
+words are still found, and the values after them keep their own checks."""
+
+from capture.contract.tokens import Page, Token
+from capture.extract.page import extract_page
+
+
+def _header(title: str, labels: tuple[str, str, str, str]) -> Page:
+    code, number, date, check = labels
+    tokens = [
+        Token(title, 246, 31, 361, 47, 0.95),
+        Token(f"{code}：014002300404", 391, 24, 464, 34, 0.94),
+        Token(f"{number}：84093865", 392, 36, 452, 46, 0.97),
+        Token(f"{date}：2023年03月31日", 392, 48, 474, 59, 0.95),
+        Token(f"{check}：71198 06969 50525 09859", 393, 61, 503, 72, 0.94),
+    ]
+    return Page(1, 610, 400, tokens, "image")
+
+
+def test_a_header_read_with_garbled_labels_and_a_variant_title_is_read():
+    # fresh photo_real seed 2026120704 (0002): 山西增值稅普通发票 (稅, the traditional form),
+    # 发源代码, 发号码, 开架日期, 校赖码: the page had no kind, code, number, date or check code
+    invoice = extract_page(_header("山西增值稅普通发票", ("发源代码", "发号码", "开架日期", "校赖码"))).invoice
+    assert (invoice["kind"], invoice["code"], invoice["number"]) == ("vat_normal", "014002300404", "84093865")
+    assert (invoice["date"], invoice["check_code"]) == ("2023-03-31", "71198069695052509859")
+
+
+def test_a_label_missing_its_first_character_or_two_of_its_own_is_not_taken():
+    invoice = extract_page(_header("山西增值税普通发票", ("票代码", "发票号", "开架目期", "校验码"))).invoice
+    assert invoice["number"] is None and invoice["date"] is None
+    assert invoice["check_code"] == "71198069695052509859"
