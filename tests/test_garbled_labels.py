@@ -29,3 +29,11 @@ def test_a_label_missing_its_first_character_or_two_of_its_own_is_not_taken():
     invoice = extract_page(_header("山西增值税普通发票", ("票代码", "发票号", "开架目期", "校验码"))).invoice
     assert invoice["number"] is None and invoice["date"] is None
     assert invoice["check_code"] == "71198069695052509859"
+
+
+def test_a_goods_list_title_read_with_two_glyphs_garbled_is_still_a_list_page():
+    # fresh photo_hard seed 2026120704 (0044, page 2): 销售务物或者提供版税劳务清单; the page was
+    # rejected as "not an invoice" and its items never joined the invoice
+    page = Page(2, 610, 400, [Token("销售务物或者提供版税劳务清单", 187, 16, 420, 30, 0.86)], "image")
+    assert extract_page(page).is_list_page
+    assert not extract_page(Page(2, 610, 400, [Token("销售合同清单", 187, 16, 420, 30, 0.9)], "image")).is_list_page

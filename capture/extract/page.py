@@ -45,7 +45,9 @@ TITLE_KINDS = [
 ]
 #: Variant glyphs the recogniser reads in a title (稅 for 税, 値 for 值): the title's words.
 TITLE_VARIANTS = str.maketrans("稅發專電増値", "税发专电增值")
-LIST_TITLE = re.compile(r"销售货物或者?提供应税劳务[、,，]?服?务?清单|销货清单")
+#: A 销货清单's title, also read with a glyph or two garbled (销售务物或者提供版税劳务清单 on a
+#: photo): its frame of words 销售…提供…劳务…清单 stays.
+LIST_TITLE = re.compile(r"销售货物或者?提供应税劳务[、,，]?服?务?清单|销货清单|销售.{2,4}提供.{1,3}劳务.{0,4}清单")
 _COLON = r"\s*[:：]?\s*"
 CODE = re.compile(one_garbled("发票代码") + _COLON + r"(\d{10,12})\b")
 NUMBER = re.compile(one_garbled("发票号码") + _COLON + r"(\d{20}|\d{8})\b")
