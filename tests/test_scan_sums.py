@@ -93,3 +93,16 @@ def test_a_tax_printed_as_asterisks_does_not_lower_the_items_confidence():
     ]
     draft = extract_page(Page(1, 610, 400, header + row, "image"))
     assert draft.invoice["items"][0]["tax"] is None and draft.confidence["items"] >= 0.95
+
+
+def test_a_unit_read_one_character_off_a_unit_word_is_a_doubt():
+    # fresh scan300 seed 2026120705 (0097): 千瓦时 read 干瓦时 at 0.95 or more went out ready
+    def doubts(unit: str) -> list[str]:
+        page = _page(Token("689.97", 300, 120, 330, 130, 0.99), [Token("合计", 40, 200, 90, 210, 0.99)])
+        page.tokens[9] = Token(unit, 205, 120, 235, 130, 0.97)
+        page.tokens[10] = Token("16", 262, 120, 270, 130, 0.98)
+        page.tokens[12] = Token("11039.52", 350, 120, 380, 130, 0.99)
+        return [why for name, why in extract_page(page).doubts if name == "items"]
+
+    assert any("“干瓦时”" in why and "“千瓦时”" in why for why in doubts("干瓦时"))
+    assert not doubts("千瓦时") and not doubts("吨公里")
