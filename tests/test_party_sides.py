@@ -99,3 +99,28 @@ def test_a_party_line_whose_label_the_scan_lost_is_a_doubt_on_a_form_that_prints
     digital = Token("电子发票（普通发票）", 200, 20, 400, 35, 0.99)
     draft = extract_page(Page(1, 610, 400, [digital, *tokens], "image"))
     assert not [key for key, _ in draft.doubts if key == "buyer.address_phone"]
+
+
+def test_a_party_block_not_read_at_all_is_left_to_its_required_name():
+    # a block none of whose labels was found is no line lost but a block unread: its 名称, a
+    # required field, already sends the record to a person, and eight doubts would bury why
+    title = Token("河南增值税普通发票", 200, 20, 400, 35, 0.99)
+    buyer_only = _legacy_parties("购买方", "销售方")[:5]
+    draft = extract_page(Page(1, 610, 400, [title, *buyer_only], "image"))
+    assert not [key for key, _ in draft.doubts if key.startswith(("buyer.", "seller."))]
+    assert draft.invoice["seller"]["name"] is None
+
+
+def test_a_drawer_line_off_the_photo_is_a_doubt_and_a_blank_drawer_is_not():
+    # fresh photo_real seed 2026120705 (0067): the 开票人 line below a tilted sheet's 备注 box
+    # was never read, and the record went out ready with no drawer
+    title = Token("河南增值税普通发票", 200, 20, 400, 35, 0.99)
+    parties = _legacy_parties("购买方", "销售方")
+    draft = extract_page(Page(1, 610, 400, [title, *parties], "image"))
+    (doubt,) = [why for key, why in draft.doubts if key == "drawer"]
+    assert doubt.startswith("开票人一行没有读出")
+    signed = Token("开票人：王五", 300, 385, 372, 397, 0.99)
+    assert not [key for key, _ in extract_page(Page(1, 610, 400, [title, *parties, signed], "image")).doubts if key == "drawer"]
+    # a printed 开票人 label with nothing after it (a redacted copy) is what the paper shows
+    unsigned = Token("开票人：", 300, 385, 348, 397, 0.99)
+    assert not [key for key, _ in extract_page(Page(1, 610, 400, [title, *parties, unsigned], "image")).doubts if key == "drawer"]

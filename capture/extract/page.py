@@ -31,7 +31,7 @@ from capture.extract.lines import (
     without_shared_glyphs,
 )
 from capture.extract.overlaps import shared_glyph_doubts
-from capture.extract.people import DIGITAL_KINDS, people_printed, read_people
+from capture.extract.people import DIGITAL_KINDS, lost_drawer, people_printed, read_people
 from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
 from capture.extract.totals import TOTAL_LINE, ends_table, read_totals
 
@@ -105,11 +105,11 @@ def extract_page(page: Page) -> Draft:
     read_parties(lines, page.tokens, draft)
     table_end, columns = read_table(lines, draft, page.unread, page.rules)
     read_totals(lines, table_end, columns, draft)
-    read_people(lines, draft, ANY_LABEL)
+    people = read_people(lines, draft, ANY_LABEL)
     read_remarks(lines, page.tokens, draft)
     finish_draft(lines, draft)
     if draft.source_kind in SCANNED_KINDS:
-        draft.doubts += shared_glyph_doubts(draft) + watermark_doubts(page) + rare_glyph_doubts(draft)
+        draft.doubts += shared_glyph_doubts(draft) + watermark_doubts(page) + rare_glyph_doubts(draft) + lost_drawer(draft, people)
     return draft
 
 
@@ -234,11 +234,14 @@ def read_parties(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
                     continue
             draft.put(key, value or None, value_tokens)
     if draft.source_kind in SCANNED_KINDS and draft.invoice["kind"] in FOUR_LINE_PARTIES:
-        draft.doubts += [(key, _unlabelled(key)) for key in _party_keys() if key not in labelled and field_value(draft.invoice, key) is None]
+        draft.doubts += [(key, _unlabelled(key)) for key in _lost_party_lines(labelled) if field_value(draft.invoice, key) is None]
 
 
-def _party_keys() -> list[str]:
-    return [f"{side}.{field}" for side in ("buyer", "seller") for field in PARTY_LABELS]
+def _lost_party_lines(labelled: set[str]) -> list[str]:
+    """The party fields of a block read in part whose label was not found: a line OCR lost. A
+    block with no label found at all is not read, and its 名称, a required field, says so."""
+    sides = [side for side in ("buyer", "seller") if any(key.startswith(f"{side}.") for key in labelled)]
+    return [key for side in sides for field in PARTY_LABELS if (key := f"{side}.{field}") not in labelled]
 
 
 def _unlabelled(key: str) -> str:

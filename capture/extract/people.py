@@ -21,6 +21,8 @@ BARE_PEOPLE = {field: re.compile(word + r"\s*[:：]?") for field, word in LABEL_
 ANY_PERSON_LABEL = re.compile("|".join(f"(?:{word})" for word in LABEL_WORDS.values()))
 #: The 数电 kinds, which print only 开票人.
 DIGITAL_KINDS = ("digital_special", "digital_normal")
+#: The kinds whose form prints 开票人 with a name always filled in.
+DRAWER_KINDS = ("vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal", *DIGITAL_KINDS)
 
 
 def people_printed(draft: Draft) -> dict[str, re.Pattern[str]]:
@@ -30,10 +32,11 @@ def people_printed(draft: Draft) -> dict[str, re.Pattern[str]]:
     return PEOPLE
 
 
-def read_people(lines: list[Line], draft: Draft, stop: re.Pattern[str]) -> None:
+def read_people(lines: list[Line], draft: Draft, stop: re.Pattern[str]) -> set[str]:
     """收款人, 复核, 开票人: after the label (with its colon; without it on the signature line),
-    up to `stop` (any label) or the next person's label."""
+    up to `stop` (any label) or the next person's label. Returns the fields whose label was found."""
     signature = _signature_line(lines)
+    labelled: set[str] = set()
     for field, pattern in people_printed(draft).items():
         found = find_first(lines, pattern)
         bare = signature is not None and found is None
@@ -41,8 +44,20 @@ def read_people(lines: list[Line], draft: Draft, stop: re.Pattern[str]) -> None:
             match = BARE_PEOPLE[field].search(signature.text)
             found = Found(signature, match) if match else None
         if found:
+            labelled.add(field)
             value, tokens = value_after(found, _stop_after(stop) if bare else stop)
             draft.put(field, value or None, tokens)
+    return labelled
+
+
+def lost_drawer(draft: Draft, labelled: set[str]) -> list[tuple[str, str]]:
+    """A scan of a form that prints 开票人 (every VAT and 数电 invoice: the issuing software
+    will not issue without one) on which neither the label nor a drawer was read: the line is
+    off the photo or lost to OCR, not blank. Fresh photo_real seed 2026120705 (0067): the
+    footer below a tilted sheet's 备注 box went unread and the record went out ready."""
+    if draft.invoice["kind"] not in DRAWER_KINDS or "drawer" in labelled or draft.invoice["drawer"] is not None:
+        return []
+    return [("drawer", "开票人一行没有读出（可能在照片之外或漏读）：请对照原件 (the 开票人 line was not found on the scan: compare it with the paper)")]
 
 
 def _signature_line(lines: list[Line]) -> Line | None:
