@@ -106,3 +106,17 @@ def test_a_unit_read_one_character_off_a_unit_word_is_a_doubt():
 
     assert any("“干瓦时”" in why and "“千瓦时”" in why for why in doubts("干瓦时"))
     assert not doubts("千瓦时") and not doubts("吨公里")
+
+
+def test_a_sum_the_photo_blurred_past_reading_is_a_doubt_not_a_tax_left_unprinted():
+    # fresh photo_hard seed 2026120705 (0023): the 合计税额 ¥0.00 at the blurred right edge read
+    # ¥ao, the 免税 line's 0.00 was missed, and with every line 免税/不征税 the null tax passed for
+    # *** and went out ready
+    page = _page(Token("689.968333", 290, 120, 335, 130, 0.99), [Token("合计", 40, 200, 90, 210, 0.99)])
+    page.tokens[-4] = Token("¥ao", 462, 200, 490, 210, 0.51)
+    draft = extract_page(page)
+    assert draft.invoice["amount"] == "11039.49" and draft.invoice["tax"] is None
+    (doubt,) = [why for name, why in draft.doubts if name == "tax"]
+    assert doubt.startswith("合计税额印有“¥ao”，没有读出")
+    page.tokens[-4] = Token("***", 462, 200, 490, 210, 0.99)  # the *** of a tax not printed is no doubt
+    assert not [name for name, _ in extract_page(page).doubts if name == "tax"]

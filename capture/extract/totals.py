@@ -100,6 +100,24 @@ def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
     if tax is not None:  # a 合计税额 printed as *** (every line ***) is no number: tax stays null
         draft.put("tax", _money_text(tax.text), [tax])
     draft.has_totals = True
+    _unread_sum(line, amount, tax, draft)
+
+
+def _unread_sum(line: Line, amount: Token | None, tax: Token | None, draft: Draft) -> None:
+    """A ¥ on the 合计 line whose figure OCR could not read (¥ao on a blurred photo edge) where
+    a sum stays unread: the sum is printed, so a null there is no *** but a doubt."""
+    field, read = ("tax", amount) if tax is None else ("amount", tax) if amount is None else (None, None)
+    if field is None or read is None:
+        return
+    # where the unread sum stands: right of the amount read, or left of the tax read
+    unread = [
+        t for t in line.tokens
+        if t.text.strip()[:1] in "¥￥" and t.text.strip()[1:].strip(" *") and not MONEY_TOKEN.match(_yuan_read(t).text.replace(" ", ""))
+        and (t.x0 >= read.x1 if field == "tax" else t.x1 <= read.x0)
+    ]
+    if unread:
+        shown = unread[-1].text.strip()
+        draft.doubts.append((field, f"合计{'税额' if field == 'tax' else '金额'}印有“{shown}”，没有读出：请对照原件 (the 合计 line shows “{shown}”, a sum OCR could not read: compare it with the paper)"))
 
 
 def _yuan_read(token: Token) -> Token:
