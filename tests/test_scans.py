@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -212,6 +213,30 @@ def test_a_second_read_that_only_lacks_a_character_is_no_doubt():
     assert _holds_in_order("*信息技术服务*技术服务", "信息技术服务*技术服务")  # the second read lost the *
     assert not _holds_in_order("*公共安全设备*TW-ZCD", "*公共安全设备*JTW-ZCD")  # the first lost the J
     assert not _holds_in_order("*酒*贵州茅台酒", "*酒*贵州茅合酒")  # one character for another
+
+
+def test_a_second_read_that_differs_in_letter_case_alone_stands_where_the_fast_read_agrees():
+    import numpy as np
+
+    from capture.read.ocr import TextBox
+    from capture.read.scan.page import _second_read_of_item_names
+
+    class SecondReader:  # fresh scans (seed 2026120705): (M&G) read again as (M&g), the crop cut short
+        def recognize(self, line):
+            return "*办公用品*晨光(M&g)中性笔0.5m", 0.98
+
+    page = np.full((400, 1600, 3), 255, np.uint8)
+    polygon = ((60, 200), (400, 200), (400, 228), (60, 228))
+    agreed = TextBox(polygon, "*办公用品*晨光(M&G)中性笔0.5mm黑色", 0.99)
+    (checked,) = _second_read_of_item_names(page, [agreed], SecondReader())
+    assert checked.second_read == ""
+    # the fast recogniser read the line otherwise: two reads of three no longer agree
+    (checked,) = _second_read_of_item_names(page, [replace(agreed, disputed=True)], SecondReader())
+    assert checked.second_read == "*办公用品*晨光(M&g)中性笔0.5m"
+    # a case-blind match that is no run of the first read is no case difference (AL0O for AL00)
+    garbled = TextBox(polygon, "*移动通信设备*华为(HALN-AL00UAWEI)Mate", 0.99)
+    (checked,) = _second_read_of_item_names(page, [garbled], type("R", (), {"recognize": lambda self, line: ("*移动通信设备*华为(HALN-AL0O", 0.9)})())
+    assert checked.second_read == "*移动通信设备*华为(HALN-AL0O"
 
 
 def test_the_lines_of_item_names_are_the_first_lines_and_the_lines_wrapped_under_them():
