@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -36,6 +38,25 @@ def test_only_the_stroke_no_box_covers_is_a_mark():
     assert len(marks) == 1
     x0, y0, x1, y1 = marks[0]
     assert 55 <= x0 <= 65 and 80 <= x1 <= 92 and 446 <= y0 <= y1 <= 458
+
+
+def test_a_sliver_tinted_like_the_forms_brown_print_is_no_mark_and_a_black_one_is():
+    # fresh photo_real seed 2026120705 (0034, 0064): slivers of the brown column rules that a
+    # photo's curl leans off their run were the only marks holding correct records in review;
+    # thin and faint, their mean colour is too grey for the red test, their tint is not
+    image = np.full((HEIGHT, WIDTH, 3), 235, np.uint8)
+    figures = []
+    for row in range(6):  # the black figures the page's own tint is measured on
+        y = 120 + 60 * row
+        cv2.putText(image, "123.45", (900, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (30, 30, 30), 2)
+        figures.append(TextBox(((895, y - 26), (1010, y - 26), (1010, y + 6), (895, y + 6)), "123.45", 0.99))
+    cv2.line(image, (300, 500), (301, 520), (110, 125, 150), 2)  # brown (BGR), faint
+    cv2.line(image, (600, 500), (601, 520), (70, 70, 70), 2)  # black, as faint
+    marks = unread_marks(image, figures)
+    assert [round(mark[0], -2) for mark in marks] == [600]
+    # with too few figures to tell the page's black, no tint is judged
+    words = figures[:3] + [replace(box, text="金额") for box in figures[3:]]
+    assert sorted(round(mark[0], -2) for mark in unread_marks(image, words)) == [300, 600]
 
 
 def test_a_box_over_the_stroke_leaves_no_mark():
