@@ -124,3 +124,18 @@ def test_a_drawer_line_off_the_photo_is_a_doubt_and_a_blank_drawer_is_not():
     # a printed 开票人 label with nothing after it (a redacted copy) is what the paper shows
     unsigned = Token("开票人：", 300, 385, 348, 397, 0.99)
     assert not [key for key, _ in extract_page(Page(1, 610, 400, [title, *parties, unsigned], "image")).doubts if key == "drawer"]
+
+
+def test_a_drawer_printed_on_the_invoices_last_page_settles_the_first_pages_doubt():
+    # fresh photo_real seed 2026120705 (0002): a 数电 invoice of two pages prints 开票人 on its
+    # last; its first page alone is no line lost
+    from capture.extract.join import group_pages
+
+    title = Token("电子发票（增值税专用发票）", 200, 20, 400, 35, 0.99)
+    number = Token("发票号码：24442000000892920355", 420, 40, 600, 50, 0.99)
+    parties = _legacy_parties("购买方", "销售方")
+    first = extract_page(Page(1, 610, 400, [title, number, *parties], "image"))
+    assert [key for key, _ in first.doubts if key == "drawer"] == ["drawer"]
+    last = extract_page(Page(2, 610, 400, [title, number, Token("开票人：王五", 300, 385, 372, 397, 0.99)], "image"))
+    (invoice,) = group_pages([first, last])
+    assert invoice.invoice["drawer"] == "王五" and not [key for key, _ in invoice.doubts if key == "drawer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from capture.contract.draft import Draft
 from capture.extract.items import LIST_PLACEHOLDER
+from capture.extract.people import DRAWER_LOST
 
 
 def group_pages(drafts: list[Draft]) -> list[Draft]:
@@ -59,5 +60,7 @@ def _attach_continuation(invoice: Draft, page: Draft) -> None:
             invoice.sources[name] = page.sources.get(name, [])
     invoice.qr = invoice.qr or page.qr
     invoice.doubts.extend(page.doubts)
+    if invoice.invoice["drawer"] is not None:  # the page that prints 开票人 settles the others
+        invoice.doubts = [doubt for doubt in invoice.doubts if doubt != DRAWER_LOST]
     invoice.pages.extend(page.pages)
     invoice.has_totals = invoice.has_totals or page.has_totals

@@ -57,7 +57,12 @@ def lost_drawer(draft: Draft, labelled: set[str]) -> list[tuple[str, str]]:
     footer below a tilted sheet's 备注 box went unread and the record went out ready."""
     if draft.invoice["kind"] not in DRAWER_KINDS or "drawer" in labelled or draft.invoice["drawer"] is not None:
         return []
-    return [("drawer", "开票人一行没有读出（可能在照片之外或漏读）：请对照原件 (the 开票人 line was not found on the scan: compare it with the paper)")]
+    return [DRAWER_LOST]
+
+
+#: The doubt of a 开票人 line not found; a later page of the invoice that prints it settles it
+#: (a 数电 invoice of two pages prints 开票人 on its last).
+DRAWER_LOST = ("drawer", "开票人一行没有读出（可能在照片之外或漏读）：请对照原件 (the 开票人 line was not found on the scan: compare it with the paper)")
 
 
 def _signature_line(lines: list[Line]) -> Line | None:
