@@ -120,3 +120,19 @@ def test_a_sum_the_photo_blurred_past_reading_is_a_doubt_not_a_tax_left_unprinte
     assert doubt.startswith("合计税额印有“¥ao”，没有读出")
     page.tokens[-4] = Token("***", 462, 200, 490, 210, 0.99)  # the *** of a tax not printed is no doubt
     assert not [name for name, _ in extract_page(page).doubts if name == "tax"]
+
+
+def test_a_header_box_reaching_into_the_first_line_is_a_doubt():
+    # fresh 300 dpi seed 2026120706 (0072, page 2, its tokens as read): the detector took the 个
+    # under 单位 into the header's box, read 单位 alone, and the 单位 went out null, ready
+    def page(unit_header: Token) -> Page:
+        texts = [("项目名称", 44, 157, 88, 170), ("规格型号", 127, 156, 172, 171), ("数量", 255, 156, 281, 172),
+                 ("单价", 324, 156, 350, 173), ("金额", 396, 157, 422, 173), ("税率/征收率", 454, 158, 511, 171),
+                 ("税额", 544, 156, 570, 173), ("*办公用品*档案盒", 17, 167, 100, 180), ("40", 286, 167, 301, 181),
+                 ("3.19", 350, 167, 372, 181), ("127.60", 415, 167, 446, 181), ("1%", 474, 168, 492, 181),
+                 ("1.28", 576, 168, 597, 181), ("合计", 40, 300, 90, 312), ("¥127.60", 410, 300, 446, 312), ("¥1.28", 570, 300, 597, 312)]
+        return Page(2, 610, 400, [unit_header, *(Token(t, x0, y0, x1, y1, 0.99) for t, x0, y0, x1, y1 in texts)], "image")
+
+    (doubt,) = [why for _, why in extract_page(page(Token("单位", 195, 155, 225, 181, 0.956))).doubts if "表头" in why]
+    assert doubt.startswith("表头“单位”的识别框伸进了第一行")
+    assert not [why for _, why in extract_page(page(Token("单位", 195, 155, 225, 169, 0.99))).doubts if "表头" in why]

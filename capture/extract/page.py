@@ -32,7 +32,7 @@ from capture.extract.lines import (
 )
 from capture.extract.overlaps import shared_glyph_doubts
 from capture.extract.people import DIGITAL_KINDS, lost_drawer, people_printed, read_people
-from capture.extract.scan_table import scan_cells, scan_doubts, unread_doubts
+from capture.extract.scan_table import header_over_rows, scan_cells, scan_doubts, unread_doubts
 from capture.extract.totals import TOTAL_LINE, ends_table, read_totals
 
 TITLE_KINDS = [
@@ -284,7 +284,7 @@ def read_table(
             table, cells = scan_cells(table, columns)
         items, used, rows = read_items(table, columns, scanned, cells)
         if scanned:
-            draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns)]
+            draft.doubts += [("items", doubt) for doubt in scan_doubts(items, rows, columns) + header_over_rows(line, table)]
             bottom = lines[end].y0 if end < len(lines) else float("inf")
             marks = _inside_table(unread or [], [line, *table], bottom)
             draft.doubts += [("items", doubt) for doubt in unread_doubts(items, rows, marks)]

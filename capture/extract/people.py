@@ -23,6 +23,9 @@ ANY_PERSON_LABEL = re.compile("|".join(f"(?:{word})" for word in LABEL_WORDS.val
 DIGITAL_KINDS = ("digital_special", "digital_normal")
 #: The kinds whose form prints 开票人 with a name always filled in.
 DRAWER_KINDS = ("vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal", *DIGITAL_KINDS)
+#: The doubt of a 开票人 line not found; a later page of the invoice that prints it settles it
+#: (a 数电 invoice of two pages prints 开票人 on its last).
+DRAWER_LOST = ("drawer", "开票人一行没有读出（可能在照片之外或漏读）：请对照原件 (the 开票人 line was not found on the scan: compare it with the paper)")
 
 
 def people_printed(draft: Draft) -> dict[str, re.Pattern[str]]:
@@ -58,11 +61,6 @@ def lost_drawer(draft: Draft, labelled: set[str]) -> list[tuple[str, str]]:
     if draft.invoice["kind"] not in DRAWER_KINDS or "drawer" in labelled or draft.invoice["drawer"] is not None:
         return []
     return [DRAWER_LOST]
-
-
-#: The doubt of a 开票人 line not found; a later page of the invoice that prints it settles it
-#: (a 数电 invoice of two pages prints 开票人 on its last).
-DRAWER_LOST = ("drawer", "开票人一行没有读出（可能在照片之外或漏读）：请对照原件 (the 开票人 line was not found on the scan: compare it with the paper)")
 
 
 def _signature_line(lines: list[Line]) -> Line | None:

@@ -39,6 +39,8 @@ GAP_CLEAR = 1.5
 STRADDLE = 0.5
 #: Cells of a row in print order, for telling when one OCR box ran over two of them.
 _TEXT_CELLS = ("name", "spec", "unit", "quantity", "unit_price")
+#: A header label's OCR box this many times the header's usual height holds more than the label.
+TALL_HEADER = 1.5
 #: What OCR reads an l, a 1 or a piece of a ruled line as; no name, 规格型号 or 单位 prints it.
 RULE_GLYPH = "|"
 #: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
@@ -264,6 +266,23 @@ def _wrap_read(row: RowCells, edge: float | None, name_end: float | None) -> boo
     if not beside:
         return True
     return beside == {"spec"} and edge is not None and _parted_at(row, edge, name_end)
+
+
+def header_over_rows(header: Line, table: list[Line]) -> list[str]:
+    """A header label whose OCR box is TALL_HEADER times the header's usual height and reaches
+    past the middle of the first item line: the detector took the value under the label into
+    its box and read the label alone (单位 over 个, fresh 300 dpi seed 2026120706: the 单位 went
+    out null and the record ready)."""
+    if not table or not header.tokens:
+        return []
+    heights = sorted(t.height for t in header.tokens)
+    usual, first = heights[len(heights) // 2], table[0]
+    return [
+        f"表头“{t.text}”的识别框伸进了第一行，框下的内容可能没有读出：请对照原件 "
+        f"(the goods table: the OCR box of the header “{t.text}” reaches into the first line, so a value under it may be unread: compare the line with the paper)"
+        for t in header.tokens
+        if t.height >= TALL_HEADER * usual and t.y1 > first.cy
+    ]
 
 
 def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns) -> list[str]:
