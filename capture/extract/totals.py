@@ -87,7 +87,7 @@ def _sums_alone(line: Line, marked: bool = False) -> bool:
 
 
 def _read_sums(line: Line, columns: Columns | None, draft: Draft) -> None:
-    monies = [_yuan_read(t) for t in line.tokens if MONEY_TOKEN.match(_yuan_read(t).text.replace(" ", ""))]
+    monies = [_yuan_read(t) for t in line.tokens if _is_sum_figure(t)]
     if not monies:
         return
     amount, tax = (monies[-2], monies[-1]) if len(monies) > 1 else (monies[0], None)
@@ -112,12 +112,17 @@ def _unread_sum(line: Line, amount: Token | None, tax: Token | None, draft: Draf
     # where the unread sum stands: right of the amount read, or left of the tax read
     unread = [
         t for t in line.tokens
-        if t.text.strip()[:1] in "¥￥" and t.text.strip()[1:].strip(" *") and not MONEY_TOKEN.match(_yuan_read(t).text.replace(" ", ""))
+        if t.text.strip()[:1] in "¥￥" and t.text.strip()[1:].strip(" *") and not _is_sum_figure(t)
         and (t.x0 >= read.x1 if field == "tax" else t.x1 <= read.x0)
     ]
     if unread:
         shown = unread[-1].text.strip()
         draft.doubts.append((field, f"合计{'税额' if field == 'tax' else '金额'}印有“{shown}”，没有读出：请对照原件 (the 合计 line shows “{shown}”, a sum OCR could not read: compare it with the paper)"))
+
+
+def _is_sum_figure(token: Token) -> bool:
+    """Whether a 合计 line's token reads as a money figure, its ¥ read as a letter or not."""
+    return bool(MONEY_TOKEN.match(_yuan_read(token).text.replace(" ", "")))
 
 
 def _yuan_read(token: Token) -> Token:

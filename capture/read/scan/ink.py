@@ -158,12 +158,18 @@ def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | Non
     marks[covered > 0] = 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
     pieces = _rule_pieces(ink, labels, stats) | _dashed_rules(stats, em) | _reddish(image, labels, stats)
-    pieces |= _form_tinted(image, labels, stats, boxes, em)
-    return [
-        (float(x), float(y), float(x + w), float(y + h))
-        for label, (x, y, w, h, area) in enumerate(stats[1:], 1)
-        if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em and not pieces[label]
-    ]
+    standing = _glyph_sized(stats, em) & ~pieces
+    standing &= ~_form_tinted(image, labels, stats, boxes, standing)
+    return [(float(x), float(y), float(x + w), float(y + h)) for (x, y, w, h, _) in stats[standing]]
+
+
+def _glyph_sized(stats: np.ndarray, em: float) -> np.ndarray:
+    """Which components (by label) are the size of a glyph: half a text height to three across,
+    with ink enough not to be a speck. The background (label 0) never is."""
+    longest = np.maximum(stats[:, 2], stats[:, 3])
+    sized = (longest >= 0.5 * em) & (longest <= 3 * em) & (stats[:, 4] >= 0.15 * em)
+    sized[0] = False
+    return sized
 
 
 def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
@@ -181,11 +187,11 @@ def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.nda
     return reddish
 
 
-def _form_tinted(image: np.ndarray, labels: np.ndarray, stats: np.ndarray, boxes: Sequence[TextBox], em: float) -> np.ndarray:
-    """Which glyph-sized marks (by label) are tinted like the form's brown print, FORM_TINT past
-    the tint of the page's black figures: a sliver of a rule a photo's curl leans off its run, not
-    a value's glyph the detector missed. The page's own figures set the black, so a photo's
-    white balance moves both alike."""
+def _form_tinted(image: np.ndarray, labels: np.ndarray, stats: np.ndarray, boxes: Sequence[TextBox], marks: np.ndarray) -> np.ndarray:
+    """Which of the `marks` (by label) are tinted like the form's brown print, FORM_TINT past the
+    tint of the page's black figures: a sliver of a rule a photo's curl leans off its run, not a
+    value's glyph the detector missed. The page's own figures set the black, so a photo's white
+    balance moves both alike."""
     tinted = np.zeros(len(stats), bool)
     if image.ndim != 3:
         return tinted
@@ -194,12 +200,11 @@ def _form_tinted(image: np.ndarray, labels: np.ndarray, stats: np.ndarray, boxes
     if len(black) < TINT_FIGURES:
         return tinted
     limit = float(np.median(black)) + FORM_TINT
-    for label, (x, y, w, h, area) in enumerate(stats[1:], 1):
-        if 0.5 * em <= max(w, h) <= 3 * em and area >= 0.15 * em:
-            margin = int(em / 2)
-            bounds = (x - margin, y - margin, x + w + margin, y + h + margin)
-            tint = _tint(image, bounds, (labels, label))
-            tinted[label] = tint is not None and tint >= limit
+    margin = int(text_height(image) / 2)
+    for label in np.flatnonzero(marks):
+        x, y, w, h, _ = stats[label]
+        tint = _tint(image, (x - margin, y - margin, x + w + margin, y + h + margin), (labels, label))
+        tinted[label] = tint is not None and tint >= limit
     return tinted
 
 
