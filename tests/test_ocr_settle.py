@@ -21,7 +21,19 @@ def test_labels_and_cipher_lines_stand_on_their_own():
     assert not settled("开票日期：", 0.8, none)  # not sure it is the label
     assert not settled("22522000000060273896", 0.99, none)  # digits alone are no cipher line
     assert not settled("*谷物*五常大米", 0.99, none)
-    assert not settled("吨", 0.99, none)  # a unit is a value
+    assert not settled("*谷物*", 0.99, none)
+
+
+def test_titles_and_unit_words_stand_when_read_whole_and_surely():
+    none = ProvenValues()
+    assert settled("电子发票（增值税专用发票）", 0.92, none)
+    assert settled("广东增值税专用发票", 0.95, none)
+    assert settled("增值税电子普通发票", 0.95, none)
+    assert not settled("电子发票（增值税专用发票）", 0.85, none)
+    assert not settled("电子发票（增值稅专用发票）", 0.99, none)  # a look-alike is no title
+    assert settled("千瓦时", 0.96, none) and settled("台", 0.99, none) and settled("PCS", 0.97, none)
+    assert not settled("干瓦时", 0.99, none)  # a unit's look-alike is no unit
+    assert not settled("吨", 0.93, none)  # a unit is an item's field: surely read, or read again
 
 
 def test_values_stand_where_the_qr_proves_them():

@@ -6,9 +6,10 @@ table without column rules, text that ends before the 规格型号 column can st
 from __future__ import annotations
 
 from capture.contract.tokens import Token
+from capture.contract.units import KNOWN_UNITS
 from capture.extract.items import RowCells
 from capture.extract.lines import build_lines
-from capture.extract.scan_table import KNOWN_UNITS, ZERO_BESIDE_LETTER, scan_cells, scan_doubts
+from capture.extract.scan_table import ZERO_BESIDE_LETTER, scan_cells, scan_doubts
 from tests.test_scan_layout import COLUMNS
 
 

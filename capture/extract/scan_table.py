@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from capture.contract.money import parse_decimal, price_tolerance
 from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Box, Token
+from capture.contract.units import KNOWN_UNITS
 from capture.extract.items import (
     LIST_PLACEHOLDER,
     PRINTED_COLUMNS,
@@ -46,16 +47,8 @@ RULE_GLYPH = "|"
 #: An item's 名称, 规格型号 or 单位 read below this OCR score (its weakest word) is not trusted:
 #: nothing checks them.
 NAME_CONFIDENCE = 0.95
-#: The words invoices print as a 单位 (计量单位): a closed list of measures and counting words.
-#: The recogniser's doubt on a unit is between look-alike glyphs (千/干 in 千瓦时), and a unit's
-#: look-alike is no unit (干瓦时), so a 单位 read as one of these words whole is trusted from
-#: UNIT_CONFIDENCE on; any other 单位 below NAME_CONFIDENCE stays a doubt.
-_UNIT_WORDS = (
-    "个 件 台 套 只 支 张 本 册 盒 箱 包 袋 瓶 桶 罐 卷 把 副 双 对 条 根 块 片 粒 部 辆 车 组 批 份 "
-    "次 项 期 人 天 日 月 年 季 晚 间 票 单 页 度 吨 克 斤 升 米 千克 公斤 毫升 公升 厘米 毫米 公里 千米 "
-    "平方米 立方米 千瓦时 人次 人天 人月 间夜 小时 台次 车次 PCS pcs 元"
-)
-KNOWN_UNITS = frozenset(_UNIT_WORDS.split())
+#: A 单位 read as a unit word whole (KNOWN_UNITS: a unit's look-alike, 干瓦时, is no unit) is
+#: trusted from UNIT_CONFIDENCE on; any other 单位 below NAME_CONFIDENCE stays a doubt.
 UNIT_CONFIDENCE = 0.8
 #: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
 DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")

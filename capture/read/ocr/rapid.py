@@ -16,9 +16,10 @@ import numpy as np
 from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
-from capture.read.ocr.rows import Polygon, row_settled
-from capture.read.ocr.settle import ProvenValues, fold, settled
-from capture.read.ocr.totals import proven_totals
+from capture.read.ocr.prepare import prepare_by_table
+from capture.read.ocr.proof import unproven, weak_figures
+from capture.read.ocr.rows import Polygon
+from capture.read.ocr.settle import ProvenValues, fold
 from capture.read.ocr.vino import vino_detector
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
@@ -99,6 +100,7 @@ class RapidEngine:
                 **engine,
             }
         )
+        prepare_by_table(self._ocr._load_det_model())  # noqa: SLF001 - the same input, looked up (prepare.py)
         detector = vino_detector(Path(paths["det"]), threads)
         if detector is not None:  # the same model on OpenVINO: a third of the time (vino.py)
             self._ocr._load_det_model().session = detector  # noqa: SLF001 - rapidocr takes no session of ours
@@ -176,16 +178,19 @@ class RapidEngine:
 
     def _read_again(self, lines: _Lines, proven: ProvenValues) -> tuple[list[tuple[str, float]], list[Sureness]]:
         """The fast readings, each read again by the full model unless it is proven: on its own,
-        by the page's totals or by its row's arithmetic."""
+        by the page's totals or by its row's arithmetic (proof.py: weak figures first)."""
         readings, sureness = list(lines.readings), list(lines.sureness)
-        proven = proven_totals(readings, proven)
-        standing = frozenset(i for i, (text, score) in enumerate(readings) if settled(text, score, proven))
-        standing |= row_settled(readings, lines.polygons, proven, standing)
-        unproven = [i for i in range(len(readings)) if i not in standing]
-        for index, (text, score, sure) in zip(unproven, _recognise(self._ocr, [lines.crops[i] for i in unproven]), strict=True):
+        first = weak_figures(readings, [sure.weakest for sure in sureness], unproven(readings, lines.polygons, proven))
+        self._read_fully(lines, first, readings, sureness)  # their full readings may prove the rest
+        rest = unproven(readings, lines.polygons, proven, frozenset(first))
+        self._read_fully(lines, rest, readings, sureness)
+        return readings, sureness
+
+    def _read_fully(self, lines: _Lines, chosen: list[int], readings: list[tuple[str, float]], sureness: list[Sureness]) -> None:
+        """The `chosen` lines read again by the full model, in place."""
+        for index, (text, score, sure) in zip(chosen, _recognise(self._ocr, [lines.crops[i] for i in chosen]), strict=True):
             disputed = fold(readings[index][0]) != fold(text)
             readings[index], sureness[index] = (text, score), replace(sure, disputed=disputed)
-        return readings, sureness
 
 
 @dataclass(frozen=True, slots=True)

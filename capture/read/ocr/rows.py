@@ -13,7 +13,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from capture.contract.money import CENT, money, parse_money
-from capture.read.ocr.settle import ARITHMETIC_CONFIDENCE, ProvenValues, fold
+from capture.read.ocr.settle import ARITHMETIC_CONFIDENCE, ProvenValues, fold, words_value
+from capture.read.ocr.totals import money_figure
 
 #: The VAT rates (percent) an invoice prints, then and now.
 RATES = frozenset(Decimal(r) for r in ("1", "1.5", "3", "5", "6", "9", "10", "11", "13", "16", "17"))
@@ -67,6 +68,13 @@ def plain_number(text: str) -> Decimal | None:
     """The number of a line that is a plain figure alone (a quantity or a unit price)."""
     folded = fold(text)
     return Decimal(folded) if _PLAIN_NUMBER.match(folded) else None
+
+
+def is_figure(text: str) -> bool:
+    """Whether a line reads as something the page's arithmetic could prove: a row's figure, a
+    rate, an amount and rate in one box, a ¥ figure, or 大写 words."""
+    parsers = (plain_number, plain_money, rate, amount_and_rate, money_figure, words_value)
+    return any(parse(text) is not None for parse in parsers)
 
 
 def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], proven: ProvenValues, standing: frozenset[int] = frozenset()) -> set[int]:

@@ -87,11 +87,16 @@ def find_print(image: np.ndarray) -> np.ndarray | None:
     return None if printed is None else printed.outline
 
 
-def find_printed(image: np.ndarray) -> Printed | None:
-    """All the invoice's print in a photo (`Printed`); None when the print fills the picture (a
-    scan) or none stands out."""
+def shrunk(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """The picture at FORM_WIDTH on its long side (area-averaged), and the factor it was shrunk by."""
     factor = FORM_WIDTH / max(image.shape[:2])
-    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+
+
+def find_printed(image: np.ndarray, small: tuple[np.ndarray, float] | None = None) -> Printed | None:
+    """All the invoice's print in a photo (`Printed`); None when the print fills the picture (a
+    scan) or none stands out. `small`: the picture already `shrunk`."""
+    small, factor = small or shrunk(image)
     ink = print_strokes(small)
     gap = int(PRINT_GAP * FORM_WIDTH) | 1
     area = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))

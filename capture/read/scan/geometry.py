@@ -180,7 +180,6 @@ def flatten(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
 
 #: A frame's edges are rules at least this share of the picture's long side (at FORM_WIDTH).
 FORM_RULE_SHARE = 0.15
-FORM_WIDTH = 1000
 #: How much darker than its surroundings a rule is, at least (grey levels, after a black-hat).
 FORM_STROKE_CONTRAST = 20
 #: Lines within this many degrees of the frame's two directions belong to them (perspective).
@@ -216,8 +215,9 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     paper."""
     outline = _paper_outline(image)
     paper = _paper_quad(outline)
-    frame = find_frame(image)
-    found = form.find_printed(image)
+    small = form.shrunk(image)  # both search the picture at form.FORM_WIDTH
+    frame = find_frame(image, small)
+    found = form.find_printed(image, small)
     printed = None if found is None else found.outline
     holds_frame = paper is not None and (frame is None or _encloses(paper, frame))
     outside = PRINT_OUTSIDE_CUT_PAPER if holds_frame and _runs_off(outline) else PRINT_OUTSIDE_PAPER
@@ -243,14 +243,12 @@ def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
     return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -slack for x, y in inner)
 
 
-def find_frame(image: np.ndarray) -> np.ndarray | None:
+def find_frame(image: np.ndarray, small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
     """The corners (TL, TR, BR, BL) of the form's table frame in a photo, found by what is
     printed rather than by the paper's edge (which a shadow or a pale desk hides): its outermost
     long ruled lines at whatever angle the sheet lies. None when no frame stands out, or it
-    fills the picture."""
-    height, width = image.shape[:2]
-    factor = FORM_WIDTH / max(height, width)
-    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    fills the picture. `small`: the picture already shrunk to FORM_WIDTH (form.shrunk)."""
+    small, factor = small or form.shrunk(image)
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     # thin dark strokes only: a black-hat keeps rules and text, not dark desks or shadow edges
     strokes = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((7, 7), np.uint8))

@@ -180,7 +180,9 @@ def _reddish(image: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.nda
         return np.zeros(len(stats), bool)
     area = np.maximum(stats[:, 4], 1)
     flat = labels.ravel()
-    means = [np.bincount(flat, weights=image[:, :, channel].ravel(), minlength=len(stats)) / area for channel in range(3)]
+    inked = np.flatnonzero(flat)  # the marks' pixels only: the background (label 0) never counts
+    marked = flat[inked]
+    means = [np.bincount(marked, weights=image[:, :, channel].ravel()[inked], minlength=len(stats)) / area for channel in range(3)]
     blue, green, red = means
     reddish = red - np.maximum(green, blue) >= RED_MARK
     reddish[0] = False
