@@ -15,10 +15,13 @@ import pytest
 
 from capture.contract.record import Check
 from capture.contract.tokens import Token
-from capture.read.ocr import get_engine
-from capture.read.ocr.rapid import ink_after_text, weakest_character
+from capture.extract.items import RowCells
+from capture.extract.scan_table import _unproven_figure
+from capture.read.ocr import TextBox, get_engine
+from capture.read.ocr.rapid import guessed_characters, ink_after_text, weakest_character
 from capture.read.ocr.settle import ProvenValues
 from capture.read.scan.page import _second_read_of_weak_lines
+from capture.read.words import box_tokens
 from capture.verify.confidence import weak_character_checks
 
 SCAN = Path(__file__).parent.parent / "fixtures" / "scanned" / "syn_20261128_0059_scan150.jpg"
@@ -82,3 +85,34 @@ def test_ink_after_a_name_is_a_doubt_that_the_name_may_have_lost_its_last_glyph(
     assert check.message.startswith("开票人末尾似乎还有字没有读出")
     whole = {"drawer": [Token("开票人：刘萱", 300, 360, 377, 376, 0.99, weakest=0.97, ink_after=0.3)]}
     assert weak_character_checks(whole, {"drawer": "刘萱"}, []) == []
+
+
+def test_where_the_guessed_characters_stand_is_kept_word_by_word():
+    assert guessed_characters("账号：12", [0.99, 0.99, 0.40, 0.97, 0.63]) == (4,)  # the colon aside
+    assert guessed_characters("12", [0.5]) is None  # no confidence for each character: not known
+    box = TextBox(((0, 0), (90, 0), (90, 10), (0, 10)), "2 14.7735849056604", 0.97, weakest=0.7, guessed=(4,))
+    quantity, price = box_tokens(box)
+    assert (quantity.text, quantity.guessed) == ("2", ())
+    assert (price.text, price.guessed) == ("14.7735849056604", (2,))
+    assert [t.guessed for t in box_tokens(replace(box, guessed=None))] == [None, None]
+
+
+def _price_row(price: str, guessed: tuple[int, ...] | None, quantity: str = "1") -> str | None:
+    row = RowCells({
+        "quantity": [Token(quantity, 255, 50, 270, 60, 0.99)],
+        "unit_price": [Token(price, 290, 50, 340, 60, 0.97, weakest=0.73, guessed=guessed)],
+    })
+    return _unproven_figure({"quantity": quantity, "unit_price": price}, row)
+
+
+def test_a_guessed_digit_the_product_would_show_is_proven_by_it():
+    # measured on fresh 300 dpi scans (seed 2026120804): 410000.00 with a 0 of its hundreds read
+    # at 0.73, 1202.78 with its tens at 0.78: one unit of either moves 数量 x 单价 by 10 or more
+    assert _price_row("410000.00", (3,)) is None
+    assert _price_row("1202.78", (2,)) is None
+    # a guessed last digit moves it by a cent: the check lets that pass, so it is a doubt
+    assert _price_row("1202.78", (6,)) == "unit_price"
+    # where the guess stands is not known (a cut or changed line): as if it were the last digit
+    assert _price_row("410000.00", None) == "unit_price"
+    # a 单价 to 13 decimals times 3: its guessed 7th decimal moves the product by 0.000003
+    assert _price_row("3.2033333333333", (8,), quantity="3") == "unit_price"

@@ -41,6 +41,9 @@ class Token:
     second_read: str = ""
     #: The OCR line's least sure character (capture/read/ocr/__init__.py TextBox.weakest).
     weakest: float = 1.0
+    #: Where in `text` the OCR line's characters read below WEAK_CHARACTER stand; None where
+    #: that is not known (the engine does not say, or the line was cut or changed).
+    guessed: tuple[int, ...] | None = None
     #: Line heights of ink after the word's last character read (the last word of an OCR line).
     ink_after: float = 0.0
 

@@ -50,6 +50,8 @@ NAME_CONFIDENCE = 0.95
 #: A 单位 read as a unit word whole (KNOWN_UNITS: a unit's look-alike, 干瓦时, is no unit) is
 #: trusted from UNIT_CONFIDENCE on; any other 单位 below NAME_CONFIDENCE stays a doubt.
 UNIT_CONFIDENCE = 0.8
+#: A 数量 or 单价 read as one plain number (a sign, digits, a decimal point).
+PLAIN_FIGURE = re.compile(r"^-?\d+(?:\.\d+)?$")
 #: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
 DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
 #: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
@@ -383,18 +385,35 @@ def _look_alike_wrap(item_rows: list[RowCells]) -> str | None:
 def _unproven_figure(item: dict, row: RowCells) -> str | None:
     """The 数量 or 单价 of an item row read with a guess (a character below WEAK_CHARACTER, or ink
     after its last one: a dropped digit) in digits the row's arithmetic cannot prove: one unit of
-    its last place, times the other factor, moves 数量 × 单价 less than the check lets pass. A
-    unit price printed to 11 decimals (689.96833333333 for 689.968333333333, one 3 lost where
-    the recogniser merges a run of like glyphs) multiplies out to its 金额 either way."""
+    the guessed digit's place, times the other factor, moves 数量 × 单价 less than the check lets
+    pass. A unit price printed to 11 decimals (689.96833333333 for 689.968333333333, one 3 lost
+    where the recogniser merges a run of like glyphs) multiplies out to its 金额 either way; a
+    guessed 0 in the thousands of 410000.00 (数量 1) would move it by 1000."""
     quantity, price = parse_decimal(item.get("quantity")), parse_decimal(item.get("unit_price"))
     if quantity is None or price is None:
         return None
     for column, own, other in (("quantity", quantity, price), ("unit_price", price, quantity)):
         tokens = row.cells.get(column) or []
-        guessed = any(t.weakest < WEAK_CHARACTER for t in tokens) or (tokens and tokens[-1].ink_after >= UNREAD_END)
-        if guessed and Decimal(1).scaleb(own.as_tuple().exponent) * abs(other) <= price_tolerance(quantity):
+        last_place = Decimal(1).scaleb(own.as_tuple().exponent)
+        places = [last_place] if tokens and tokens[-1].ink_after >= UNREAD_END else []
+        if any(t.weakest < WEAK_CHARACTER for t in tokens):
+            places.append(_guessed_place(tokens, last_place))
+        if any(place is not None and place * abs(other) <= price_tolerance(quantity) for place in places):
             return column
     return None
+
+
+def _guessed_place(tokens: list[Token], last_place: Decimal) -> Decimal | None:
+    """What one unit of the smallest guessed digit of a figure's cell is worth (100 for the 2 of
+    1202.78), where the cell is one plain number whose guessed characters are known; None where
+    none of its own is guessed (the guess was in another word of its OCR line); else
+    `last_place`, as if the last digit were the guess."""
+    if len(tokens) != 1 or tokens[0].guessed is None or not PLAIN_FIGURE.match(tokens[0].text):
+        return last_place
+    text = tokens[0].text
+    point = text.find(".") if "." in text else len(text)
+    exponents = [point - i - 1 if i < point else point - i for i in tokens[0].guessed if text[i].isdigit()]
+    return Decimal(1).scaleb(min(exponents)) if exponents else None
 
 
 def _look_alike_unit(unit: str) -> str | None:

@@ -143,8 +143,9 @@ def box_chars(box: TextBox, scale: float = 1.0) -> list[Char]:
 def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
     """One token per space-separated word of a box, placed in proportion to character widths,
     with the box's confidence, second read and least sure character (and on the last word, the
-    ink after it); a sum read with Y for ¥ is given its ¥."""
+    ink after it and where its guessed characters stand); a sum read with Y for ¥ is given its ¥."""
     words = group_words(box_chars(box, scale), OCR_WORDS)
+    guesses = _guesses_by_word(box, [token.text for token in words])
     return [
         replace(
             token,
@@ -152,10 +153,21 @@ def box_tokens(box: TextBox, scale: float = 1.0) -> list[Token]:
             confidence=box.confidence,
             second_read=box.second_read,
             weakest=box.weakest,
+            guessed=guesses[index],
             ink_after=box.ink_after if index == len(words) - 1 else 0.0,
         )
         for index, token in enumerate(words)
     ]
+
+
+def _guesses_by_word(box: TextBox, words: list[str]) -> list[tuple[int, ...] | None]:
+    """For each word of a box, where its guessed characters stand in it: the box's positions
+    counted again from each word's start, where the words are the box's space-separated runs as
+    they are; else None for every word (not known)."""
+    runs = [(match.start(), match.group()) for match in re.finditer(r"\S+", box.text)]
+    if box.guessed is None or [text for _, text in runs] != words:
+        return [None] * len(words)
+    return [tuple(i - start for i in box.guessed if start <= i < start + len(text)) for start, text in runs]
 
 
 def boxes_to_tokens(boxes: list[TextBox], scale: float = 1.0) -> list[Token]:

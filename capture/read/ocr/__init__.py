@@ -43,6 +43,9 @@ class TextBox:
     #: The confidence of the least sure character read, punctuation aside (1.0 where the engine
     #: does not say): a line read at 0.99 on the whole may still hold one guessed digit.
     weakest: float = 1.0
+    #: Where in `text` the characters read below WEAK_CHARACTER stand (punctuation aside); None
+    #: where the engine does not say or the text was changed since.
+    guessed: tuple[int, ...] | None = None
     #: How far (line heights) ink runs on past the last character read: a dropped glyph.
     ink_after: float = 0.0
     #: Whether the fast recogniser read the line otherwise than the full one did: a weak

@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from capture.contract.tokens import WEAK_CHARACTER
 from capture.read.ocr import EngineUnavailable, ModelFile, TextBox
 from capture.read.ocr.fast import fast_models
 from capture.read.ocr.memory import release_freed_memory
@@ -206,7 +207,7 @@ class _Lines:
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score, weakest=sure.weakest, ink_after=sure.ink_after, disputed=sure.disputed)
+            TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, disputed=sure.disputed)
             for polygon, (text, score), sure in zip(self.polygons, self.readings, self.sureness, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
@@ -219,6 +220,8 @@ class Sureness:
 
     weakest: float = 1.0
     ink_after: float = 0.0
+    #: Where the characters read below WEAK_CHARACTER stand in the text (punctuation aside).
+    guessed: tuple[int, ...] | None = None
     #: The fast recogniser read the line otherwise (more than spaces and character widths).
     disputed: bool = False
 
@@ -232,7 +235,7 @@ def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, S
 
     result = ocr._load_rec_model()(TextRecInput(img=lines, return_word_box=True))  # noqa: SLF001 - rapidocr has no public rec-only call on a list
     return [
-        (str(text), float(score), Sureness(weakest_character(str(text), words.confs or [score]), ink_after_text(crop, words)))
+        (str(text), float(score), Sureness(weakest_character(str(text), words.confs or [score]), ink_after_text(crop, words), guessed_characters(str(text), words.confs)))
         for crop, text, score, words in zip(lines, result.txts, result.scores, result.word_results, strict=True)
     ]
 
@@ -255,10 +258,24 @@ def ink_after_text(crop: np.ndarray, words: object) -> float:
     return max(float(inked[-1] - (columns[-1] + 1) / steps * width) / height, 0.0)
 
 
+def guessed_characters(text: str, confidences: list[float] | None) -> tuple[int, ...] | None:
+    """Where in `text` the characters read below WEAK_CHARACTER stand, punctuation and spaces
+    aside (as weakest_character counts them); None where the recogniser gives no confidence
+    for each character."""
+    if not confidences or len(confidences) != len(text):
+        return None
+    return tuple(i for i, (char, c) in enumerate(zip(text, confidences, strict=True)) if c < WEAK_CHARACTER and _counts(char))
+
+
+def _counts(char: str) -> bool:
+    """Whether a character's confidence counts: not a space, not punctuation."""
+    return not char.isspace() and not unicodedata.category(char).startswith("P")
+
+
 def weakest_character(text: str, confidences: list[float]) -> float:
     """The least confidence of a reading's characters that are not punctuation or spaces (the
     recogniser is unsure of a colon more often than of a digit); 1.0 for none."""
     if len(confidences) != len(text):
         return min(confidences, default=1.0)
-    sure = [c for char, c in zip(text, confidences, strict=True) if not char.isspace() and not unicodedata.category(char).startswith("P")]
+    sure = [c for char, c in zip(text, confidences, strict=True) if _counts(char)]
     return float(min(sure, default=1.0))

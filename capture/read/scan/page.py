@@ -157,7 +157,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         elif against_rule and LOST_PREFIX_STAR.match(first):
             # the * that opens the prefix stands on the rule, and no crop parts the two: the
             # prefix every item name prints since 2018 proves it, its closing * the category
-            checked[index] = replace(box, text="*" + box.text)
+            checked[index] = replace(box, text="*" + box.text, guessed=None if box.guessed is None else tuple(i + 1 for i in box.guessed))
     return checked
 
 
@@ -181,7 +181,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
             continue
         text, _ = engine.recognize(with_margin(crop))
         if fold(text) == fold(box.text) and not box.disputed:
-            checked[index] = replace(box, weakest=1.0)
+            checked[index] = replace(box, weakest=1.0, guessed=())
     return checked
 
 
