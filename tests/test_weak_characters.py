@@ -116,3 +116,17 @@ def test_a_guessed_digit_the_product_would_show_is_proven_by_it():
     assert _price_row("410000.00", None) == "unit_price"
     # a 单价 to 13 decimals times 3: its guessed 7th decimal moves the product by 0.000003
     assert _price_row("3.2033333333333", (8,), quantity="3") == "unit_price"
+
+
+def test_a_figure_that_is_its_amount_divided_by_the_other_to_every_printed_place_is_proven():
+    # seed 2026120806: a 单价 printed to 13 decimals, one of them guessed: 586.00 / 109 gives it
+    def row(price: str, amount: str) -> str | None:
+        cells = RowCells({
+            "quantity": [Token("109", 255, 50, 270, 60, 0.99)],
+            "unit_price": [Token(price, 290, 50, 340, 60, 0.97, weakest=0.7, guessed=(12,))],
+        })
+        return _unproven_figure({"quantity": "109", "unit_price": price, "amount": amount}, cells)
+
+    assert row("5.3761467889908", "586.00") is None
+    assert row("5.3761467889903", "586.00") == "unit_price"  # a digit off: no quotient, a doubt again
+    assert row("5.3761467889908", None) == "unit_price"  # no 金额 read: nothing to divide

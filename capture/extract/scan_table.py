@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from capture.contract.money import parse_decimal, price_tolerance
 from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Box, Token
@@ -388,13 +388,18 @@ def _unproven_figure(item: dict, row: RowCells) -> str | None:
     the guessed digit's place, times the other factor, moves 数量 × 单价 less than the check lets
     pass. A unit price printed to 11 decimals (689.96833333333 for 689.968333333333, one 3 lost
     where the recogniser merges a run of like glyphs) multiplies out to its 金额 either way; a
-    guessed 0 in the thousands of 410000.00 (数量 1) would move it by 1000."""
+    guessed 0 in the thousands of 410000.00 (数量 1) would move it by 1000. A figure that is its
+    金额 divided by the other, to the very places it prints (5.3761467889908 = 586.00 / 109), has
+    every digit proven: a misread digit does not land on the quotient."""
     quantity, price = parse_decimal(item.get("quantity")), parse_decimal(item.get("unit_price"))
     if quantity is None or price is None:
         return None
+    amount = parse_decimal(item.get("amount"))
     for column, own, other in (("quantity", quantity, price), ("unit_price", price, quantity)):
         tokens = row.cells.get(column) or []
         last_place = Decimal(1).scaleb(own.as_tuple().exponent)
+        if amount is not None and other and own == (amount / other).quantize(last_place, ROUND_HALF_UP):
+            continue
         places = [last_place] if tokens and tokens[-1].ink_after >= UNREAD_END else []
         if any(t.weakest < WEAK_CHARACTER for t in tokens):
             places.append(_guessed_place(tokens, last_place))
