@@ -181,10 +181,12 @@ class RapidEngine:
         """The fast readings, each read again by the full model unless it is proven: on its own,
         by the page's totals or by its row's arithmetic (proof.py: weak figures first)."""
         readings, sureness = list(lines.readings), list(lines.sureness)
-        first = weak_figures(readings, [sure.weakest for sure in sureness], unproven(readings, lines.polygons, proven))
-        self._read_fully(lines, first, readings, sureness)  # their full readings may prove the rest
-        rest = unproven(readings, lines.polygons, proven, frozenset(first))
-        self._read_fully(lines, rest, readings, sureness)
+        waiting = unproven(readings, lines.polygons, proven)
+        first = weak_figures(readings, [sure.weakest for sure in sureness], waiting)
+        if first:  # their full readings may prove the rest: the proof is done again with them
+            self._read_fully(lines, first, readings, sureness)
+            waiting = unproven(readings, lines.polygons, proven, frozenset(first))
+        self._read_fully(lines, waiting, readings, sureness)
         return readings, sureness
 
     def _read_fully(self, lines: _Lines, chosen: list[int], readings: list[tuple[str, float]], sureness: list[Sureness]) -> None:
