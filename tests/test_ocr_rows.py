@@ -35,9 +35,23 @@ def test_a_row_that_multiplies_out_proves_its_rate_and_tax_and_the_sum_proves_th
     readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00", "13%", "7.28"], ["*乳制品*牛奶", "2", "64.00", "128.00", "9%", "11.52"]])
     settled = row_settled(readings, polygons, _qr_net("184.00"))
     assert settled == {1, 2, 3, 4, 5, 7, 8, 9, 10, 11}  # never the names; 数量 × 单价 = 金额 too
-    # without a proven 合计金额 the amounts may hide a wrong cent in the rounding: read again
-    assert row_settled(readings, polygons, ProvenValues()) == {4, 5, 10, 11}
-    assert row_settled(readings, polygons, _qr_net("184.01")) == {4, 5, 10, 11}
+    # without a proven 合计金额 an amount may hide a wrong cent in the rounding: it stands only
+    # where its 数量 × 单价 gives it too (2 × 64.00); 10 × 5.60 prints the amount's digits again
+    # in the 单价 (one misread glyph made twice would still multiply out): read again
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 5, 7, 8, 9, 10, 11}
+    assert row_settled(readings, polygons, _qr_net("184.01")) == {4, 5, 7, 8, 9, 10, 11}
+
+
+def test_an_amount_its_factors_give_stands_without_the_sum_but_not_a_misread_one():
+    # a page of a 清单 prints no totals: each row proves its own amount by both products
+    readings, polygons = _page([["*餐饮服务*餐饮服务", "12", "4433.96226415094", "53207.55", "6%", "3192.45"]])
+    assert row_settled(readings, polygons, ProvenValues()) == {1, 3, 4, 5}  # a 13th decimal moves no cent: read again
+    readings[3] = ("53207.56", 0.98)  # a cent the tax cannot see (53207.56 × 6% = 3192.45 too)
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 5}
+    readings, polygons = _page([["*公共安全设备*DZ-02通用底座", "-62.40", "13%", "-8.11"]])  # a discount row
+    assert row_settled(readings, polygons, ProvenValues()) == {2, 3}
+    readings, polygons = _page([["*餐饮服务*餐费", "1", "31.76", "31.76", "6%", "1.91"]])  # 31.78 printed, misread twice
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 5}
 
 
 def test_a_long_unit_price_is_read_again_and_its_quantity_stands():
@@ -70,5 +84,5 @@ def test_an_amount_and_rate_read_as_one_box_stand_with_the_tax_and_the_sum():
     assert amount_and_rate("31.5512%") is None and amount_and_rate("727.91") is None
     readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00 13%", "7.28"], ["*乳制品*牛奶", "2", "64.00", "128.009%", "11.52"]])
     assert row_settled(readings, polygons, _qr_net("184.00")) == {1, 2, 3, 4, 6, 7, 8, 9}
-    # without the sum, only the taxes stand: a cent of the amount can hide in the rounding
-    assert row_settled(readings, polygons, ProvenValues()) == {4, 9}
+    # without the sum, the taxes stand, and the box whose 数量 × 单价 gives its amount (2 × 64.00)
+    assert row_settled(readings, polygons, ProvenValues()) == {4, 6, 7, 8, 9}

@@ -4,7 +4,12 @@ second read (capture/read/ocr/settle.py keeps a fast reading only where it is pr
 On one row of the goods table, 金额 × 税率 = 税额 to the cent: when the three fast readings
 multiply out, the rate and the tax stand (a misread digit of either breaks the product). The
 amount's last digits can hide in the rounding, so the amounts stand only when those of every
-row that multiplies out add up to a proven 合计金额 (the QR's, or the totals', totals.py).
+row that multiplies out add up to a proven 合计金额 (the QR's, or the totals', totals.py), or
+when the row's own 数量 × 单价 gives the amount to the cent as well: a misread digit of the
+amount breaks that product unless one of the factors was misread to match it, and only a
+quantity of 1 (or 10, 100…) prints the amount's digits again in the 单价, where one misreading
+of a glyph could be made twice, so such a row waits for the sum (a page of a 清单 without its
+totals, a scan whose QR is lost).
 """
 
 from __future__ import annotations
@@ -89,16 +94,20 @@ def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], prov
         rates = [(i, r) for i in confident if (r := rate(readings[i][0])) is not None]
         joined = [(i, *both) for i in confident if (both := amount_and_rate(readings[i][0])) is not None]
         for (ir, r), (ia, a), (it, t) in ((x, y, z) for x in rates for y in figures for z in figures):
-            if row.index(ia) < row.index(ir) < row.index(it) and t > 0 and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
+            if row.index(ia) < row.index(ir) < row.index(it) and _signed_alike(a, t) and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
                 found.update((ir, it))
                 amounts.append((ia, a))
+                if _multiplies_out(readings, row, ia, a):
+                    found.add(ia)
                 break
         # one box holding 金额 and 税率: the tax stands by the product; the box, amount and all,
         # only with the amounts' sum (its amount's last digit can hide in the rounding)
         for (ij, a, r), (it, t) in ((x, y) for x in joined for y in figures):
-            if row.index(ij) < row.index(it) and t > 0 and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
+            if row.index(ij) < row.index(it) and _signed_alike(a, t) and (a * r).quantize(CENT, ROUND_HALF_UP) == t:
                 found.add(it)
                 amounts.append((ij, a))
+                if _multiplies_out(readings, row, ij, a):
+                    found.add(ij)
                 break
     if amounts and proven.proves(money(sum(a for _, a in amounts))):
         found.update(i for i, _ in amounts)
@@ -122,6 +131,29 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
             continue
         found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
     return found
+
+
+def _signed_alike(amount: Decimal, tax: Decimal) -> bool:
+    """Whether a tax can be its amount's (a discount row's both negative); a tax of 0.00 proves
+    no rate."""
+    return tax != 0 and (amount < 0) == (tax < 0)
+
+
+def _multiplies_out(readings: list[tuple[str, float]], row: list[int], amount: int, value: Decimal) -> bool:
+    """Whether the 数量 and 单价 just before a row's 金额 multiply out to it to the cent, read
+    surely, with a quantity that is no power of ten (its 单价 would print the amount's digits)."""
+    place = row.index(amount)
+    if place < 2 or min(readings[i][1] for i in row[place - 2 : place]) < ARITHMETIC_CONFIDENCE:
+        return False
+    quantity, price = (plain_number(readings[i][0]) for i in row[place - 2 : place])
+    if quantity is None or price is None or not quantity or _power_of_ten(quantity):
+        return False
+    return (quantity * price).quantize(CENT, ROUND_HALF_UP) == value
+
+
+def _power_of_ten(value: Decimal) -> bool:
+    """Whether a number is 1, 10, 100, 0.1 … (its digits a single 1 among zeros)."""
+    return value.normalize().as_tuple().digits == (1,)
 
 
 def _amount(text: str) -> Decimal | None:
