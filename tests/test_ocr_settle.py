@@ -19,7 +19,9 @@ def test_labels_and_cipher_lines_stand_on_their_own():
     assert settled("货物或应税劳务、服务名称", 0.95, none)
     assert settled("8>840-<303-3+27393*2132*1684", 0.7, none)
     assert not settled("开票日期：", 0.8, none)  # not sure it is the label
+    assert settled("818519609>0751486760066>9008", 0.99, none)  # one or two signs in a longer run
     assert not settled("22522000000060273896", 0.99, none)  # digits alone are no cipher line
+    assert not settled("0351-93396106", 0.99, none) and not settled("62170000123456789012>", 0.99, none)
     assert not settled("*谷物*五常大米", 0.99, none)
     assert not settled("*谷物*", 0.99, none)
 

@@ -312,8 +312,9 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: one printed run on the scan spans two columns, so where its 名称 ends is a guess: check it with the paper")
         elif item.get("unit") and not _UNIT.match(item["unit"]):
             doubts.append(f"{what}: the 单位 reads “{item['unit']}”, not a unit: check the line with the paper")
-        elif (known := _look_alike_unit(item.get("unit") or "")) is not None:
-            doubts.append(f"{what}: the 单位 reads “{item['unit']}”, one character off the unit “{known}”: compare it with the paper")
+        elif known := _look_alike_units(item.get("unit") or ""):
+            units = "、".join(f"“{unit}”" for unit in known)
+            doubts.append(f"{what}: the 单位 reads “{item['unit']}”, one character off the unit {units}: compare it with the paper")
         elif (item.get("quantity") is None) != (item.get("unit_price") is None):
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
@@ -421,13 +422,14 @@ def _guessed_place(tokens: list[Token], last_place: Decimal) -> Decimal | None:
     return Decimal(1).scaleb(min(exponents)) if exponents else None
 
 
-def _look_alike_unit(unit: str) -> str | None:
-    """The unit word (KNOWN_UNITS, two characters or more) a 单位 read as no unit differs from
-    in one character alone: 干瓦时 for 千瓦时, read at 0.95+ on a fresh 300 dpi scan (seed
-    2026120705) and out ready. A look-alike of a unit is no unit; units of other words stand."""
+def _look_alike_units(unit: str) -> list[str]:
+    """The unit words (KNOWN_UNITS, two characters or more) a 单位 read as no unit differs from
+    in one character alone, in order: 干瓦时 for 千瓦时, read at 0.95+ on a fresh 300 dpi scan
+    (seed 2026120705) and out ready; 公芹 for 公斤, 公升 and 公里. A look-alike of a unit is no
+    unit; units of other words stand."""
     if len(unit) < 2 or unit in KNOWN_UNITS:
-        return None
-    return next((known for known in KNOWN_UNITS if len(known) == len(unit) and sum(a != b for a, b in zip(known, unit, strict=True)) == 1), None)
+        return []
+    return sorted(known for known in KNOWN_UNITS if len(known) == len(unit) and sum(a != b for a, b in zip(known, unit, strict=True)) == 1)
 
 
 def _known_unit(row: RowCells) -> bool:

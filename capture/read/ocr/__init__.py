@@ -51,6 +51,10 @@ class TextBox:
     #: Whether the fast recogniser read the line otherwise than the full one did: a weak
     #: character a second read repeats does not stand then (capture/read/scan/page.py).
     disputed: bool = False
+    #: Whether only the fast recogniser read the line, nothing proving it: an item name's first
+    #: line left to the caller's second read, which reads it with the full model anyway
+    #: (`Engine.read` with `names_read_again`; capture/read/scan/page.py).
+    fast_only: bool = False
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:
@@ -92,9 +96,11 @@ class Engine(Protocol):
 
     name: str
 
-    def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
+    def read(self, image: np.ndarray, proven: ProvenValues | None = None, *, names_read_again: bool = False) -> list[TextBox]:
         """The text lines of a page image. `proven`: what the page's QR proves, so lines that
-        say it need not be read twice (capture/read/ocr/settle.py)."""
+        say it need not be read twice (capture/read/ocr/settle.py). `names_read_again`: the
+        caller reads each item name's first line again with the full model, so an engine may
+        leave one its fast recogniser read surely as it is (TextBox.fast_only)."""
         ...
 
     def glance(self, image: np.ndarray) -> list[TextBox]:
@@ -104,6 +110,11 @@ class Engine(Protocol):
 
     def recognize(self, line: np.ndarray) -> tuple[str, float]:
         """Read one text line's image as it is (no detection): its text and score."""
+        ...
+
+    def read_line(self, image: np.ndarray, polygon: tuple[tuple[float, float], ...]) -> TextBox:
+        """The line a polygon `read` gave holds, cut from the page image as detection cut it and
+        read with the full model (what `read` gives a line it does not leave fast_only)."""
         ...
 
 

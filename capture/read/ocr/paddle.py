@@ -107,9 +107,10 @@ class PaddleEngine:
             cpu_threads=threads,
         )
 
-    def read(self, image: np.ndarray, proven: object = None) -> list[TextBox]:
-        """The page's text lines, each read by the full model (`proven` is not needed here); a
-        page just glanced at (the same image object) is not read again."""
+    def read(self, image: np.ndarray, proven: object = None, *, names_read_again: bool = False) -> list[TextBox]:
+        """The page's text lines, each read by the full model (`proven` and `names_read_again`
+        are not needed here: no line is left fast_only); a page just glanced at (the same image
+        object) is not read again."""
         glanced, self._glanced = self._glanced, []
         for seen, boxes in glanced:
             if seen is image:
@@ -141,3 +142,10 @@ class PaddleEngine:
         for result in self._rec.predict(line):
             return str(result["rec_text"]), float(result["rec_score"])
         return "", 0.0
+
+    def read_line(self, image: np.ndarray, polygon: tuple[tuple[float, float], ...]) -> TextBox:
+        """The line within `polygon`'s upright bounds, read by the recogniser."""
+        box = TextBox(polygon, "", 0.0)
+        x0, y0, x1, y1 = box.bounds
+        text, score = self.recognize(image[max(y0, 0) : y1, max(x0, 0) : x1])
+        return TextBox(polygon, text, score)

@@ -20,7 +20,7 @@ from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.prepare import prepare_by_table
 from capture.read.ocr.proof import unproven, weak_figures
 from capture.read.ocr.rows import Polygon
-from capture.read.ocr.settle import ProvenValues, fold
+from capture.read.ocr.settle import ProvenValues, fold, opens_item_name
 from capture.read.ocr.vino import vino_detector
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
@@ -43,6 +43,9 @@ REC_MIN_WIDTH = 320
 #: The fast recogniser's narrowest input: its readings stand only where proven, so it need not
 #: pad a short line to 320 (measured on 298 scan lines: -16% of its time, the same lines proven).
 FAST_MIN_WIDTH = 160
+#: Lowest confidence of a fast reading of an item name's first line left to the caller's second
+#: read (`RapidEngine.read`): below it, the full model reads the detector's crop as before.
+NAME_LEFT_CONFIDENCE = 0.9
 
 
 def wheel_dir() -> Path | None:
@@ -134,15 +137,18 @@ class RapidEngine:
         self.spent["recognise"] += time.perf_counter() - started
         return text, score
 
-    def read(self, image: np.ndarray, proven: ProvenValues | None = None) -> list[TextBox]:
+    def read(self, image: np.ndarray, proven: ProvenValues | None = None, *, names_read_again: bool = False) -> list[TextBox]:
         """The page's text lines: detected, then read (fast first where that is proven). A page
-        just glanced at (the same image object) is not detected or read fast again."""
+        just glanced at (the same image object) is not detected or read fast again. With
+        `names_read_again`, an item name's first line the fast recogniser read surely is left
+        as it is (fast_only): the caller reads it on a white margin with the full model, and
+        only where the two disagree is the detector's crop read fully (`read_line`)."""
         glanced, self._glanced = self._glanced, []
         lines = next((lines for lines in glanced if lines.image is image), None) or self._first_read(image)
         if self._fast is None:
             return lines.boxes()
         started = time.perf_counter()
-        readings, sureness = self._read_again(lines, proven or ProvenValues())
+        readings, sureness = self._read_again(lines, proven or ProvenValues(), names_read_again)
         self.spent["recognise"] += time.perf_counter() - started
         return _Lines(image, lines.crops, lines.polygons, readings, sureness).boxes()
 
@@ -177,23 +183,46 @@ class RapidEngine:
         self.spent["recognise"] += time.perf_counter() - detected
         return _Lines(image, crops, polygons, [(text, score) for text, score, _ in read], [sure for *_, sure in read])
 
-    def _read_again(self, lines: _Lines, proven: ProvenValues) -> tuple[list[tuple[str, float]], list[Sureness]]:
+    def _read_again(self, lines: _Lines, proven: ProvenValues, names_read_again: bool = False) -> tuple[list[tuple[str, float]], list[Sureness]]:
         """The fast readings, each read again by the full model unless it is proven: on its own,
-        by the page's totals or by its row's arithmetic (proof.py: weak figures first)."""
+        by the page's totals or by its row's arithmetic (proof.py: weak figures first); with
+        `names_read_again`, not the item names' first lines read surely (`read`)."""
         readings, sureness = list(lines.readings), list(lines.sureness)
         waiting = unproven(readings, lines.polygons, proven)
         first = weak_figures(readings, [sure.weakest for sure in sureness], waiting)
         if first:  # their full readings may prove the rest: the proof is done again with them
             self._read_fully(lines, first, readings, sureness)
             waiting = unproven(readings, lines.polygons, proven, frozenset(first))
+        if names_read_again:
+            left = [i for i in waiting if _surely_a_name(readings[i], sureness[i])]
+            for index in left:
+                sureness[index] = replace(sureness[index], fast_only=True)
+            waiting = [i for i in waiting if i not in set(left)]
         self._read_fully(lines, waiting, readings, sureness)
         return readings, sureness
+
+    def read_line(self, image: np.ndarray, polygon: tuple[tuple[float, float], ...]) -> TextBox:
+        """The line `polygon` holds, cut from the page image as detection cut it (rapidocr's
+        own crop of the same points) and read by the full model."""
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        started = time.perf_counter()
+        crop = get_rotate_crop_image(self._ocr.load_img(image), np.array(polygon, dtype=np.float32))
+        [(text, score, sure)] = _recognise(self._ocr, [crop])
+        self.spent["recognise"] += time.perf_counter() - started
+        return TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after)
 
     def _read_fully(self, lines: _Lines, chosen: list[int], readings: list[tuple[str, float]], sureness: list[Sureness]) -> None:
         """The `chosen` lines read again by the full model, in place."""
         for index, (text, score, sure) in zip(chosen, _recognise(self._ocr, [lines.crops[i] for i in chosen]), strict=True):
             disputed = fold(readings[index][0]) != fold(text)
             readings[index], sureness[index] = (text, score), replace(sure, disputed=disputed)
+
+
+def _surely_a_name(reading: tuple[str, float], sure: Sureness) -> bool:
+    """Whether a fast reading is an item name's first line, read surely (no guessed character)."""
+    text, score = reading
+    return score >= NAME_LEFT_CONFIDENCE and sure.weakest >= WEAK_CHARACTER and opens_item_name(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +238,7 @@ class _Lines:
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, disputed=sure.disputed)
+            TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, disputed=sure.disputed, fast_only=sure.fast_only)
             for polygon, (text, score), sure in zip(self.polygons, self.readings, self.sureness, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
@@ -226,6 +255,8 @@ class Sureness:
     guessed: tuple[int, ...] | None = None
     #: The fast recogniser read the line otherwise (more than spaces and character widths).
     disputed: bool = False
+    #: Only the fast recogniser read the line (an item name left to the caller's second read).
+    fast_only: bool = False
 
 
 def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, Sureness]]:

@@ -59,8 +59,14 @@ TITLE = re.compile(r"^(?:电子发票\((?:普通发票|增值税专用发票)\)|
 #: the fast one read at 0.95 or more.
 UNIT_SETTLE_CONFIDENCE = 0.95
 #: A 密码区 line: only its alphabet (digits and + - * / < >), long, with a few signs among the
-#: digits (a 20-digit number alone is no cipher line).
-CIPHER_LINE = re.compile(r"^(?=(?:[0-9]*[+\-*/<>]){3})[0-9+\-*/<>]{20,}$")
+#: digits (a 20-digit number alone is no cipher line), or longer still with one sign no number
+#: prints (+ * / < >: a bank account or a phone number may hold dashes).
+CIPHER_LINE = re.compile(r"^(?:(?=(?:[0-9]*[+\-*/<>]){3})[0-9+\-*/<>]{20,}|(?=[0-9\-]*[+*/<>])[0-9+\-*/<>]{24,})$")
+#: The first line of an item name: its 税收分类 prefix (*运输服务*…).
+ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
+#: The same line read without the * that opens it (the glyph against the table's rule a photo
+#: loses first): a category of Chinese characters, then the prefix's closing *.
+LOST_PREFIX_STAR = re.compile(r"^[\u4e00-\u9fff]{2,16}\*[^*\s]")
 #: A label, a colon, and the value after it.
 _LABELLED = re.compile(r"^(?P<label>[^:]{2,16}):(?P<value>.+)$")
 _MONEY_SIGNS = "¥￥"
@@ -113,6 +119,13 @@ class ProvenValues:
     def adding(self, amounts: set[Decimal]) -> ProvenValues:
         """These values with more amounts the arithmetic proves."""
         return replace(self, derived=self.derived | {money(amount) for amount in amounts})
+
+
+def opens_item_name(text: str) -> bool:
+    """Whether a line reads as an item name's first line: its *税收分类* prefix, or the prefix
+    without its opening * (a second read then shows whether the * is printed:
+    capture/extract/scan_table.restore_prefix_star)."""
+    return bool(ITEM_NAME_START.match(text) or LOST_PREFIX_STAR.match(text))
 
 
 def words_value(text: str) -> Decimal | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,14 @@ import pypdfium2 as pdfium
 
 from capture.contract.tokens import WEAK_CHARACTER, Box, Page
 from capture.read.ocr import Engine, TextBox, get_engine, with_margin
-from capture.read.ocr.settle import ProvenValues, fold, settled, words_value
+from capture.read.ocr.settle import (
+    LOST_PREFIX_STAR,
+    ProvenValues,
+    fold,
+    opens_item_name,
+    settled,
+    words_value,
+)
 from capture.read.pdf import find_page_qr, open_pdf
 from capture.read.qr import QrFound, find_qr
 from capture.read.scan import geometry, light, rectify
@@ -40,11 +48,6 @@ from capture.read.words import boxes_to_tokens
 PAGE_UNITS_WIDE = 610.0
 #: Resolution scanned PDF pages are rendered at.
 PDF_DPI = 200
-#: The first line of an item name: its 税收分类 prefix (*运输服务*…).
-ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
-#: The same line read without the * that opens it (the glyph against the table's rule a photo
-#: loses first): a category of Chinese characters, then the prefix's closing *.
-LOST_PREFIX_STAR = re.compile(r"^[\u4e00-\u9fff]{2,16}\*[^*\s]")
 #: A wrapped line of an item name starts within this many of its first line's heights below it.
 NAME_WRAP_LINES = 3
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
@@ -100,7 +103,7 @@ def scan_page(
     if angle is None:
         page, boxes = _best_orientation(page, proven, engine)
     else:
-        boxes = engine.read(page, proven)
+        boxes = engine.read(page, proven, names_read_again=True)
     ink = PageInk.of(page)
     boxes, stamps, watermarks = drop_overprint(page, boxes, ink.em)
     printed_rules = ruled_lines(page, ink)
@@ -139,7 +142,10 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     read with a character the first lacks, or another one in its place, is kept beside the
     first, and the name goes to review showing both (capture/extract/items.py). A first line
     printed against the rule that reads its prefix without the opening * in both reads has the *
-    on the rule itself (a photo's sheet flattened a little off puts it there): it is read in."""
+    on the rule itself (a photo's sheet flattened a little off puts it there): it is read in.
+    A first line only the fast recogniser read (the engine leaves those it read surely to this
+    read) stands where the second read agrees with it; else its detector crop is read fully
+    first, as the engine would have read it."""
     checked = list(boxes)
     for index in _item_name_lines(boxes, text_height(page)):
         box = boxes[index]
@@ -147,10 +153,13 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         line = line_against_rule(page, bounds)
         against_rule = line is not None
         if line is None:
-            if not _opens_item_name(box.text):
+            if not opens_item_name(box.text):
                 continue  # a wrapped line away from the rules reads as well as the first
             line = _line_image(page, bounds)
-        text, _ = engine.recognize(with_margin(line))
+        text, score = engine.recognize(with_margin(line))
+        if box.fast_only:  # read by the fast recogniser alone: the full one agrees, or reads it too
+            box = _agreed_or_read_fully(page, box, text, score, engine)
+            checked[index] = box
         first, second = fold(box.text), fold(text)
         if (not _holds_in_order(first, second) or _doubles_a_glyph(first, second)) and not _case_alone(first, second, box):
             checked[index] = replace(box, second_read=text)
@@ -158,7 +167,20 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
             # the * that opens the prefix stands on the rule, and no crop parts the two: the
             # prefix every item name prints since 2018 proves it, its closing * the category
             checked[index] = replace(box, text="*" + box.text, guessed=None if box.guessed is None else tuple(i + 1 for i in box.guessed))
-    return checked
+    return [engine.read_line(page, box.polygon) if box.fast_only else box for box in checked]
+
+
+def _agreed_or_read_fully(page: np.ndarray, box: TextBox, text: str, score: float, engine: Engine) -> TextBox:
+    """An item name's first line the fast recogniser alone read (TextBox.fast_only), given the
+    full model's reading of it on a white margin: where the two read the same, it stands (two
+    models on two crops agree); else the full model reads the detector's crop as well, and that
+    reading is the line's, to be compared with the second read as any other. The two must read
+    the same spaces as well: a space the margin's read puts in (清风抽纸 3) moves the words after
+    it to another column."""
+    if _spaced(text) == _spaced(box.text):  # spaces too: they part a line's words into columns
+        return replace(box, confidence=max(box.confidence, score), fast_only=False)
+    read = engine.read_line(page, box.polygon)
+    return replace(read, disputed=fold(read.text) != fold(box.text))
 
 
 def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: Engine, proven: ProvenValues) -> list[TextBox]:
@@ -174,7 +196,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     (capture/verify/confidence.py)."""
     checked = list(boxes)
     for index, box in enumerate(boxes):
-        if box.weakest >= WEAK_CHARACTER or _opens_item_name(box.text) or _settled_elsewhere(box.text, proven):
+        if box.weakest >= WEAK_CHARACTER or opens_item_name(box.text) or _settled_elsewhere(box.text, proven):
             continue
         crop = _line_image(page, box.bounds)
         if crop.size == 0:
@@ -183,6 +205,11 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
         if fold(text) == fold(box.text) and not box.disputed:
             checked[index] = replace(box, weakest=1.0, guessed=())
     return checked
+
+
+def _spaced(text: str) -> str:
+    """A reading NFKC-folded, its runs of whitespace one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _line_image(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray:
@@ -201,10 +228,10 @@ def _settled_elsewhere(text: str, proven: ProvenValues) -> bool:
 def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
     """The boxes of item names: each first line (its *税收分类* prefix) and the lines below it
     that start where it starts, until the next first line or a gap of a line."""
-    firsts = [box.bounds for box in boxes if _opens_item_name(box.text)]
+    firsts = [box.bounds for box in boxes if opens_item_name(box.text)]
     found = []
     for index, box in enumerate(boxes):
-        if _opens_item_name(box.text):
+        if opens_item_name(box.text):
             found.append(index)
             continue
         x0, y0, _, _ = box.bounds
@@ -212,13 +239,6 @@ def _item_name_lines(boxes: list[TextBox], em: float) -> list[int]:
         if box.text[:1] != "*" and any(wrapped):
             found.append(index)
     return found
-
-
-def _opens_item_name(text: str) -> bool:
-    """Whether a line reads as an item name's first line: its *税收分类* prefix, or the prefix
-    without its opening * (the second read then shows whether the * is printed:
-    capture/extract/scan_table.restore_prefix_star)."""
-    return bool(ITEM_NAME_START.match(text) or LOST_PREFIX_STAR.match(text))
 
 
 def _doubles_a_glyph(first: str, second: str) -> bool:
@@ -317,17 +337,17 @@ def _best_orientation(page: np.ndarray, proven: ProvenValues, engine: Engine) ->
     turned text. The page as it lies wins a tie."""
     first = engine.glance(page)
     if _looks_upright(first):
-        return page, engine.read(page, proven)
+        return page, engine.read(page, proven, names_read_again=True)
     tried: dict[int, tuple[np.ndarray, float]] = {}
     for quarters in _likely_turns(first):
         turned = geometry.scale_to_width(geometry.rotate_quarter(page, quarters))
         glanced = engine.glance(turned)
         if _looks_upright(glanced):
-            return turned, engine.read(turned, proven)
+            return turned, engine.read(turned, proven, names_read_again=True)
         tried[quarters] = (turned, reading_score(glanced))
     smaller = engine.glance(geometry.scale_to_width(page, GLANCE_WIDTH))
     if _looks_upright(smaller):  # upright after all, read better smaller (a blurred photo)
-        return page, engine.read(page, proven)
+        return page, engine.read(page, proven, names_read_again=True)
     scores = {0: reading_score(smaller)} | {quarters: score for quarters, (_, score) in tried.items()}
     for quarters in (q for q in _turns_to_try(first) if q not in tried):
         glanced = engine.glance(geometry.scale_to_width(geometry.rotate_quarter(page, quarters), GLANCE_WIDTH))
@@ -336,9 +356,9 @@ def _best_orientation(page: np.ndarray, proven: ProvenValues, engine: Engine) ->
             break
     best = max(scores, key=scores.__getitem__)
     if best == 0:
-        return page, engine.read(page, proven)
+        return page, engine.read(page, proven, names_read_again=True)
     turned = tried[best][0] if best in tried else geometry.scale_to_width(geometry.rotate_quarter(page, best))
-    return turned, engine.read(turned, proven)
+    return turned, engine.read(turned, proven, names_read_again=True)
 
 
 def _on_its_side(boxes: list[TextBox]) -> bool:
