@@ -86,3 +86,12 @@ def test_an_amount_and_rate_read_as_one_box_stand_with_the_tax_and_the_sum():
     assert row_settled(readings, polygons, _qr_net("184.00")) == {1, 2, 3, 4, 6, 7, 8, 9}
     # without the sum, the taxes stand, and the box whose 数量 × 单价 gives its amount (2 × 64.00)
     assert row_settled(readings, polygons, ProvenValues()) == {4, 6, 7, 8, 9}
+
+
+def test_a_row_that_charges_no_tax_adds_its_amount_to_the_sum():
+    # 免税 (or 不征税, 0%) proves nothing by a product, but the amounts' proven sum covers it
+    readings, polygons = _page([["*谷物*大米", "10", "5.60", "56.00", "13%", "7.28"], ["*图书*会计实务", "2", "64.00", "128.00", "免税", "***"]])
+    assert row_settled(readings, polygons, _qr_net("184.00")) >= {3, 4, 5, 7, 8, 9}
+    assert 9 not in row_settled(readings, polygons, _qr_net("184.01"))
+    glued, polygons = _page([["*谷物*大米", "56.00", "13%", "7.28"], ["*图书*会计实务", "128.00免税", "***"]])
+    assert row_settled(glued, polygons, _qr_net("184.00")) == {1, 2, 3, 5}

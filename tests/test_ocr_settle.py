@@ -36,6 +36,7 @@ def test_titles_and_unit_words_stand_when_read_whole_and_surely():
     assert settled("千瓦时", 0.96, none) and settled("台", 0.99, none) and settled("PCS", 0.97, none)
     assert not settled("干瓦时", 0.99, none)  # a unit's look-alike is no unit
     assert not settled("吨", 0.93, none)  # a unit is an item's field: surely read, or read again
+    assert settled("免税", 0.99, none) and settled("不征税", 0.96, none) and not settled("免税", 0.9, none)
 
 
 def test_values_stand_where_the_qr_proves_them():

@@ -130,3 +130,35 @@ def test_a_figure_that_is_its_amount_divided_by_the_other_to_every_printed_place
     assert row("5.3761467889908", "586.00") is None
     assert row("5.3761467889903", "586.00") == "unit_price"  # a digit off: no quotient, a doubt again
     assert row("5.3761467889908", None) == "unit_price"  # no 金额 read: nothing to divide
+
+
+def test_a_run_of_like_digits_short_of_one_divides_back_but_stays_a_doubt():
+    # fresh 300 dpi scan (seed 2026120809, 0029 page 2): 19.5833333333333 read with one 3 lost,
+    # at full confidence; 470.00 / 24 to its 12 places gives the short reading back
+    def row(weakest: float, guessed: tuple[int, ...] | None, ink_after: float = 0.0) -> str | None:
+        cells = RowCells({
+            "quantity": [Token("24", 255, 50, 270, 60, 0.99)],
+            "unit_price": [Token("19.583333333333", 290, 50, 340, 60, 0.97, weakest=weakest, guessed=guessed, ink_after=ink_after)],
+        })
+        return _unproven_figure({"quantity": "24", "unit_price": "19.583333333333", "amount": "470.00"}, cells)
+
+    assert row(1.0, ()) is None  # nothing says a digit is missing: the quotient stands
+    assert row(0.5, None) == "unit_price"  # the stretched second read counted its digits otherwise
+    assert row(1.0, (), ink_after=0.9) == "unit_price"  # ink after its last digit read
+
+
+def test_a_run_of_like_digits_is_read_again_stretched_and_its_count_kept_or_doubted():
+    from capture.read.scan.page import _second_read_of_digit_runs
+
+    engine = get_engine()
+    width, height = 900, 60
+    image = np.full((height, width, 3), 255, np.uint8)
+    cv2.putText(image, "19.5833333333333", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (0, 0, 0), 3)
+    polygon = ((0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height)))
+    right = TextBox(polygon, "19.5833333333333", 0.99)
+    short = TextBox(polygon, "19.583333333333", 0.99)  # as a merging read gives it
+    kept, doubted = _second_read_of_digit_runs(image, [right, short], engine)
+    assert kept == right
+    assert (doubted.weakest, doubted.guessed) == (0.5, None)
+    plain = TextBox(polygon, "470.00", 0.99)  # no run of like digits after a point: not read again
+    assert _second_read_of_digit_runs(image, [plain], engine) == [plain]

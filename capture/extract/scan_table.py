@@ -391,7 +391,10 @@ def _unproven_figure(item: dict, row: RowCells) -> str | None:
     where the recogniser merges a run of like glyphs) multiplies out to its 金额 either way; a
     guessed 0 in the thousands of 410000.00 (数量 1) would move it by 1000. A figure that is its
     金额 divided by the other, to the very places it prints (5.3761467889908 = 586.00 / 109), has
-    every digit proven: a misread digit does not land on the quotient."""
+    every digit proven where the guess is a known character: a misread digit does not land on
+    the quotient. A lost one may (19.583333333333 = 470.00 / 24 to 12 places, 19.5833333333333
+    printed): ink after the last digit, or a guess whose place is unknown (a stretched second
+    read counted the digits otherwise: capture/read/scan/page.py), keeps the doubt."""
     quantity, price = parse_decimal(item.get("quantity")), parse_decimal(item.get("unit_price"))
     if quantity is None or price is None:
         return None
@@ -399,9 +402,11 @@ def _unproven_figure(item: dict, row: RowCells) -> str | None:
     for column, own, other in (("quantity", quantity, price), ("unit_price", price, quantity)):
         tokens = row.cells.get(column) or []
         last_place = Decimal(1).scaleb(own.as_tuple().exponent)
-        if amount is not None and other and own == (amount / other).quantize(last_place, ROUND_HALF_UP):
+        dropped = bool(tokens) and tokens[-1].ink_after >= UNREAD_END
+        unplaced = any(t.weakest < WEAK_CHARACTER and t.guessed is None for t in tokens)
+        if amount is not None and other and not (dropped or unplaced) and own == (amount / other).quantize(last_place, ROUND_HALF_UP):
             continue
-        places = [last_place] if tokens and tokens[-1].ink_after >= UNREAD_END else []
+        places = [last_place] if dropped else []
         if any(t.weakest < WEAK_CHARACTER for t in tokens):
             places.append(_guessed_place(tokens, last_place))
         if any(place is not None and place * abs(other) <= price_tolerance(quantity) for place in places):

@@ -20,7 +20,7 @@ from capture.read.ocr.memory import release_freed_memory
 from capture.read.ocr.prepare import prepare_by_table
 from capture.read.ocr.proof import unproven, weak_figures
 from capture.read.ocr.rows import Polygon
-from capture.read.ocr.settle import ProvenValues, fold, opens_item_name
+from capture.read.ocr.settle import ITEM_NAME_START, ProvenValues, fold
 from capture.read.ocr.vino import vino_detector
 
 #: The models in the rapidocr 3.10 wheel (rapidocr/models/).
@@ -220,9 +220,10 @@ class RapidEngine:
 
 
 def _surely_a_name(reading: tuple[str, float], sure: Sureness) -> bool:
-    """Whether a fast reading is an item name's first line, read surely (no guessed character)."""
+    """Whether a fast reading is an item name's first line, read surely (no guessed character)
+    and whole: one read without its opening * (a photo's rule took it) is read fully as before."""
     text, score = reading
-    return score >= NAME_LEFT_CONFIDENCE and sure.weakest >= WEAK_CHARACTER and opens_item_name(text)
+    return score >= NAME_LEFT_CONFIDENCE and sure.weakest >= WEAK_CHARACTER and ITEM_NAME_START.match(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ second read (capture/read/ocr/settle.py keeps a fast reading only where it is pr
 On one row of the goods table, 金额 × 税率 = 税额 to the cent: when the three fast readings
 multiply out, the rate and the tax stand (a misread digit of either breaks the product). The
 amount's last digits can hide in the rounding, so the amounts stand only when those of every
-row that multiplies out add up to a proven 合计金额 (the QR's, or the totals', totals.py), or
+row that multiplies out add up to a proven 合计金额 (the QR's, or the totals', totals.py; a row
+that charges no tax, 免税 or 0%, adds its amount to the sum unproven by a product), or
 when the row's own 数量 × 单价 gives the amount to the cent as well: a misread digit of the
 amount breaks that product unless one of the factors was misread to match it, and only a
 quantity of 1 (or 10, 100…) prints the amount's digits again in the 单价, where one misreading
@@ -18,6 +19,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from capture.contract.money import CENT, money, parse_money
+from capture.contract.values import NO_TAX_RATES
 from capture.read.ocr.settle import ARITHMETIC_CONFIDENCE, ProvenValues, fold, words_value
 from capture.read.ocr.totals import money_figure
 
@@ -27,6 +29,10 @@ _RATE = re.compile(r"^(\d{1,2}(?:\.\d)?)%$")
 _PLAIN_MONEY = re.compile(r"^-?\d+\.\d{2}$")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _AMOUNT_RATE = re.compile(r"^(-?\d+\.\d{2})\s*(\d{1,2}(?:\.\d)?%)$")
+#: What a row prints for a rate where no tax is charged: 免税, 不征税, or 0% (an export's).
+_NO_TAX = frozenset((*NO_TAX_RATES, "0%"))
+#: A 金额 and such a word read as one box (805.94免税).
+_AMOUNT_NO_TAX = re.compile(r"^(-?\d+\.\d{2})\s*(?:" + "|".join(_NO_TAX) + ")$")
 
 Polygon = tuple[tuple[float, float], ...]
 
@@ -109,6 +115,7 @@ def row_settled(readings: list[tuple[str, float]], polygons: list[Polygon], prov
                 if _multiplies_out(readings, row, ij, a):
                     found.add(ij)
                 break
+        amounts += _untaxed_amounts(readings, row, confident)
     if amounts and proven.proves(money(sum(a for _, a in amounts))):
         found.update(i for i, _ in amounts)
     for row in rows:
@@ -131,6 +138,25 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
             continue
         found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
     return found
+
+
+def _untaxed_amounts(readings: list[tuple[str, float]], row: list[int], confident: list[int]) -> list[tuple[int, Decimal]]:
+    """The 金额 of a row that charges no tax (免税, 不征税, 0%: no product proves it), for the
+    amounts' sum alone: the figure just before the word, or one box holding both."""
+    found = []
+    for index in confident:
+        folded = fold(readings[index][0])
+        if (joined := _AMOUNT_NO_TAX.match(folded)) is not None:
+            found.append((index, Decimal(joined[1])))
+        elif folded in _NO_TAX and (before := _before(row, index)) in confident and (amount := plain_money(readings[before][0])) is not None:
+            found.append((before, amount))
+    return found
+
+
+def _before(row: list[int], index: int) -> int | None:
+    """The box just left of `index` on its row; None for the first."""
+    place = row.index(index)
+    return row[place - 1] if place else None
 
 
 def _signed_alike(amount: Decimal, tax: Decimal) -> bool:

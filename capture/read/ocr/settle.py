@@ -30,7 +30,7 @@ from capture.contract.money import amount_to_words, money, strip_words_marks, wo
 from capture.contract.qr import QrPayload
 from capture.contract.taxid import is_valid_uscc
 from capture.contract.units import KNOWN_UNITS
-from capture.contract.values import code
+from capture.contract.values import NO_TAX_RATES, code
 
 #: Lowest confidence of a fast reading kept as a label (a proven value needs no confidence).
 LABEL_CONFIDENCE = 0.9
@@ -53,7 +53,8 @@ LABELS = frozenset(
 )
 #: The titles the forms print (NFKC-folded): a 数电票's, and a legacy invoice's after its province.
 TITLE = re.compile(r"^(?:电子发票\((?:普通发票|增值税专用发票)\)|[\u4e00-\u9fff]{0,3}增值税(?:电子)?(?:普通|专用)发票)$")
-#: Lowest confidence of a fast reading kept as a unit word: a line item's field, which goes to
+#: Lowest confidence of a fast reading kept as a unit word (or a rate column's 免税 or 不征税,
+#: words of as closed a list): a line item's field, which goes to
 #: review below 0.95 unless it is a unit word (capture/extract/scan_table.py). Measured on 60
 #: fresh pages (seed 2026120803): the fast and full models read the same 320 of 320 short words
 #: the fast one read at 0.95 or more.
@@ -148,7 +149,7 @@ def settled(text: str, confidence: float, proven: ProvenValues) -> bool:
         return False
     if confidence >= LABEL_CONFIDENCE and (folded.rstrip(":") in LABELS or TITLE.match(folded)):
         return True
-    if confidence >= UNIT_SETTLE_CONFIDENCE and folded in KNOWN_UNITS:
+    if confidence >= UNIT_SETTLE_CONFIDENCE and (folded in KNOWN_UNITS or folded in NO_TAX_RATES):
         return True
     if confidence < VALUE_CONFIDENCE:
         return False
