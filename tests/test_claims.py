@@ -49,11 +49,12 @@ def test_a_dead_watcher_of_this_machine_is_known_dead_at_once(store_target):
 
 
 def test_claims_a_stopped_watcher_left_on_a_finished_batch_are_dropped(store_target):
-    """Killed after finishing its batch (files stored and moved) but before releasing its claims:
-    the claims name files no longer in the inbox, so no take-over would ever clear them."""
+    """Killed after finishing its batch (files stored and moved) but before releasing its claims,
+    or between claiming files and finding them gone: the claims name files no longer in the inbox,
+    so no take-over would ever clear them."""
     with Ledger(store_target) as ledger:
-        claims.claim_files(ledger, ["a.pdf", "b.pdf"], "host:1:dead", lease=600)
-        claims.claim_files(ledger, ["c.pdf"], "host:2:live", lease=600)
+        claims.claim_files(ledger, ["a.pdf", "b.pdf", "d.pdf"], "host:1:dead", lease=600)
+        claims.claim_files(ledger, ["c.pdf", "e.pdf"], "host:2:live", lease=600)
         with ledger.write_transaction():
             ledger.db.execute("INSERT INTO runs (run_id, report, finished, created_at) VALUES ('run-1', '{}', 1, 'now')")
             ledger.db.execute("INSERT INTO runs (run_id, report, finished, created_at) VALUES ('run-2', '{}', 0, 'now')")
@@ -62,6 +63,8 @@ def test_claims_a_stopped_watcher_left_on_a_finished_batch_are_dropped(store_tar
             claims.note_run(ledger, ["c.pdf"], "host:2:live", "run-1")
         dead = lambda watcher: watcher == "host:1:dead"  # noqa: E731
         assert claims.drop_finished(ledger) == 0  # leases hold, nobody known dead
-        assert claims.drop_finished(ledger, dead) == 1  # a.pdf: finished batch, dead watcher
+        # a.pdf: finished batch, dead watcher; d.pdf: claimed, then killed before any batch noted it
+        # (claimed from a stale listing, the file was gone: no take-over would ever clear it)
+        assert claims.drop_finished(ledger, dead) == 2
         left = sorted(row[0] for row in ledger.db.execute("SELECT name FROM claims"))
-        assert left == ["b.pdf", "c.pdf"]  # b: its batch is unfinished (taken over with it); c: live
+        assert left == ["b.pdf", "c.pdf", "e.pdf"]  # b: its batch is unfinished (taken over with it); c, e: live

@@ -83,11 +83,15 @@ def live_runs(ledger: Ledger, gone: Callable[[str], bool] = lambda _: False) -> 
 def drop_finished(ledger: Ledger, gone: Callable[[str], bool] = lambda _: False) -> int:
     """Drop the claims a stopped watcher (lease ended, or known dead) left on a batch that is
     finished: its files are stored and moved, so nothing is left to take over (a watcher killed
-    between finishing its batch and releasing its claims left them for ever). How many."""
+    between finishing its batch and releasing its claims left them for ever); and those no batch
+    noted: the watcher stored nothing of them, and a file it claimed from a stale listing may be
+    gone already (another watcher moved it), which no take-over would ever clear. A file of such
+    a claim still in the inbox is claimed afresh, as a take-over would. How many."""
     now = time.time()
     rows = ledger.db.execute(
         "SELECT c.name, c.watcher, c.expires_at FROM claims c JOIN runs r ON r.run_id = c.run_id WHERE r.finished = 1"
     ).fetchall()
+    rows += ledger.db.execute("SELECT name, watcher, expires_at FROM claims WHERE run_id IS NULL").fetchall()
     stale = [(name, holder) for name, holder, expires in rows if expires <= now or gone(holder)]
     if stale:
         with ledger.write_transaction():
