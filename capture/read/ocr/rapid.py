@@ -194,10 +194,10 @@ class RapidEngine:
             self._read_fully(lines, first, readings, sureness)
             waiting = unproven(readings, lines.polygons, proven, frozenset(first))
         if names_read_again:
-            left = [i for i in waiting if _surely_a_name(readings[i], sureness[i])]
+            left = {i for i in waiting if _surely_a_name(readings[i], sureness[i])}
             for index in left:
                 sureness[index] = replace(sureness[index], fast_only=True)
-            waiting = [i for i in waiting if i not in set(left)]
+            waiting = [i for i in waiting if i not in left]
         self._read_fully(lines, waiting, readings, sureness)
         return readings, sureness
 

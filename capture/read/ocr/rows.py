@@ -128,16 +128,28 @@ def _factors(readings: list[tuple[str, float]], row: list[int], standing: set[in
     last digit would move the product by a cent or more."""
     found: set[int] = set()
     for place in range(2, len(row)):
-        quantity, price, amount = (row[place - 2], row[place - 1], row[place])
+        amount = row[place]
         if amount not in standing or (total := _amount(readings[amount][0])) is None:
             continue
-        if min(readings[quantity][1], readings[price][1]) < ARITHMETIC_CONFIDENCE:
+        if (factors := _sure_factors(readings, row, place)) is None or _product(factors) != total:
             continue
-        q, p = plain_number(readings[quantity][0]), plain_number(readings[price][0])
-        if q is None or p is None or (q * p).quantize(CENT, ROUND_HALF_UP) != total:
-            continue
+        (quantity, price), (q, p) = row[place - 2 : place], factors
         found.update(index for index, own, other in ((quantity, q, p), (price, p, q)) if _last_digit(own) * other >= CENT)
     return found
+
+
+def _sure_factors(readings: list[tuple[str, float]], row: list[int], place: int) -> tuple[Decimal, Decimal] | None:
+    """The 数量 and 单价 just before the box at `place` of a row, read surely as plain numbers."""
+    if place < 2 or min(readings[i][1] for i in row[place - 2 : place]) < ARITHMETIC_CONFIDENCE:
+        return None
+    quantity, price = (plain_number(readings[i][0]) for i in row[place - 2 : place])
+    return None if quantity is None or price is None else (quantity, price)
+
+
+def _product(factors: tuple[Decimal, Decimal]) -> Decimal:
+    """数量 × 单价 to the cent, as the 金额 prints it."""
+    quantity, price = factors
+    return (quantity * price).quantize(CENT, ROUND_HALF_UP)
 
 
 def _untaxed_amounts(readings: list[tuple[str, float]], row: list[int], confident: list[int]) -> list[tuple[int, Decimal]]:
@@ -168,13 +180,8 @@ def _signed_alike(amount: Decimal, tax: Decimal) -> bool:
 def _multiplies_out(readings: list[tuple[str, float]], row: list[int], amount: int, value: Decimal) -> bool:
     """Whether the 数量 and 单价 just before a row's 金额 multiply out to it to the cent, read
     surely, with a quantity that is no power of ten (its 单价 would print the amount's digits)."""
-    place = row.index(amount)
-    if place < 2 or min(readings[i][1] for i in row[place - 2 : place]) < ARITHMETIC_CONFIDENCE:
-        return False
-    quantity, price = (plain_number(readings[i][0]) for i in row[place - 2 : place])
-    if quantity is None or price is None or not quantity or _power_of_ten(quantity):
-        return False
-    return (quantity * price).quantize(CENT, ROUND_HALF_UP) == value
+    factors = _sure_factors(readings, row, row.index(amount))
+    return factors is not None and bool(factors[0]) and not _power_of_ten(factors[0]) and _product(factors) == value
 
 
 def _power_of_ten(value: Decimal) -> bool:

@@ -244,7 +244,7 @@ def _second_read_of_digit_runs(page: np.ndarray, boxes: list[TextBox], engine: E
 
 def _digits(text: str) -> str:
     """The digits of a reading, in order (NFKC-folded)."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text) if char.isdigit())
+    return "".join(char for char in fold(text) if char.isdigit())
 
 
 def _line_image(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray:
