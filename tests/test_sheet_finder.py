@@ -66,3 +66,18 @@ def test_a_paper_edge_cutting_the_print_is_not_taken_for_the_sheet():
     left_half[1, 0] = left_half[2, 0] = (placed[0, 0] + placed[1, 0]) / 2  # a shadow's edge across the middle
     assert printed.share_outside(left_half) > 0.2
     assert printed.share_outside(placed) == 0.0
+
+
+def test_a_sheet_whose_corner_runs_off_the_picture_keeps_its_true_corners():
+    # the photo's right edge cuts the sheet's right corner off: the outline is a pentagon, and
+    # its four sheet sides, met past the picture's edge, give the paper (and its perspective) back
+    picture, placed = _sheet_on_a_desk(20.0, tilt=0.2)
+    right = int(placed[:, 0].max()) - 40
+    cut = np.ascontiguousarray(picture[:, :right])
+    paper = geometry.find_paper(cut)
+    assert paper is not None
+    assert paper[:, 0].max() > right  # a corner past the picture's edge
+    for corner in placed:
+        assert np.linalg.norm(paper - corner, axis=1).min() < 10, corner  # 1.5% of the sheet
+    flat = geometry.flatten(cut, geometry.find_sheet(cut))
+    assert abs(max(flat.shape[:2]) - 640) < 12 and abs(min(flat.shape[:2]) - 420) < 12

@@ -147,6 +147,17 @@ def grown(quad: np.ndarray, margin: float) -> np.ndarray:
     return cv2.perspectiveTransform(out[None], back)[0].astype(np.float64)
 
 
+def meet(one: tuple[float, ...] | np.ndarray, other: tuple[float, ...] | np.ndarray) -> np.ndarray | None:
+    """Where the lines through two segments (x0, y0, x1, y1) cross; None when parallel."""
+    x1, y1, x2, y2 = one
+    x3, y3, x4, y4 = other
+    denominator = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+    if abs(denominator) < 1e-9:
+        return None
+    a, b = x1 * y2 - y1 * x2, x3 * y4 - y3 * x4
+    return np.array([(a * (x3 - x4) - (x1 - x2) * b) / denominator, (a * (y3 - y4) - (y1 - y2) * b) / denominator])
+
+
 def order_corners(points: np.ndarray) -> np.ndarray:
     """Four corners as TL, TR, BR, BL of the picture (clockwise with y running down)."""
     centre = points.mean(axis=0)

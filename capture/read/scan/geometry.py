@@ -17,6 +17,9 @@ from capture.read.scan import form
 OCR_WIDTH = 1600
 #: A quadrilateral must cover this share of a photo to be taken for the invoice's paper.
 MIN_PAPER_SHARE = 0.25
+#: Tolerances (a share of its perimeter), finest last, a paper's outline cut by the picture's
+#: edge is simplified at to find the short side the cut leaves.
+CUT_CORNER_TOLERANCES = (0.01, 0.005)
 #: How far (a share of the outer quadrilateral's size) a point may lie outside it and still be held.
 ENCLOSE_SLACK = 0.004
 #: Width (pixels) the page is measured at for its skew: 0.05° per pixel of rise across it.
@@ -133,12 +136,40 @@ def _paper_quad(found: _Outline | None) -> np.ndarray | None:
     area = cv2.contourArea(contour)
     if area < MIN_PAPER_SHARE * shape[0] * shape[1] or area > 0.97 * shape[0] * shape[1]:
         return None
-    quad = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
-    if len(quad) != 4 or not cv2.isContourConvex(quad):
+    perimeter = cv2.arcLength(contour, True)
+    quad = cv2.approxPolyDP(contour, 0.02 * perimeter, True).reshape(-1, 2).astype(np.float64)
+    if any(_on_edge(corner, shape) for corner in quad):
+        # a corner cut off by the picture's edge: its short side there, seen at finer tolerances
+        for tolerance in CUT_CORNER_TOLERANCES:
+            finer = cv2.approxPolyDP(contour, tolerance * perimeter, True).reshape(-1, 2).astype(np.float64)
+            restored = _corners_off_the_picture(finer, shape)
+            if restored is not None:
+                quad = restored
+                break
+    if quad is None or len(quad) != 4 or not cv2.isContourConvex(quad.reshape(-1, 1, 2).astype(np.float32)):
         return None
     # around the centre, not by x+y and y-x: those pick one point twice on a sheet turned 45°,
     # and the quadrilateral warped through itself (a bow tie) is no page
-    return form.order_corners(quad.reshape(4, 2).astype(np.float32) / factor)
+    return form.order_corners(quad.astype(np.float32) / factor)
+
+
+def _corners_off_the_picture(corners: np.ndarray, shape: tuple[int, int]) -> np.ndarray | None:
+    """The sheet's four corners where the picture cut one or two of them off: the polygon's sides
+    along the picture's edge dropped, the sides either side of each met where they cross (outside
+    the picture). None where what is left is not four sides: a shadow or a desk cut the outline."""
+    count = len(corners)
+    kept = [i for i in range(count) if not _on_edge(corners[i], shape) & _on_edge(corners[(i + 1) % count], shape)]
+    if len(kept) != 4:
+        return None
+    sides = [(*corners[i], *corners[(i + 1) % count]) for i in kept]
+    quad = [form.meet(one, other) for one, other in zip(sides, [*sides[1:], sides[0]], strict=True)]
+    return None if any(corner is None for corner in quad) else np.array(quad)
+
+
+def _on_edge(point: np.ndarray, shape: tuple[int, int]) -> set[int]:
+    """The picture's edges (0 left, 1 top, 2 right, 3 bottom) a point lies on."""
+    (x, y), (height, width) = point, shape
+    return {side for side, near in enumerate((x <= 1, y <= 1, x >= width - 2, y >= height - 2)) if near}
 
 
 def _runs_off(found: _Outline | None) -> bool:
@@ -293,7 +324,7 @@ def _frame(segments: np.ndarray) -> np.ndarray | None:
     if len(sides) < 2:  # an edge is lost (under a shadow, a fold): guessing it could cut the form
         return None
     along, across = sorted(sides, key=lambda side: -side[2])  # the long edges, then the short ones
-    corners = [_meet(a, c) for a in along[:2] for c in across[:2]]
+    corners = [form.meet(a, c) for a in along[:2] for c in across[:2]]
     if any(c is None for c in corners):
         return None
     frame = _clockwise_from_long_edge(np.array(corners, dtype=np.float64))
@@ -344,17 +375,6 @@ def _clockwise_from_long_edge(corners: np.ndarray) -> np.ndarray:
     edges = [np.linalg.norm(ordered[(i + 1) % 4] - ordered[i]) for i in range(4)]
     start = 0 if edges[0] + edges[2] >= edges[1] + edges[3] else 1
     return np.roll(ordered, -start, axis=0)
-
-
-def _meet(one: np.ndarray, other: np.ndarray) -> np.ndarray | None:
-    """Where the lines through two segments (x0, y0, x1, y1) cross; None when parallel."""
-    x1, y1, x2, y2 = one
-    x3, y3, x4, y4 = other
-    denominator = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
-    if abs(denominator) < 1e-9:
-        return None
-    a, b = x1 * y2 - y1 * x2, x3 * y4 - y3 * x4
-    return np.array([(a * (x3 - x4) - (x1 - x2) * b) / denominator, (a * (y3 - y4) - (y1 - y2) * b) / denominator])
 
 
 def _grown(frame: np.ndarray, *, either_way_up: bool = False) -> np.ndarray:
