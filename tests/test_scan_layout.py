@@ -9,7 +9,7 @@ import numpy as np
 
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.tokens import Token
-from capture.extract.items import RowCells, find_columns
+from capture.extract.items import RowCells, find_columns, split_row
 from capture.extract.lines import build_lines, find_first, value_below, without_shared_glyphs
 from capture.extract.page import read_parties, read_remarks, read_title
 from capture.extract.scan_table import scan_doubts, unstack_rows
@@ -321,3 +321,22 @@ def test_words_one_above_the_other_are_not_one_line():
     assert texts == ["*运输服务*国际货物运输 票 71947.20", "服务", "*建筑服务*工程款 690000.00 3% 20700.00"]
     bold = [Token("合计", 50, 100, 80, 112), Token("合计", 50.6, 100.3, 80.6, 112.3)]  # printed twice for bold
     assert len(build_lines(bold)) == 1
+
+
+def test_a_unit_wider_than_its_header_is_the_unit_not_the_spec():
+    # 平方米 centred under 单位 starts a sliver left of where the 单位 column begins (no rule
+    # drawn on a 清单 page); a left-aligned 规格型号 running on past it stays the spec
+    row = [Token("*建筑服务*室内装饰工程", 20, 120, 120, 130, 0.98), Token("平方米", 196, 120, 244, 130, 0.98),
+           Token("1000", 255, 120, 270, 130, 0.98)]
+    cells = split_row(build_lines(row)[0], COLUMNS, scanned=True)
+    assert cells.text("unit") == "平方米" and cells.text("spec") == ""
+    row = [Token("*移动通信设备*华为", 20, 140, 120, 150, 0.98), Token("ALN-AL00-X", 150, 140, 206, 150, 0.98),
+           Token("台", 215, 140, 225, 150, 0.98)]
+    cells = split_row(build_lines(row)[0], COLUMNS, scanned=True)
+    assert cells.text("spec") == "ALN-AL00-X" and cells.text("unit") == "台"
+
+
+def test_a_unit_word_in_the_spec_with_no_unit_is_a_doubt():
+    items = [{"name": "*建筑服务*室内装饰工程", "spec": "平方米", "unit": None, "quantity": "1000", "unit_price": "391.38"}]
+    doubts = scan_doubts(items, [[_cells(name="*建筑服务*室内装饰工程", spec="平方米")]], COLUMNS)
+    assert len(doubts) == 1 and "平方米" in doubts[0] and "单位" in doubts[0]

@@ -133,6 +133,18 @@ class Columns:
             return left - SPEC_INDENT * (right - left)
         return (self.spans[present[index - 1]][1] + left) / 2
 
+    def _centred_in(self, column: str, token: Token) -> bool:
+        """Whether a word starting a sliver (half its height) left of a column, where no rule
+        is drawn, is that column's centred value wider than its header (平方米 under 单位) rather
+        than the column before's left-aligned one: its centre lies under the header."""
+        boundary = self.text_boundary(column)
+        left, right = self.spans[column]
+        return (
+            self.ruled_edge(column) is None
+            and boundary - 0.5 * token.height <= token.x0 < boundary
+            and left <= (token.x0 + token.x1) / 2 <= right
+        )
+
     def of(self, token: Token) -> str:
         """The column a token falls in by position alone: name and spec by the left edge, other
         numbers (right-aligned under their header) by the header whose right end is nearest,
@@ -140,6 +152,9 @@ class Columns:
         present = self._present()
         text_columns = [c for c in present[1:] if token.x0 >= self.text_boundary(c) - 1]
         column = text_columns[-1] if text_columns else present[0]
+        following = present[present.index(column) + 1] if column != present[-1] else None
+        if column == "spec" and following == "unit" and self._centred_in("unit", token):
+            return "unit"
         if column in ("name", "spec") or not _is_number_like(token.text):
             return column
         numeric = [c for c in present if c not in TEXT_COLUMNS]

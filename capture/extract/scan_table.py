@@ -315,6 +315,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
         elif known := _look_alike_units(item.get("unit") or ""):
             units = "、".join(f"“{unit}”" for unit in known)
             doubts.append(f"{what}: the 单位 reads “{item['unit']}”, one character off the unit {units}: compare it with the paper")
+        elif item.get("spec") in KNOWN_UNITS and not item.get("unit"):
+            doubts.append(f"{what}: the 规格型号 reads “{item['spec']}”, a unit, and its 单位 is empty: check which column it is printed in with the paper")
         elif (item.get("quantity") is None) != (item.get("unit_price") is None):
             doubts.append(f"{what}: only one of 数量 and 单价 could be read: check them with the paper")
         elif (flaw := _name_flaw(item.get("name") or "")) is not None:
