@@ -95,3 +95,19 @@ def test_a_chat_sized_photo_reads_every_field_and_goes_out_ready():
     assert [name for name, ok in scores.items() if not ok] == []
     # the pieces its blurred rules left were taken for unread marks: every line item a doubt
     assert record.status == "ready", record.reasons
+
+
+#: A 广西增值税电子普通发票 photographed upside down on a wooden desk, a shadow over its right
+#: side hiding the paper's edge there, its print not told apart (generated: seed 2026120810,
+#: photo_real, downscaled to 1600 px): only the table's frame is found.
+UPSIDE_DOWN_FRAME_ONLY = FIXTURES / "grid" / "syn_2026120810_0002_photo_real.jpg"
+
+
+def test_an_upside_down_sheet_found_by_its_frame_alone_keeps_its_title_and_codes():
+    # the margin above the frame (title, 发票代码) lies below it in the picture: taken in either
+    # way up, the printed code is read, not cut off (the 机器编号 below it was taken for it)
+    truth = load_truth(UPSIDE_DOWN_FRAME_ONLY.with_name(UPSIDE_DOWN_FRAME_ONLY.stem + ".truth.json"))
+    (record,) = process_file(UPSIDE_DOWN_FRAME_ONLY, UPSIDE_DOWN_FRAME_ONLY.name).records
+    scores = score_invoice(record.to_json_dict()["invoice"], truth["invoices"][0]["invoice"], set())
+    assert [name for name in KEY_FIELDS if not scores[name]] == []
+    assert not any("发票代码" in reason for reason in record.reasons)

@@ -257,7 +257,11 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     if frame is not None:
         # the form's margins as printed, then either way up (the frame alone cannot tell which
         # long edge is its top: the QR turns the page later); the frame's corners give the truest
-        # perspective, so it is kept wherever it holds all the print
+        # perspective, so it is kept wherever it holds all the print; with the print not found,
+        # the frame is taken in with the title's margin either way up (an upside-down sheet's
+        # title and codes lie below the frame: the margin for its signatures would cut them off)
+        if printed is None:
+            return _grown(frame, either_way_up=True)
         for sheet in (_grown(frame), _grown(frame, either_way_up=True)):
             if printed is None or _encloses(sheet, printed):
                 return sheet
