@@ -56,3 +56,24 @@ def test_generated_payload_round_trip(kind, number, amount):
     raw = make_qr_payload(kind, "044031800104" if kind < "31" else None, number, amount, "2024-05-14", None)
     payload = parse_qr(raw)
     assert payload.number == number and payload.crc_ok() is True
+
+
+def test_a_small_pages_tiny_qr_decodes_four_times_upscaled_and_gives_quarter_turns_alone():
+    # a chat-app photo's small sheet: modules 1.75 px wide and blurred, the sheet turned 2°;
+    # doubled it does not decode, four times it does, and its edge is too coarse for the 2°
+    import cv2
+    import numpy as np
+    import qrcode
+
+    from capture.read.qr import find_qr
+
+    raw = REAL_PAYLOADS[3]
+    symbol = np.array(qrcode.make(raw, box_size=10, border=0).convert("L"))
+    side = round(symbol.shape[0] / 10 * 1.75)
+    page = np.full((500, 700), 255, np.uint8)
+    page[40 : 40 + side, 40 : 40 + side] = cv2.resize(symbol, (side, side), interpolation=cv2.INTER_AREA)
+    page = cv2.warpAffine(page, cv2.getRotationMatrix2D((350, 250), 2, 1.0), (700, 500), borderValue=255)
+    page = cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 0.75), cv2.COLOR_GRAY2BGR)
+    found = find_qr(page)
+    assert [p.raw for p in found.payloads] == [raw]
+    assert found.coarse and found.angle() == 0.0  # the table's rules level the 2°

@@ -3,7 +3,7 @@
 On a scan or photo the QR is found before OCR: where it decodes it witnesses number, date,
 amount and check code, and its corners tell the page's rotation. zxing-cpp on the whole image
 first; then on the corners where invoices print it, cropped, upscaled and thresholded (a phone
-photo's QR often decodes only then); OpenCV last.
+photo's QR often decodes only then), a small page's four times; OpenCV last.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ CORNERS = (
     (0.6, 0.5, 1.0, 1.0),
 )
 UPSCALE = 2.0
+#: A page narrower than this (pixels: a small sheet in a chat-app photo) prints its QR's modules
+#: about two pixels wide, too few even doubled: its corners are tried again at FINE_UPSCALE.
+SMALL_PAGE = 1200
+FINE_UPSCALE = 4.0
 #: Fixed grey levels tried after Otsu (the real photo sample decodes at 140 only).
 THRESHOLDS = (140, 110, 170)
 
@@ -34,13 +38,18 @@ class QrFound:
 
     payloads: list[QrPayload] = field(default_factory=list)
     corners: np.ndarray | None = None
+    #: Found only at FINE_UPSCALE: its corners are good to a module (about two pixels), its
+    #: edge's slope to no better than half a degree, so it gives quarter turns alone.
+    coarse: bool = False
 
     def angle(self) -> float | None:
-        """The page rotation in degrees (counter-clockwise positive, as cv2), from the QR's top edge."""
+        """The page rotation in degrees (counter-clockwise positive, as cv2), from the QR's top
+        edge; a coarse QR's to the nearest quarter turn (the table's rules level the rest)."""
         if self.corners is None:
             return None
         (x0, y0), (x1, y1) = self.corners[0], self.corners[1]
-        return math.degrees(math.atan2(-(y1 - y0), x1 - x0))
+        angle = math.degrees(math.atan2(-(y1 - y0), x1 - x0))
+        return 90.0 * round(angle / 90) if self.coarse else angle
 
 
 def decode_qr_payloads(image: object) -> list[QrPayload]:
@@ -73,10 +82,10 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
 
-def _variants(crop: np.ndarray) -> list[np.ndarray]:
+def _variants(crop: np.ndarray, upscale: float = UPSCALE) -> list[np.ndarray]:
     """The crop upscaled, then thresholded: Otsu, then fixed levels (red seals, shadows, glare)."""
     grey = _grey(crop)
-    big = cv2.resize(grey, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(grey, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)
     _, otsu = cv2.threshold(cv2.GaussianBlur(big, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     fixed = [cv2.threshold(big, level, 255, cv2.THRESH_BINARY)[1] for level in THRESHOLDS]
     return [big, otsu, *fixed]
@@ -88,15 +97,17 @@ def find_qr(image: np.ndarray) -> QrFound:
     if payloads:
         return QrFound(payloads, corners)
     height, width = image.shape[:2]
-    for x0, y0, x1, y1 in CORNERS:
-        left, top = int(width * x0), int(height * y0)
-        crop = image[top : int(height * y1), left : int(width * x1)]
-        for variant in _variants(crop):
-            payloads, corners = _zxing(variant)
-            if payloads:
-                if corners is not None:
-                    corners = corners / UPSCALE + np.array([left, top], dtype=np.float32)
-                return QrFound(payloads, corners)
+    scales = (UPSCALE, FINE_UPSCALE) if width < SMALL_PAGE else (UPSCALE,)
+    for upscale in scales:
+        for x0, y0, x1, y1 in CORNERS:
+            left, top = int(width * x0), int(height * y0)
+            crop = image[top : int(height * y1), left : int(width * x1)]
+            for variant in _variants(crop, upscale):
+                payloads, corners = _zxing(variant)
+                if payloads:
+                    if corners is not None:
+                        corners = corners / upscale + np.array([left, top], dtype=np.float32)
+                    return QrFound(payloads, corners, coarse=upscale == FINE_UPSCALE)
     return _opencv(image)
 
 
