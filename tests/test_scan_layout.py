@@ -340,3 +340,28 @@ def test_a_unit_word_in_the_spec_with_no_unit_is_a_doubt():
     items = [{"name": "*建筑服务*室内装饰工程", "spec": "平方米", "unit": None, "quantity": "1000", "unit_price": "391.38"}]
     doubts = scan_doubts(items, [[_cells(name="*建筑服务*室内装饰工程", spec="平方米")]], COLUMNS)
     assert len(doubts) == 1 and "平方米" in doubts[0] and "单位" in doubts[0]
+
+
+def _remarks_lines(*lines: str) -> list[Token]:
+    tokens = [Token("价税合计（大写）", 45, 290, 127, 304, 0.99), Token("柒佰叁拾肆圆贰角伍分", 164, 291, 283, 303, 0.99),
+              Token("备", 347, 320, 359, 334, 1.0), Token("注", 347, 350, 359, 364, 1.0),
+              Token("开票人：沈玉涛", 51, 383, 127, 397, 0.99)]
+    return tokens + [Token(text, 371, 312 + 13 * row, 573, 324 + 13 * row, 1.0) for row, text in enumerate(lines)]
+
+
+def test_a_remarks_clause_after_a_line_that_lost_its_semicolon_is_a_doubt_on_a_scan():
+    # the tax system's 购方开户银行：…; 银行账号：…; wrapped before the semicolon, which OCR left out
+    tokens = _remarks_lines("购方开户银行：上海浦东发展银行石家庄分行营业部", "银行账号：682007229179083457384;")
+    draft = Draft(invoice=empty_invoice(), source_kind="image")
+    read_remarks(build_lines(tokens), tokens, draft)
+    assert draft.invoice["remarks"] == "购方开户银行：上海浦东发展银行石家庄分行营业部银行账号：682007229179083457384;"
+    assert [field for field, _ in draft.doubts] == ["remarks"] and "银行账号：" in draft.doubts[0][1]
+    for lines, kind in (
+        (("购方开户银行：上海浦东发展银行石家庄分行营业部;", "银行账号：682007229179083457384;"), "image"),  # read whole
+        (("购方开户银行：上海浦东发展银行石家庄分行营业部", "银行账号：682007229179083457384;"), "pdf_text"),  # a text layer
+        (("项目名称：郑州二七区商业综合体改造工程项目", "地址不详"), "image"),  # no printed clause
+    ):
+        tokens = _remarks_lines(*lines)
+        draft = Draft(invoice=empty_invoice(), source_kind=kind)
+        read_remarks(build_lines(tokens), tokens, draft)
+        assert draft.doubts == [], lines

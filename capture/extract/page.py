@@ -7,6 +7,7 @@ buyer/seller side of a label is decided by the 购/销 marker nearest to its lef
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -79,6 +80,10 @@ ANY_LABEL = re.compile(
 )
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}(?![0-9A-Z])")
 REMARKS_MARK = re.compile(r"^备\s*注?\s*[:：]?")
+#: The clauses the tax system prints in 备注 (购方开户银行：…; 银行账号：…;), each ended by its
+#: semicolon: a remarks line of a scan starting one after a line ending without it lost that glyph.
+REMARK_CLAUSE = re.compile(r"^(?:[购销]方)?(?:开户银行|银行账号|地址|电话)[:：]")
+CLAUSE_ENDS = ";；,，。、"
 _PARTY_MARKERS = {"购": "buyer", "销": "seller"}
 #: A party marker claims the labels within this many line heights of its own span, up or down
 #: (a single 购 of a vertical 购买方 stands by the first of its block's four lines).
@@ -360,3 +365,20 @@ def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     remarks = "".join(parts).strip()
     if remarks:
         draft.put("remarks", remarks, used or [marker])
+    if draft.source_kind in SCANNED_KINDS:
+        draft.doubts += _lost_clause_ends([joined_text(group) for group in picked_lines])
+
+
+def _lost_clause_ends(texts: list[str]) -> list[tuple[str, str]]:
+    """A 备注 line of a scan that starts a printed clause (银行账号：) after a line ending
+    without the clause's semicolon: the scan shows it there (it wraps to either line), and OCR
+    left it out of both."""
+    for before, after in itertools.pairwise(texts):
+        clause = REMARK_CLAUSE.match(after.strip())
+        if clause and before.strip() and before.strip()[-1] not in CLAUSE_ENDS:
+            return [("remarks", (
+                f"备注的一行以“{clause.group(0)}”起头，上一行末尾却没有分号：分号可能没有读出，请对照原件 "
+                f"(remarks (备注): a line starts “{clause.group(0)}” after a line that ends without its semicolon, "
+                "which the scan may show unread: compare it with the paper)"
+            ))]
+    return []
