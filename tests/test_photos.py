@@ -111,3 +111,24 @@ def test_an_upside_down_sheet_found_by_its_frame_alone_keeps_its_title_and_codes
     scores = score_invoice(record.to_json_dict()["invoice"], truth["invoices"][0]["invoice"], set())
     assert [name for name in KEY_FIELDS if not scores[name]] == []
     assert not any("发票代码" in reason for reason in record.reasons)
+
+
+def _scanned_list_page() -> np.ndarray:
+    """A 300 dpi-like A4 scan of a 销货清单: paper to every edge, its ruled table well under half of it."""
+    page = np.full((1754, 1242, 3), 250, np.uint8)
+    cv2.rectangle(page, (53, 256), (1175, 716), (30, 30, 30), 2)
+    cv2.line(page, (53, 290), (1175, 290), (30, 30, 30), 1)
+    for x in (140, 600, 800, 1000):
+        cv2.line(page, (x, 256), (x, 716), (30, 30, 30), 1)
+    for y in range(330, 716, 40):
+        cv2.putText(page, "*abc*def 12.00 13% 1.56", (70, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (20, 20, 20), 2)
+    cv2.putText(page, "title", (500, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
+    return page
+
+
+def test_a_scanned_list_page_is_never_cut_down_to_its_table_frame():
+    # the frame is found (a 清单's table fills half an A4 page), but paper runs to every edge:
+    # a scan, read whole as any scan is (its cut-out once moved a 清单's words between columns)
+    page = _scanned_list_page()
+    assert geometry.find_frame(page) is not None
+    assert geometry.find_sheet(page) is None

@@ -42,6 +42,9 @@ EDGE_BAND = 0.02
 EDGE_PAPER = 0.85
 #: ... and a picture with this share of its edge band paper is a scan.
 EDGE_PAPER_SHARE = 0.8
+#: The percentile of a picture's grey levels taken for its paper when nothing else tells it:
+#: the brightest half percent is the sheet even where it is a twentieth of a photo.
+SCAN_PAPER = 99.5
 #: A printed area at least this share of the largest one is part of the form (a blank splits it).
 PRINT_PART = 0.1
 
@@ -115,12 +118,24 @@ def find_printed(image: np.ndarray, small: tuple[np.ndarray, float] | None = Non
     return Printed(hull.reshape(-1, 2).astype(np.float64) / factor, strokes, factor)
 
 
+def is_scan(small: np.ndarray) -> bool:
+    """Whether paper as bright as the picture's brightest (its SCAN_PAPER percentile: the sheet,
+    however small a share of a photo it is) runs along the picture's edges: a scan, or a sheet
+    filling the frame, where nothing is to be cut out."""
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    return _edges_as_bright(grey, float(np.percentile(grey, SCAN_PAPER)))
+
+
 def _paper_to_the_edges(small: np.ndarray, hull: np.ndarray) -> bool:
     """Whether the picture's edges are paper as bright as the paper under the print: a scan (or
     a sheet filling the frame), where nothing is to be cut out; a photo's edges show the desk."""
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     x, y, width, height = cv2.boundingRect(hull)
-    paper = float(np.percentile(grey[y : y + height, x : x + width], 90))
+    return _edges_as_bright(grey, float(np.percentile(grey[y : y + height, x : x + width], 90)))
+
+
+def _edges_as_bright(grey: np.ndarray, paper: float) -> bool:
+    """Whether EDGE_PAPER_SHARE of the picture's edge band is EDGE_PAPER as bright as `paper`."""
     band = max(2, int(EDGE_BAND * max(grey.shape)))
     edges = np.concatenate([grey[:band].ravel(), grey[-band:].ravel(), grey[:, :band].ravel(), grey[:, -band:].ravel()])
     return float(np.mean(edges >= EDGE_PAPER * paper)) >= EDGE_PAPER_SHARE

@@ -243,10 +243,12 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     edge gives the truest perspective); else the form's frame grown by its margins, where it
     holds all the print; else the turned rectangle around all the print (a shadow's edge taken
     for the paper's, a desk the paper does not stand out from, cut nothing off); else the
-    paper."""
+    paper. None where paper runs to the picture's edges."""
+    small = form.shrunk(image)  # the frame and the print are searched at form.FORM_WIDTH
+    if form.is_scan(small[0]):
+        return None  # a scan, or a sheet filling the picture: nothing to cut (a 清单's frame is half of it)
     outline = _paper_outline(image)
     paper = _paper_quad(outline)
-    small = form.shrunk(image)  # both search the picture at form.FORM_WIDTH
     frame = find_frame(image, small)
     found = form.find_printed(image, small)
     printed = None if found is None else found.outline
