@@ -365,3 +365,16 @@ def test_a_remarks_clause_after_a_line_that_lost_its_semicolon_is_a_doubt_on_a_s
         draft = Draft(invoice=empty_invoice(), source_kind=kind)
         read_remarks(build_lines(tokens), tokens, draft)
         assert draft.doubts == [], lines
+
+
+def test_a_line_number_glued_to_the_name_on_a_list_page_is_set_apart():
+    # a 销货清单 numbers its lines under 序号; one OCR box read 5 and the name as 5*办公用品*…
+    header = build_lines([Token("序号", 5, 100, 18, 110, 0.99)] + [Token(t, x0, 100, x1, 110, 0.99) for t, x0, x1 in HEADER])[0]
+    columns = find_columns(header)
+    assert columns.sequence_right is not None
+    glued = Token("5*办公用品*晨光中性笔", 8, 120, 118, 130, 0.97, weakest=0.7, guessed=(9,), second_read="5*办公用品*晨光中性管")
+    cells = split_row(build_lines([glued, Token("2", 262, 120, 270, 130, 0.98), Token("100.00", 355, 120, 380, 130, 0.98)])[0], columns, scanned=True)
+    (name,) = cells.cells["name"]
+    assert (name.text, name.guessed, name.second_read, name.weakest) == ("*办公用品*晨光中性笔", (8,), "*办公用品*晨光中性管", 0.7)
+    unnumbered = Token("*办公用品*晨光中性笔", 24, 120, 118, 130, 0.97)
+    assert split_row(build_lines([unnumbered])[0], columns, scanned=True).text("name") == "*办公用品*晨光中性笔"

@@ -9,7 +9,7 @@ or that carries an amount; lines without an amount continue the item above (wrap
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from capture.contract.money import parse_decimal, parse_money
@@ -62,6 +62,9 @@ SPEC_INDENT = 0.35
 #: How far (in 名称 header widths) a 名称 column found from its centred header may end past the
 #: next header's left end: the header boxes' padding (the real 数电 layout ends it right there).
 CENTRED_SLACK = 0.1
+#: A 清单's 序号 the OCR box joined to the name beside it (5*办公用品*…): every name starts with
+#: its *税收分类*, so the digits before it are the line's number.
+GLUED_SEQUENCE = re.compile(r"^(\d{1,3})\*[^*\d][^*]*\*")
 GLUED_AMOUNT_RATE = re.compile(r"^(-?[\d,]*\d\.\d{2})(\d{1,2}(?:\.\d+)?%|免税|不征税)$")
 _RATE = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*%$")
 _NO_TAX = {"***", "**", "*", "—", "-", "--"}
@@ -240,7 +243,7 @@ def split_row(line: Line, columns: Columns, scanned: bool = False) -> RowCells:
     the row: the tax is right of it and the amount is the number just left of it, wherever their
     right-aligned edges fall; the other tokens go by position."""
     row = RowCells()
-    line_tokens = [part for token in line.tokens for part in split_glued(token)]
+    line_tokens = [part for token in line.tokens for unglued in _unglue_sequence(token, columns) for part in split_glued(unglued)]
     name = _name_cell(line_tokens, columns, scanned)
     if name:
         row.cells["name"] = name
@@ -318,6 +321,21 @@ def split_glued(token: Token) -> list[Token]:
         Token(match.group(1), token.x0, token.y0, cut, token.y1, token.confidence),
         Token(match.group(2), cut, token.y0, token.x1, token.y1, token.confidence),
     ]
+
+
+def _unglue_sequence(token: Token, columns: Columns) -> list[Token]:
+    """A 序号 the OCR box joined to the name beside it, set apart (the name keeps what was read
+    of it: its second read, its guessed characters); any other token as it is."""
+    match = GLUED_SEQUENCE.match(token.text)
+    if match is None or columns.sequence_right is None or token.x0 > columns.sequence_right + 3:
+        return [token]
+    digits = match.group(1)
+    shift = len(digits)
+    cut = token.x0 + token.width * shift / len(token.text)
+    guessed = None if token.guessed is None else tuple(i - shift for i in token.guessed if i >= shift)
+    second = token.second_read[shift:] if token.second_read.startswith(digits) else token.second_read
+    number = Token(digits, token.x0, token.y0, cut, token.y1, token.confidence)
+    return [number, replace(token, text=token.text[shift:], x0=cut, guessed=guessed, second_read=second)]
 
 
 def _is_sequence(token: Token, columns: Columns) -> bool:
