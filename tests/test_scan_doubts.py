@@ -4,7 +4,7 @@ from capture.contract.tokens import Page, Token
 from capture.extract.items import Columns, RowCells
 from capture.extract.page import extract_page
 from capture.extract.scan_table import _parted, scan_doubts
-from capture.read.scan.page import _doubles_a_glyph
+from capture.read.scan.page import _dash_as_one, _doubles_a_glyph, _holds_in_order
 
 
 def test_a_name_whose_first_read_doubles_a_glyph_the_second_reads_once_is_a_doubt():
@@ -117,3 +117,13 @@ def test_one_box_across_name_and_spec_is_cut_where_the_name_column_ends():
     })
     assert _parted(row, columns, None)
     assert not _parted(row, Columns(spans, rules=(592.3,)), None)  # no left rule: the column's end is unknown
+
+
+def test_a_second_read_of_a_dash_where_the_first_read_a_one_is_no_other_character():
+    # 三一(SANY) read again on a white margin as 三—(SANY): the recogniser's 一 beside a Chinese
+    # character, not a glyph the first read lacks; a dash where the first read 二 still is
+    first = "*机械设备*三一(SANY)SY75C小型液压挖"
+    assert _holds_in_order(first, _dash_as_one("*机械设备*三—(SANY)", first))
+    other = "*机械设备*三二(SANY)SY75C小型液压挖"
+    assert not _holds_in_order(other, _dash_as_one("*机械设备*三—(SANY)", other))
+    assert _dash_as_one("*五金*M8-20螺栓", first) == "*五金*M8-20螺栓"  # a hyphen between figures stays

@@ -162,3 +162,18 @@ def test_a_run_of_like_digits_is_read_again_stretched_and_its_count_kept_or_doub
     assert (doubted.weakest, doubted.guessed) == (0.5, None)
     plain = TextBox(polygon, "470.00", 0.99)  # no run of like digits after a point: not read again
     assert _second_read_of_digit_runs(image, [plain], engine) == [plain]
+
+
+#: The 开票人 line of a fresh photo (seed 2026120812, photo_real 0004), cut from its flattened
+#: sheet: 蔡萱梅 is printed; OCR reads 蔡蓝梅 with 蓝 at 0.44.
+DRAWER_LINE = Path(__file__).parent.parent / "fixtures" / "scanned" / "photo_drawer_line.png"
+
+
+def test_a_weak_character_the_margin_read_repeats_but_the_doubled_read_changes_stays_a_guess():
+    # the same misreading twice is one view of the pixels; the crop doubled in size reads 篮
+    page = cv2.imread(str(DRAWER_LINE))
+    engine = get_engine()
+    (box,) = [box for box in engine.read(page) if box.text.startswith("开票人")]
+    assert box.weakest < 0.8 and "蓝" in box.text
+    (kept,) = _second_read_of_weak_lines(page, [box], engine, ProvenValues())
+    assert kept.weakest < 0.8  # the 开票人 goes to review with the character named

@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from capture.contract.money import parse_decimal, price_tolerance
-from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Box, Token
+from capture.contract.tokens import DASH_BESIDE_HAN, UNREAD_END, WEAK_CHARACTER, Box, Token
 from capture.contract.units import KNOWN_UNITS
 from capture.extract.items import (
     LIST_PLACEHOLDER,
@@ -52,10 +52,11 @@ NAME_CONFIDENCE = 0.95
 UNIT_CONFIDENCE = 0.8
 #: A 数量 or 单价 read as one plain number (a sign, digits, a decimal point).
 PLAIN_FIGURE = re.compile(r"^-?\d+(?:\.\d+)?$")
-#: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
-DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
 #: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
 #: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
+#: A letter O beside a figure in a 规格型号 (Y002OBBK for Y0020BBK): the recogniser reads a 0 so
+#: (no 规格型号 of the generator's or the real corpus prints one).
+O_BESIDE_FIGURE = re.compile(r"(?<=\d)O|O(?=\d)")
 ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
 #: Figures (and the rule's |) that the recogniser reads for a letter (l, I; o, O) where a wrapped
 #: line of a name starts against the table's rule right after a letter: vo | l500ml read
@@ -325,6 +326,8 @@ def scan_doubts(items: list[dict], rows: list[list[RowCells]], columns: Columns)
             doubts.append(f"{what}: a wrapped line of its 名称 starts with “{wrap}” right after a letter, where a scan shows an l or I as 1 and an o as 0: compare it with the paper")
         elif cell := next((c for c in ("name", "spec") if ZERO_BESIDE_LETTER.search(item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a 0 beside a letter on a scan is as often an O: compare it with the paper")
+        elif O_BESIDE_FIGURE.search(item.get("spec") or ""):
+            doubts.append(f"{what}: the 规格型号 reads “{item['spec']}”; an O beside a figure on a scan is as often a 0: compare it with the paper")
         elif cell := next((c for c in ("name", "spec", "unit") if RULE_GLYPH in (item.get(c) or "")), None):
             doubts.append(f"{what}: the {PRINTED_COLUMNS.get(cell, '名称')} reads “{item[cell]}”; a {RULE_GLYPH} on a scan is most often an l, a 1 or a rule: compare it with the paper")
         elif (weak := _weakest_text(item_rows)) is not None and weak[1] < NAME_CONFIDENCE:

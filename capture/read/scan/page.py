@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from capture.contract.tokens import WEAK_CHARACTER, Box, Page
+from capture.contract.tokens import DASH_BESIDE_HAN, WEAK_CHARACTER, Box, Page
 from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.ocr.settle import (
     LOST_PREFIX_STAR,
@@ -171,7 +171,8 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         if box.fast_only:  # read by the fast recogniser alone: the full one agrees, or reads it too
             box = _agreed_or_read_fully(page, box, text, score, engine)
             checked[index] = box
-        first, second = fold(box.text), fold(text)
+        first = fold(box.text)
+        second = _dash_as_one(fold(text), first)
         if (not _holds_in_order(first, second) or _doubles_a_glyph(first, second)) and not _case_alone(first, second, box):
             checked[index] = replace(box, second_read=text)
         elif against_rule and LOST_PREFIX_STAR.match(first):
@@ -200,9 +201,10 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     tax ID whose check character holds, a sum or 大写 words the page's arithmetic ties, an item
     name with its own second read). The recogniser's confidence in one character says little on
     its own (fresh 300 dpi scans read right digits at 0.50-0.79, a photo a wrong one at 0.63),
-    but a guess changes when the crop does. A line the second read repeats has its characters
-    stand (weakest 1.0), unless the fast recogniser read it otherwise (the same crop read 太湖大遵
-    twice at 0.69 and 0.61, the fast model 太湖大过: 太湖大道 is printed); one it changes keeps
+    but a guess changes when the crop does. A line the second read repeats, and a third of the
+    crop doubled in size, has its characters stand (weakest 1.0; a photo's 开票人 蔡萱梅 read 蔡蓝梅
+    at 0.52 twice, doubled 蔡篮梅), unless the fast recogniser read it otherwise (the same crop read
+    太湖大遵 twice at 0.69 and 0.61, the fast model 太湖大过: 太湖大道 is printed); one they change keeps
     its weak character, and the field read from it goes to review unless a check proves it
     (capture/verify/confidence.py)."""
     checked = list(boxes)
@@ -213,7 +215,10 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(crop))
-        if fold(text) == fold(box.text) and not box.disputed:
+        if fold(text) != fold(box.text) or box.disputed:
+            continue
+        doubled, _ = engine.recognize(with_margin(cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)))
+        if fold(doubled) == fold(box.text):
             checked[index] = replace(box, weakest=1.0, guessed=())
     return checked
 
@@ -289,6 +294,14 @@ def _case_alone(first: str, second: str, box: TextBox) -> bool:
     case. Measured over fresh scans and photos (seeds 2026120703-05): 16 such disagreements,
     the first read right in all 16."""
     return not box.disputed and second.casefold() in first.casefold()
+
+
+def _dash_as_one(second: str, first: str) -> str:
+    """A second read's dash beside a Chinese character taken for the 一 the first read has (三一
+    read 三—): the recogniser reads a 一 so, and the first read's 一 is the reading that stands."""
+    if "一" not in first or not DASH_BESIDE_HAN.search(second):
+        return second
+    return re.sub(r"(?<=[\u4e00-\u9fff])[—–－‐]|[—–－‐](?=[\u4e00-\u9fff])", "一", second)
 
 
 def _holds_in_order(first: str, second: str) -> bool:
