@@ -8,10 +8,10 @@ import re
 import numpy as np
 
 from capture.contract.draft import Draft, empty_invoice
-from capture.contract.tokens import Token
+from capture.contract.tokens import Page, Token
 from capture.extract.items import RowCells, find_columns, split_row
 from capture.extract.lines import build_lines, find_first, value_below, without_shared_glyphs
-from capture.extract.page import read_parties, read_remarks, read_title
+from capture.extract.page import extract_page, read_parties, read_remarks, read_title
 from capture.extract.scan_table import scan_doubts, unstack_rows
 
 HEADER = [
@@ -378,3 +378,42 @@ def test_a_line_number_glued_to_the_name_on_a_list_page_is_set_apart():
     assert (name.text, name.guessed, name.second_read, name.weakest) == ("*办公用品*晨光中性笔", (8,), "*办公用品*晨光中性管", 0.7)
     unnumbered = Token("*办公用品*晨光中性笔", 24, 120, 118, 130, 0.97)
     assert split_row(build_lines([unnumbered])[0], columns, scanned=True).text("name") == "*办公用品*晨光中性笔"
+
+
+def test_the_cipher_areas_label_alone_beside_an_empty_party_line_is_not_its_value():
+    # a photo (seed 2026120814, 0021): no buyer address printed, and the 码区 of the vertical
+    # 密码区 label, one tall box across the lines, went out as the address of a ready record
+    tokens = [  # its OCR boxes down to the goods table, page units
+        Token('发票代码:053001700511', 427.0, 33.6, 530.7, 46.1, 0.97),
+        Token('云南增值税电子普通发票', 209.3, 43.1, 400.7, 65.6, 1.00),
+        Token('发票号码:27911778', 425.9, 50.7, 509.4, 64.8, 0.99),
+        Token('开票日期:2017年09月10日', 426.2, 69.4, 537.9, 81.6, 0.98),
+        Token('机器编号:307657372205', 40.0, 88.5, 143.0, 101.0, 1.00),
+        Token('校验码：', 425.5, 86.9, 462.6, 100.7, 0.98),
+        Token('62478452729556788430', 467.8, 86.9, 570.0, 100.7, 0.98),
+        Token('购买方', 35.5, 115.9, 51.5, 163.6, 1.00),
+        Token('名', 56.4, 110.6, 69.4, 123.1, 1.00),
+        Token('称：中国移动通信集团云南有限公司昆明分公司', 98.4, 110.2, 289.4, 123.9, 0.98),
+        Token('密', 345.4, 113.6, 358.8, 130.4, 1.00),
+        Token('79+44722>666974245/4+230689', 375.2, 111.3, 563.5, 123.9, 1.00),
+        Token('纳税人识别号：91530100576340512D', 56.4, 125.8, 243.6, 139.9, 0.99),
+        Token('码区', 344.7, 125.8, 359.9, 168.9, 1.00),
+        Token('/86723602855051/57503102678', 375.5, 127.0, 563.9, 139.5, 1.00),
+        Token('地址、电话：', 55.3, 140.3, 114.4, 154.8, 0.98),
+        Token('115/567295070/84962-8503401', 375.2, 142.6, 563.5, 155.2, 1.00),
+        Token('开户行及账号：', 55.7, 156.7, 115.9, 169.7, 0.97),
+        Token('*-95*58-<>/+55153036011043-', 374.0, 157.5, 563.9, 171.2, 1.00)
+,
+    ]
+    buyer = extract_page(Page(1, 610.0, 492.0, tokens, "image")).invoice["buyer"]
+    assert (buyer["name"], buyer["tax_id"]) == ("中国移动通信集团云南有限公司昆明分公司", "91530100576340512D")
+    assert buyer["address_phone"] is None
+
+
+def test_a_letter_o_beside_a_figure_in_the_spec_is_a_doubt():
+    # a photo (seed 2026120814, 0050) read 规格型号 WDBU6Y0020BBK as WDBU6Y002OBBK and went out ready
+    items = [{"name": "*计算机配套产品*西部数据移动硬盘", "spec": "WDBU6Y002OBBK", "unit": "块", "quantity": "1", "unit_price": "2"}]
+    doubts = scan_doubts(items, [[_cells(name="*计算机配套产品*西部数据移动硬盘", spec="WDBU6Y002OBBK", unit="块")]], COLUMNS)
+    assert len(doubts) == 1 and "WDBU6Y002OBBK" in doubts[0] and "0" in doubts[0]
+    items[0]["spec"] = "WDBU6Y0020BBK"
+    assert scan_doubts(items, [[_cells(name="*计算机配套产品*西部数据移动硬盘", spec="WDBU6Y0020BBK", unit="块")]], COLUMNS) == []

@@ -94,7 +94,7 @@ FOUR_LINE_PARTIES = ("vat_special", "vat_normal", "vat_electronic_special", "vat
 #: Page kinds read by OCR.
 SCANNED_KINDS = ("image", "pdf_scan")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
-CIPHER_TAIL = re.compile(r"\s[密码区]{1,3}(?:\s.*)?$|(?:\s[密码区]{1,3})?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
+CIPHER_TAIL = re.compile(r"(?:^|\s)[密码区]{1,3}(?:\s.*)?$|(?:\s[密码区]{1,3})?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
 #: What OCR may read twice between a label and its value (纳税人识别号：:9123…).
 LABEL_PUNCTUATION = ":：;；,，.。 "
 #: The vertical 备注 label of the remarks box beside the seller block, read onto a party line's end.
