@@ -26,8 +26,9 @@ WEAK_CHARACTER = 0.8
 #: recogniser dropped (measured on fresh scans and photos: text lines read whole end within
 #: 0.41 of their ink; 开票人：刘 for 刘萱, 0.74).
 UNREAD_END = 0.6
-#: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so.
-DASH_BESIDE_HAN = re.compile(r"[\u4e00-\u9fff][—–－‐]|[—–－‐][\u4e00-\u9fff]")
+#: A dash (—, –, －, ‐) beside a Chinese character: the recogniser reads a 一 (三一重工) so. The
+#: match is the dash alone, so it can be put back as the 一.
+DASH_BESIDE_HAN = re.compile(r"(?<=[\u4e00-\u9fff])[—–－‐]|[—–－‐](?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True, slots=True)

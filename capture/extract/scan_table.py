@@ -52,11 +52,11 @@ NAME_CONFIDENCE = 0.95
 UNIT_CONFIDENCE = 0.8
 #: A 数量 or 单价 read as one plain number (a sign, digits, a decimal point).
 PLAIN_FIGURE = re.compile(r"^-?\d+(?:\.\d+)?$")
-#: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
-#: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
 #: A letter O beside a figure in a 规格型号 (Y002OBBK for Y0020BBK): the recogniser reads a 0 so
 #: (no 规格型号 of the generator's or the real corpus prints one).
 O_BESIDE_FIGURE = re.compile(r"(?<=\d)O|O(?=\d)")
+#: A 0 beside a Latin letter and no other figure (Pr0 for Pro, the o that starts a wrapped line):
+#: the recogniser reads an O or o so, and a model's digits stand together (AL00, B3200, Y0020).
 ZERO_BESIDE_LETTER = re.compile(r"[A-Za-z]0(?![\d.])|(?<![\d.])0[A-Za-z]")
 #: Figures (and the rule's |) that the recogniser reads for a letter (l, I; o, O) where a wrapped
 #: line of a name starts against the table's rule right after a letter: vo | l500ml read

@@ -146,7 +146,7 @@ def _paper_quad(found: _Outline | None) -> np.ndarray | None:
             if restored is not None:
                 quad = restored
                 break
-    if quad is None or len(quad) != 4 or not cv2.isContourConvex(quad.reshape(-1, 1, 2).astype(np.float32)):
+    if len(quad) != 4 or not cv2.isContourConvex(quad.reshape(-1, 1, 2).astype(np.float32)):
         return None
     # around the centre, not by x+y and y-x: those pick one point twice on a sheet turned 45°,
     # and the quadrilateral warped through itself (a bow tie) is no page
@@ -265,7 +265,7 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
         if printed is None:
             return _grown(frame, either_way_up=True)
         for sheet in (_grown(frame), _grown(frame, either_way_up=True)):
-            if printed is None or _encloses(sheet, printed):
+            if _encloses(sheet, printed):
                 return sheet
         if not _encloses(form.around(printed), frame):
             return _grown(frame)

@@ -299,9 +299,7 @@ def _case_alone(first: str, second: str, box: TextBox) -> bool:
 def _dash_as_one(second: str, first: str) -> str:
     """A second read's dash beside a Chinese character taken for the 一 the first read has (三一
     read 三—): the recogniser reads a 一 so, and the first read's 一 is the reading that stands."""
-    if "一" not in first or not DASH_BESIDE_HAN.search(second):
-        return second
-    return re.sub(r"(?<=[\u4e00-\u9fff])[—–－‐]|[—–－‐](?=[\u4e00-\u9fff])", "一", second)
+    return DASH_BESIDE_HAN.sub("一", second) if "一" in first else second
 
 
 def _holds_in_order(first: str, second: str) -> bool:
