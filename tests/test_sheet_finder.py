@@ -81,3 +81,17 @@ def test_a_sheet_whose_corner_runs_off_the_picture_keeps_its_true_corners():
         assert np.linalg.norm(paper - corner, axis=1).min() < 10, corner  # 1.5% of the sheet
     flat = geometry.flatten(cut, geometry.find_sheet(cut))
     assert abs(max(flat.shape[:2]) - 640) < 12 and abs(min(flat.shape[:2]) - 420) < 12
+
+
+def test_a_sheet_filling_an_eighth_of_the_photo_keeps_its_own_edge_and_perspective():
+    """A sheet far off on a wide desk (an eighth of the picture, seen in perspective) is the paper
+    still: the print it holds says so, not its size (it was refused under a quarter of the
+    picture, and read with its perspective left in)."""
+    picture, placed = _sheet_on_a_desk(6.0, tilt=0.25)
+    desk = np.full((1400, 1600, 3), 40, np.uint8)
+    desk[400:1200, 400:1400] = picture
+    placed = placed + np.float32([400, 400])
+    assert cv2.contourArea(placed) / (desk.shape[0] * desk.shape[1]) < 0.15
+    sheet = geometry.find_sheet(desk)
+    assert sheet is not None
+    assert np.allclose(form.order_corners(sheet), form.order_corners(placed), atol=8)

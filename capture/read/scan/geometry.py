@@ -15,8 +15,11 @@ from capture.read.scan import form
 
 #: Width (pixels) pages are scaled to before OCR: text about 28-32 px high on an A5 invoice.
 OCR_WIDTH = 1600
-#: A quadrilateral must cover this share of a photo to be taken for the invoice's paper.
-MIN_PAPER_SHARE = 0.25
+#: A quadrilateral must cover this share of a photo to be taken for the invoice's paper (and hold
+#: its print and table frame: `find_sheet`). A sheet at a third of the frame's width in perspective
+#: covers 12-24% of it: at 0.25 such sheets were refused and read with their perspective left in
+#: (9 of 52 photo pages of seed 2026120817).
+MIN_PAPER_SHARE = 0.1
 #: Tolerances (a share of its perimeter), finest last, a paper's outline cut by the picture's
 #: edge is simplified at to find the short side the cut leaves.
 CUT_CORNER_TOLERANCES = (0.01, 0.005)
