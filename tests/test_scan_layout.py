@@ -417,3 +417,20 @@ def test_a_letter_o_beside_a_figure_in_the_spec_is_a_doubt():
     assert len(doubts) == 1 and "WDBU6Y002OBBK" in doubts[0] and "0" in doubts[0]
     items[0]["spec"] = "WDBU6Y0020BBK"
     assert scan_doubts(items, [[_cells(name="*计算机配套产品*西部数据移动硬盘", spec="WDBU6Y0020BBK", unit="块")]], COLUMNS) == []
+
+
+def test_text_below_the_totals_without_a_remarks_label_is_a_doubt_on_a_scan():
+    # a photo's sheet cut short at its left took the 备注 label with it; the clauses stood beside
+    # it unread by any field, and the record went out `ready` without its remarks
+    unlabelled = [t for t in _remarks_lines("购方开户银行：中国银行股份有限公司大连建设路支行;", "银行账号：746162646771;") if t.text not in "备注"]
+    draft = Draft(invoice=empty_invoice(), source_kind="image")
+    read_remarks(build_lines(unlabelled), unlabelled, draft)
+    assert draft.invoice["remarks"] is None
+    assert [field for field, _ in draft.doubts] == ["remarks"] and "备注" in draft.doubts[0][1]
+    seal_only = [t for t in _remarks_lines("91210200MAHXTL79G0", "发票专用章") if t.text not in "备注"]
+    labelled = _remarks_lines("购方开户银行：中国银行股份有限公司大连建设路支行;", "银行账号：746162646771;")
+    for tokens, kind in ((seal_only, "image"), (unlabelled, "pdf_text"), (labelled, "image")):
+        draft = Draft(invoice=empty_invoice(), source_kind=kind)
+        draft.invoice["seller"]["tax_id"] = "91210200MAHXTL79G0"
+        read_remarks(build_lines(tokens), tokens, draft)
+        assert draft.doubts == [], (tokens[-1].text, kind)

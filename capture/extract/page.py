@@ -15,7 +15,7 @@ from capture.contract.draft import Draft, empty_invoice
 from capture.contract.fields import chinese_label, field_value, label
 from capture.contract.tokens import Box, Page, Token
 from capture.extract.covered import watermark_doubts
-from capture.extract.finish import finish_draft
+from capture.extract.finish import SEAL_WORDS, finish_draft
 from capture.extract.glyphs import rare_glyph_doubts
 from capture.extract.items import HEADER, Columns, find_columns, read_items
 from capture.extract.lines import (
@@ -333,20 +333,58 @@ class RemarksBox:
 def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> RemarksBox | None:
     marker = next((t for t in tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4 or t.text.startswith("备注")), None)
     marker = marker or next((t for t in tokens if t.text == "注"), None)  # the upright 备注 label, its 备 lost
+    band = _below_totals(lines, draft)
+    if marker is None or band is None:
+        return None
+    return RemarksBox(marker, *band)
+
+
+def _below_totals(lines: list[Line], draft: Draft) -> tuple[float, float] | None:
+    """The band (top, bottom) between the 价税合计 line and the signature line, where a form
+    prints its 备注 (beside the seller block on a paper invoice); None without the 价税合计 line."""
     total_line = find_first(lines, TOTAL_LINE)
-    if marker is None or total_line is None:
+    if total_line is None:
         return None
     bottom = min(
         (f.line.y0 for p in people_printed(draft).values() for f in find_all(lines, p) if f.line.y0 > total_line.line.y1),
         default=float("inf"),
     )
-    return RemarksBox(marker, total_line.line.y1, bottom)
+    return total_line.line.y1, bottom
+
+
+#: Text this long (seal words and the seller's tax ID aside) below 价税合计 that no field took
+#: is remarks whose 备注 label the scan lost.
+UNLABELLED_REMARKS_CHARS = 4
+
+
+def _unlabelled_remarks(lines: list[Line], draft: Draft) -> list[tuple[str, str]]:
+    """A doubt where a scan shows text below 价税合计 that no field took and no 备注 label was
+    read beside it: a photo's sheet cut a little short at its side took the label with it, and
+    the clauses of 备注 (购方开户银行：…; 银行账号：…;) were left out of the record, which went
+    out `ready` (nothing checks 备注)."""
+    band = _below_totals(lines, draft)
+    if band is None:
+        return []
+    taken = {id(t) for tokens in draft.sources.values() for t in tokens}
+    left = "".join(t.text for line in lines if band[0] < line.cy < band[1] for t in line.tokens if id(t) not in taken)
+    tax_id = draft.invoice["seller"]["tax_id"]
+    left = SEAL_WORDS.sub("", left.replace(tax_id, "") if tax_id else left)
+    if len(re.sub(r"[\s:：;；,，.。()（）]", "", left)) < UNLABELLED_REMARKS_CHARS:
+        return []
+    return [(
+        "remarks",
+        "价税合计下方有文字，但没有读出“备注”标签：可能是备注，没有录入，请对照原件 "
+        "(text lies below 价税合计 where 备注 is printed, but no 备注 label was read beside it: it may be remarks "
+        "left out of the record: compare it with the paper)",
+    )]
 
 
 def read_remarks(lines: list[Line], tokens: list[Token], draft: Draft) -> None:
     """备注: the text right of the 备注 marker, between 价税合计 and the signature line."""
     box = find_remarks_box(lines, tokens, draft)
     if box is None:
+        if draft.source_kind in SCANNED_KINDS:
+            draft.doubts += _unlabelled_remarks(lines, draft)
         return
     marker = box.marker
     inline = REMARKS_MARK.sub("", marker.text) if marker.text != "注" else ""
