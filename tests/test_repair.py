@@ -129,3 +129,20 @@ def test_words_read_cut_short_or_garbled_are_repaired_where_the_qr_and_the_sums_
     other = words.replace("陆角", "伍角")
     record = decide(DIGITAL, total_in_words=other)
     assert record.invoice.total_in_words == other and record.status == "review"
+
+
+def test_words_that_lost_only_their_closing_zheng_are_repaired_where_the_qr_and_the_sums_prove_the_total():
+    # a photo (fresh seed 2026120820) read 肆万陆仟玖佰陆拾捌圆 for 肆万陆仟玖佰陆拾捌圆整: the words
+    # spell the total, so no check saw it, and the record went out `ready` with them
+    whole = load_truth(REAL / "corpus/bdui-sx-receipt.truth.json")["invoices"][0]
+    words = whole["invoice"]["total_in_words"]
+    assert words == "柒拾伍圆整"
+    record = decide(whole, total_in_words="柒拾伍圆")
+    assert record.invoice.total_in_words == words and record.status == "ready"
+    repair = next(c for c in record.checks if c.rule == "repaired" and c.field == "total_in_words")
+    assert "read 柒拾伍圆," in repair.message
+    assert decide(whole, qr=[], total_in_words="柒拾伍圆").invoice.total_in_words == "柒拾伍圆"  # no witness: as read
+    assert decide(whole, total_in_words="柒拾伍元").invoice.total_in_words == "柒拾伍元"  # 元 as printed: no 整 lost
+    # after 角 the 整 is the writer's choice: a real e-invoice prints 壹佰零叁圆伍角 (fixtures/real)
+    jiao = decide(whole, total="75.50", total_in_words="柒拾伍圆伍角")
+    assert jiao.invoice.total_in_words == "柒拾伍圆伍角" and not any(c.rule == "repaired" for c in jiao.checks)

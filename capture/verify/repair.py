@@ -147,7 +147,13 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
         checks.append(_repaired("tax", invoice.tax, str(taxes_sum), "the line items and the 大写 total less the amount both give"))
         invoice = invoice.model_copy(update={"tax": str(taxes_sum)})
     total = _money(invoice.total)
-    if spelled != total and total is not None and _total_witnessed(invoice, qr) and _words_near(invoice.total_in_words, words := amount_to_words(total), spelled):
+    words = amount_to_words(total) if total is not None else ""
+    # words cut short of the closing 整 spell the total still, but are not what the form prints
+    # (a whole amount's words end 圆整): a photo's 肆万陆仟玖佰陆拾捌圆 went out `ready` so. After
+    # 角 the 整 is the writer's choice (a real e-invoice prints 壹佰零叁圆伍角): kept as read
+    read = invoice.total_in_words or ""
+    cut_short = spelled == total and read.endswith("圆") and f"{read}整" == words
+    if (spelled != total and _words_near(invoice.total_in_words, words, spelled) or cut_short) and _total_witnessed(invoice, qr):
         checks.append(_repaired("total_in_words", invoice.total_in_words, words, "the QR code and the sums prove the total, which spells"))
         invoice = invoice.model_copy(update={"total_in_words": words})
     return invoice, checks
