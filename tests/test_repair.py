@@ -146,3 +146,20 @@ def test_words_that_lost_only_their_closing_zheng_are_repaired_where_the_qr_and_
     # after 角 the 整 is the writer's choice: a real e-invoice prints 壹佰零叁圆伍角 (fixtures/real)
     jiao = decide(whole, total="75.50", total_in_words="柒拾伍圆伍角")
     assert jiao.invoice.total_in_words == "柒拾伍圆伍角" and not any(c.rule == "repaired" for c in jiao.checks)
+
+
+def test_words_an_ocr_read_ending_at_yuan_are_a_doubt_unless_the_total_was_proven_and_they_repaired():
+    whole = load_truth(REAL / "corpus/bdui-sx-receipt.truth.json")["invoices"][0]
+
+    def scanned(qr, words):
+        invoice = copy.deepcopy(whole["invoice"]) | {"total_in_words": words}
+        draft = Draft(invoice=invoice, qr=[parse_qr(q) for q in qr], pages=[1], source_kind="image")
+        return build_record(draft, "x.jpg", "0" * 64, today=TODAY)
+
+    unproven = scanned([], "柒拾伍圆")
+    assert unproven.status == "review" and unproven.invoice.total_in_words == "柒拾伍圆"
+    assert any(r.startswith("价税合计（大写）以“圆”结尾，没有读出“整”字") for r in unproven.reasons)
+    proven = scanned(whole["qr"], "柒拾伍圆")
+    assert proven.invoice.total_in_words == "柒拾伍圆整" and not any("没有读出“整”字" in r for r in proven.reasons)
+    assert not any("没有读出“整”字" in r for r in scanned([], "柒拾伍圆整").reasons)
+    assert not any("没有读出“整”字" in r for r in decide(whole, qr=[], total_in_words="柒拾伍圆").reasons)  # a text layer: as printed

@@ -110,3 +110,20 @@ def _gives(text: str, value: str) -> bool:
     token, value = "".join(text.split()), "".join(value.split())
     after_label = token.split("：")[-1].split(":")[-1]
     return bool(token) and (token in value or value in token or bool(after_label) and after_label in value)
+
+
+#: Page kinds whose text OCR read.
+OCR_READ = ("image", "pdf_scan")
+WORDS_UNENDED = (
+    "价税合计（大写）以“圆”结尾，没有读出“整”字：可能漏读，请对照原件 "
+    "(total in words (价税合计大写) ends at 圆 without its 整: it may have been lost in reading: compare it with the paper)"
+)
+
+
+def unended_words_checks(source_kind: str, words: str | None, repaired: set[str]) -> list[Check]:
+    """A doubt on 大写 words an OCR read ending at 圆: a whole amount's words end 圆整, so the 整
+    was lost (a photo's 肆万陆仟玖佰陆拾捌圆 spelled the total and went out `ready`), unless the QR
+    and the sums proved the total and the words were repaired (capture/verify/repair.py)."""
+    if source_kind not in OCR_READ or not words or "total_in_words" in repaired or not words.endswith(("圆", "元")):
+        return []
+    return [Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNENDED)]
