@@ -68,6 +68,10 @@ class Token:
         return (self.y0 + self.y1) / 2
 
 
+#: The page kinds (`Page.source_kind`) whose text OCR read, so any character may be misread.
+SCANNED_KINDS = ("image", "pdf_scan")
+
+
 @dataclass(slots=True)
 class Page:
     """One page of a document, read: its tokens and any QR payloads found on it."""

@@ -9,6 +9,7 @@ import re
 
 from capture.contract.draft import Draft
 from capture.contract.kinds import TRAVEL_KINDS
+from capture.contract.tokens import SCANNED_KINDS
 from capture.extract.agency import drop_printed_notes
 from capture.extract.document import read_document
 from capture.extract.lines import Line
@@ -33,7 +34,7 @@ def drop_seal_text(draft: Draft) -> None:
     """The seller's 发票专用章 sits over the 备注 box and prints the seller's tax ID: OCR reads it
     as remarks. 备注 that holds nothing but the seal's words (the tax ID, 发票专用章) is empty."""
     remarks, tax_id = draft.invoice["remarks"], draft.invoice["seller"]["tax_id"]
-    if not remarks or not tax_id or draft.source_kind not in ("image", "pdf_scan"):
+    if not remarks or not tax_id or draft.source_kind not in SCANNED_KINDS:
         return
     left = SEAL_WORDS.sub("", remarks.replace(tax_id, "")).strip(" :：;；,，.")
     if not left:

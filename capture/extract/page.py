@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from capture.contract.draft import Draft, empty_invoice
 from capture.contract.fields import chinese_label, field_value, label
-from capture.contract.tokens import Box, Page, Token
+from capture.contract.tokens import SCANNED_KINDS, Box, Page, Token
 from capture.extract.covered import watermark_doubts
 from capture.extract.finish import SEAL_WORDS, finish_draft
 from capture.extract.glyphs import rare_glyph_doubts
@@ -91,8 +91,6 @@ MARKER_REACH = 4
 #: Kinds whose form prints all four party lines (名称, 纳税人识别号, 地址、电话, 开户行及账号) for
 #: both parties, a value or not: a label the scan does not show is a line OCR lost, not a blank.
 FOUR_LINE_PARTIES = ("vat_special", "vat_normal", "vat_electronic_special", "vat_electronic_normal")
-#: Page kinds read by OCR.
-SCANNED_KINDS = ("image", "pdf_scan")
 #: The 密码区 (cipher area) of legacy invoices: its 密/码/区 labels and runs of cipher characters.
 CIPHER_TAIL = re.compile(r"(?:^|\s)[密码区]{1,3}(?:\s.*)?$|(?:\s[密码区]{1,3})?\s*[0-9<>+\-*/]*[<>*/+][0-9<>+\-*/]{10,}.*$")
 #: What OCR may read twice between a label and its value (纳税人识别号：:9123…).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from capture.contract.fields import chinese_label, field_value, label
 from capture.contract.record import Check
-from capture.contract.tokens import UNREAD_END, WEAK_CHARACTER, Token
+from capture.contract.tokens import SCANNED_KINDS, UNREAD_END, WEAK_CHARACTER, Token
 
 #: Below this OCR confidence a field needs a proof to be `ready`.
 LOW_CONFIDENCE = 0.85
@@ -112,8 +112,6 @@ def _gives(text: str, value: str) -> bool:
     return bool(token) and (token in value or value in token or bool(after_label) and after_label in value)
 
 
-#: Page kinds whose text OCR read.
-OCR_READ = ("image", "pdf_scan")
 WORDS_UNENDED = (
     "价税合计（大写）以“圆”结尾，没有读出“整”字：可能漏读，请对照原件 "
     "(total in words (价税合计大写) ends at 圆 without its 整: it may have been lost in reading: compare it with the paper)"
@@ -124,6 +122,6 @@ def unended_words_checks(source_kind: str, words: str | None, repaired: set[str]
     """A doubt on 大写 words an OCR read ending at 圆: a whole amount's words end 圆整, so the 整
     was lost (a photo's 肆万陆仟玖佰陆拾捌圆 spelled the total and went out `ready`), unless the QR
     and the sums proved the total and the words were repaired (capture/verify/repair.py)."""
-    if source_kind not in OCR_READ or not words or "total_in_words" in repaired or not words.endswith(("圆", "元")):
+    if source_kind not in SCANNED_KINDS or not words or "total_in_words" in repaired or not words.endswith(("圆", "元")):
         return []
     return [Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNENDED)]
