@@ -1,38 +1,59 @@
 """The detector on OpenVINO finds the very lines ONNX Runtime finds, read the same, on a real
-photo of an invoice; and the environment can keep it on ONNX Runtime."""
+photo of an invoice: in fp32 to half a pixel, in bfloat16 (where the processor has it) to a pixel
+or two; and the environment can keep it on ONNX Runtime, or in fp32."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from capture.read.ocr.rapid import RapidEngine
-from capture.read.ocr.vino import ENV_DETECTOR
+from capture.read.ocr.rapid import RapidEngine, rapid_models
+from capture.read.ocr.vino import ENV_DETECTOR, ENV_PRECISION, VinoDetector
 from tests.conftest import REAL
 
 PHOTO = REAL / "gsc_044031800104_41108527_photo.jpg"
 
 
-def test_openvino_finds_and_reads_the_lines_onnxruntime_finds(monkeypatch):
+def _detected_alike(monkeypatch, precision: str, pixels: float) -> None:
+    """OpenVINO at `precision` ("" for the processor's own choice) against ONNX Runtime: the
+    same lines, read the same, their corners within `pixels`."""
     page = cv2.imread(str(PHOTO))[100:700, 150:1400]  # header, parties and the goods table
     monkeypatch.setenv(ENV_DETECTOR, "onnxruntime")
     onnx = RapidEngine(threads=1)
     monkeypatch.setenv(ENV_DETECTOR, "openvino")
+    monkeypatch.setenv(ENV_PRECISION, precision)
     vino = RapidEngine(threads=1)
     assert (onnx.detector, vino.detector) == ("onnxruntime", "openvino")
     expected, found = onnx.read(page), vino.read(page)
     assert len(expected) >= 15
     assert [box.text for box in found] == [box.text for box in expected]
     for one, other in zip(found, expected, strict=True):
-        assert np.allclose(one.polygon, other.polygon, atol=0.5)
+        assert np.allclose(one.polygon, other.polygon, atol=pixels)
+
+
+def test_openvino_in_fp32_finds_and_reads_the_lines_onnxruntime_finds(monkeypatch):
+    _detected_alike(monkeypatch, "f32", 0.5)
+
+
+def test_openvino_in_the_processors_precision_finds_and_reads_the_same_lines(monkeypatch):
+    """bfloat16 where the processor computes in it (AVX512-BF16, AMX), else fp32: a box's
+    corner may move by a pixel or two, the lines and their readings do not."""
+    import openvino
+
+    monkeypatch.delenv(ENV_PRECISION, raising=False)
+    native = "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    model = next(f.path for f in rapid_models()[0] if f.role == "det")
+    assert VinoDetector(model, threads=1).precision == ("bf16" if native else "f32")
+    monkeypatch.setenv(ENV_PRECISION, "f32")
+    assert VinoDetector(model, threads=1).precision == "f32"
+    _detected_alike(monkeypatch, "", 2.0)
 
 
 def test_a_page_detects_alike_however_its_compiled_model_was_come_by():
     """Compiled for the page's shape, kept loaded as the last page's, or loaded again from its
     exported bytes after other shapes came between: the same probability map each time, and no
     more shapes' bytes kept than SHAPES_KEPT."""
-    from capture.read.ocr.rapid import rapid_models
-    from capture.read.ocr.vino import SHAPES_KEPT, VinoDetector
+    from capture.read.ocr.vino import SHAPES_KEPT
 
     model = next(f.path for f in rapid_models()[0] if f.role == "det")
     detector = VinoDetector(model, threads=1)

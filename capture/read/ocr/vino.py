@@ -1,10 +1,14 @@
-"""The text detector on OpenVINO: the very model and fp32 maths ONNX Runtime runs (its output
-maps agree to 1e-5), in about a third of the CPU time (the detector was half of a page's OCR).
+"""The text detector on OpenVINO: the very model ONNX Runtime runs, in about a third of the
+CPU time (the detector was half of a page's OCR).
 
-OpenVINO's CPU plugin would compute in bfloat16 where the processor can (AMX, AVX512-BF16):
-faster, but another model's numbers, so fp32 is asked for. One thread per engine as ONNX Runtime
-has, and no pinning (two workers pinned to one core would share it). Without the openvino package,
-or with CAPTURE_OCR_DETECTOR=onnxruntime, the detector stays on ONNX Runtime.
+Where the processor computes in bfloat16 (AVX512-BF16, AMX) the detector does, at about half the
+time of fp32 (0.18 against 0.34 s for a 1280 x 864 page): its probability map then differs from
+fp32's by up to 0.1 at the edges of text, so a line's box may move by a pixel; the lines found
+and what they read were measured alike on fresh seeds (docs/scans.md, stop 39). Elsewhere, or
+with CAPTURE_OCR_DETECTOR_PRECISION=f32, it computes in fp32, and its maps agree with ONNX
+Runtime's to 1e-5. One thread per engine as ONNX Runtime has, and no pinning (two workers pinned
+to one core would share it). Without the openvino package, or with
+CAPTURE_OCR_DETECTOR=onnxruntime, the detector stays on ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 ENV_DETECTOR = "CAPTURE_OCR_DETECTOR"
+#: "f32" keeps the detector in fp32 where the processor could compute in bfloat16.
+ENV_PRECISION = "CAPTURE_OCR_DETECTOR_PRECISION"
 
 
 #: How many page shapes keep their compiled detector (about 10 MB each, exported): pages of one
@@ -37,12 +43,14 @@ class VinoDetector:
     stays loaded (about 40 MB) for a page of its shape; other shapes keep their exported bytes,
     for the last SHAPES_KEPT shapes, and are loaded from them (0.09 s against 0.25 s to compile)."""
 
-    def __init__(self, model: Path, threads: int) -> None:
+    def __init__(self, model: Path, threads: int, precision: str | None = None) -> None:
         import openvino
 
         self._core = openvino.Core()
+        #: What the detector computes in: "bf16" or "f32".
+        self.precision = precision or detector_precision(self._core)
         self._config = {
-            "INFERENCE_PRECISION_HINT": "f32",
+            "INFERENCE_PRECISION_HINT": self.precision,
             "INFERENCE_NUM_THREADS": threads,
             "NUM_STREAMS": 1,
             "PERFORMANCE_HINT": "LATENCY",
@@ -79,6 +87,14 @@ class VinoDetector:
                 self._exported.popitem(last=False)
         self._last = (shape, compiled)
         return compiled
+
+
+def detector_precision(core: object) -> str:
+    """"bf16" where the CPU computes in bfloat16 natively and the environment does not ask for
+    fp32, else "f32"."""
+    if os.environ.get(ENV_PRECISION, "").lower() == "f32":
+        return "f32"
+    return "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
 
 
 def detector_runtime() -> str:
