@@ -104,3 +104,16 @@ def test_a_line_printed_against_a_rule_is_widened_to_it_and_the_rule_erased():
     assert line[15, 3:6].max() < 100  # the l is there
     assert line_against_rule(image, (120, 375, 300, 410)) is None  # a line well clear of the rule
 
+
+
+def test_a_screens_coloured_glyph_is_ink_and_a_seals_red_is_not():
+    # fixtures/real shot-sz-dzpp-37620761.png: a screenshot's lone 数量 1, drawn by the screen's
+    # subpixel rendering navy at its core with cyan and orange sides, was taken for seal ink
+    # (saturated) and left unread where the detector missed it
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.line(image, (600, 440), (600, 470), (200, 210, 0), 1)  # cyan side (BGR)
+    cv2.line(image, (601, 440), (601, 470), (90, 0, 30), 2)  # navy core
+    cv2.line(image, (603, 440), (603, 470), (0, 140, 230), 1)  # orange side
+    cv2.line(image, (900, 440), (900, 470), (40, 40, 220), 3)  # a seal's red stroke as long
+    marks = unread_marks(image, [])
+    assert [round(mark[0], -2) for mark in marks] == [600]

@@ -54,6 +54,10 @@ DASH_GAP = 3.0
 DASH_SPAN = 5.0
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
+#: Saturated pixels of these hues (OpenCV's 0-180: cyan through blue to violet) are ink all the
+#: same: no seal or form prints them, but a screen's subpixel text does (a screenshot's lone 1,
+#: navy at its core, cyan and orange at its sides, was left without ink to read).
+INK_HUES = (85, 165)
 #: A mark this much redder than it is green or blue, on the whole, is a seal or the form's print.
 RED_MARK = 30
 #: The tint of ink against the paper around it: how much less it takes from red than from green
@@ -122,7 +126,8 @@ class PageInk:
         em = text_height(image)
         ink = dark_ink(image, em)
         if image.ndim == 3:
-            ink[cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[:, :, 1] > SEAL_SATURATION] = 0
+            hue, saturation, _ = cv2.split(cv2.cvtColor(image, cv2.COLOR_BGR2HSV))
+            ink[(saturation > SEAL_SATURATION) & ((hue < INK_HUES[0]) | (hue > INK_HUES[1]))] = 0
         run = cv2.getStructuringElement(cv2.MORPH_RECT, (int(em * RULE_RUN), 1))
         return cls(em, ink, cv2.morphologyEx(ink, cv2.MORPH_OPEN, run), vertical_rules(ink, em))
 
