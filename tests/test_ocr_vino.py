@@ -50,22 +50,28 @@ def test_openvino_in_the_processors_precision_finds_and_reads_the_same_lines(mon
 
 
 def test_a_page_detects_alike_however_its_compiled_model_was_come_by():
-    """Compiled for the page's shape, kept loaded as the last page's, or loaded again from its
-    exported bytes after other shapes came between: the same probability map each time, and no
-    more shapes' bytes kept than SHAPES_KEPT."""
-    from capture.read.ocr.vino import SHAPES_KEPT
+    """Compiled for the page's shape, kept loaded, loaded again from its exported bytes after
+    other shapes came between, or compiled again once those were let go too: the same
+    probability map each time; no more models loaded than LOADED_KEPT, no more shapes' bytes kept
+    than SHAPES_KEPT."""
+    from capture.read.ocr.rapid import rapid_models
+    from capture.read.ocr.vino import LOADED_KEPT, SHAPES_KEPT, VinoDetector
 
     model = next(f.path for f in rapid_models()[0] if f.role == "det")
     detector = VinoDetector(model, threads=1)
     page = cv2.cvtColor(cv2.imread(str(PHOTO))[100:612, 150:790], cv2.COLOR_BGR2RGB)
     batch = ((page.astype(np.float32) / 255 - 0.5) / 0.5).transpose(2, 0, 1)[np.newaxis].copy()
+    shape = (1, 3, 512, 640)
     compiled = detector(batch)  # compiled for 512 x 640
     assert compiled.shape[-2:] == (512, 640) and compiled.max() > 0.9  # text found
-    assert np.array_equal(detector(batch), compiled)  # the last page's model, kept loaded
-    for height in range(128, 128 + 32 * SHAPES_KEPT, 32):  # other shapes come between
-        detector(np.ascontiguousarray(batch[:, :, :height]))
-    assert len(detector._exported) == SHAPES_KEPT  # noqa: SLF001 - the bound is the point
-    assert (1, 3, 512, 640) not in detector._exported  # noqa: SLF001 - the oldest shape let go
-    assert np.array_equal(detector(batch), compiled)  # compiled again
-    detector(np.ascontiguousarray(batch[:, :, :128]))
+    assert np.array_equal(detector(batch), compiled)  # kept loaded
+    heights = iter(range(128, 128 + 32 * (LOADED_KEPT + max(LOADED_KEPT, SHAPES_KEPT)), 32))
+    for _ in range(LOADED_KEPT):  # other shapes come between: the page's model is let go
+        detector(np.ascontiguousarray(batch[:, :, : next(heights)]))
+    assert shape not in detector._loaded and shape in detector._exported  # noqa: SLF001 - the bounds are the point
     assert np.array_equal(detector(batch), compiled)  # loaded from its exported bytes
+    for height in heights:  # more shapes: its bytes are let go too
+        detector(np.ascontiguousarray(batch[:, :, :height]))
+    assert len(detector._loaded) == LOADED_KEPT and len(detector._exported) == SHAPES_KEPT  # noqa: SLF001
+    assert shape not in detector._loaded and shape not in detector._exported  # noqa: SLF001
+    assert np.array_equal(detector(batch), compiled)  # compiled again

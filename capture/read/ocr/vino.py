@@ -29,6 +29,10 @@ ENV_PRECISION = "CAPTURE_OCR_DETECTOR_PRECISION"
 #: How many page shapes keep their compiled detector (about 10 MB each, exported): pages of one
 #: batch come in a few shapes (a 300 dpi invoice is detected at 1280 x 832-896).
 SHAPES_KEPT = 4
+#: How many compiled detectors stay loaded (about 40 MB each with their buffers released): a
+#: batch's scans come in two or three shapes, and a model loaded again costs 0.2-0.3 s of CPU
+#: with its first page (0.08 s to import, the rest to set it up again).
+LOADED_KEPT = 3
 
 
 class VinoDetector:
@@ -39,9 +43,9 @@ class VinoDetector:
     share memory, so a 1280 x 864 page takes about 170 MB to detect where the dynamic model took
     340, and runs a quarter faster (0.44 against 0.60 s); the maps agree to 1e-7. A compiled model
     keeps the buffers of its requests until told to release them (two workers holding them would
-    pass the memory limit): they are released once each page is detected. The last page's model
-    stays loaded (about 40 MB) for a page of its shape; other shapes keep their exported bytes,
-    for the last SHAPES_KEPT shapes, and are loaded from them (0.09 s against 0.25 s to compile)."""
+    pass the memory limit): they are released once each page is detected. The last LOADED_KEPT
+    shapes' models stay loaded (about 40 MB each); the last SHAPES_KEPT shapes keep their
+    exported bytes, and are loaded from them (0.09 s against 0.25 s to compile)."""
 
     def __init__(self, model: Path, threads: int, precision: str | None = None) -> None:
         import openvino
@@ -58,7 +62,7 @@ class VinoDetector:
         }
         self._model = self._core.read_model(str(model))
         self._exported: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
-        self._last: tuple[tuple[int, ...], object] | None = None
+        self._loaded: OrderedDict[tuple[int, ...], object] = OrderedDict()
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         compiled = self._compiled_for(batch.shape)
@@ -70,11 +74,13 @@ class VinoDetector:
         return found
 
     def _compiled_for(self, shape: tuple[int, ...]):  # noqa: ANN202 - openvino.CompiledModel, imported late
-        """The model compiled for `shape`: the last page's if the shape is its, else loaded from
-        its kept bytes, or compiled and kept."""
-        if self._last is not None and self._last[0] == shape:
-            return self._last[1]
-        self._last = None  # let the last page's model go before another is loaded
+        """The model compiled for `shape`: kept loaded, else loaded from its kept bytes, or
+        compiled and kept."""
+        if shape in self._loaded:
+            self._loaded.move_to_end(shape)
+            return self._loaded[shape]
+        while len(self._loaded) >= LOADED_KEPT:  # let the oldest go before another is loaded
+            self._loaded.popitem(last=False)
         if shape in self._exported:
             self._exported.move_to_end(shape)
             compiled = self._core.import_model(io.BytesIO(self._exported[shape]), "CPU", self._config)
@@ -85,7 +91,7 @@ class VinoDetector:
             self._exported[shape] = compiled.export_model().getvalue()
             while len(self._exported) > SHAPES_KEPT:
                 self._exported.popitem(last=False)
-        self._last = (shape, compiled)
+        self._loaded[shape] = compiled
         return compiled
 
 
