@@ -1,7 +1,9 @@
 """Scanned-page OCR: seconds per page with two workers and peak RSS, for capture end to end (read,
 QR, clean-up, OCR, extraction, checks) beside plain full-page rapidocr and plain PaddleOCR on the
 same pages, with the share of capture's time per stage (not a test). Each run renders fresh
-pages; the table gives the median over runs.
+pages; the table gives the median over runs. Files go to the two workers one at a time, to
+whichever is free, as `capture run` hands them out (until stop 39 each worker was given half the
+files up front, and the one given the slower pages set the time).
 
     python -m benchmarks.ocr [--pages 12] [--runs 3] [--rendering scan300] [--models models]
 """
@@ -9,6 +11,8 @@ pages; the table gives the median over runs.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import multiprocessing.synchronize
 import os
 import platform
 import resource
@@ -25,31 +29,25 @@ WORKERS = 2
 STAGES = ("clean", "qr", "detect", "recognise", "layout", "extract", "verify")
 
 
-def _worker_init() -> None:
+#: What each worker process holds once initialised (`_worker_init`).
+_STATE: dict = {}
+
+
+def _worker_init(method: str, paths: list[str], models: str, barrier: multiprocessing.synchronize.Barrier) -> None:
+    """Load the method's models in this worker and read the first page once, as a running worker
+    has; the plain engines also decode every page here, so only their OCR is timed."""
     os.environ["CAPTURE_OCR_THREADS"] = "1"
     os.environ["CAPTURE_OCR_ENGINE"] = "rapid"
-
-
-def _time_pages(method: str, paths: list[str], models: str) -> tuple[float, int, int, dict[str, float]]:
-    """For one worker: seconds spent (models loaded first), pages, peak RSS (KiB), stage seconds."""
     from capture.read.images import read_image_pages
 
-    stages: Counter[str] = Counter()
+    _STATE.update(method=method, barrier=barrier)
     if method == "capture":
-        from capture.pipeline import process_file
         from capture.read.ocr import get_engine
 
         engine = get_engine()  # the engine process_file uses (rapid, the default)
-        engine.read(next(read_image_pages(Path(paths[0]))))  # load the models, as a running worker has
-        engine.spent.clear()
-        pages = sum(1 for path in paths for _ in read_image_pages(Path(path)))  # as plain OCR counts them
-        started = time.perf_counter()
-        for path in paths:
-            result = process_file(Path(path), Path(path).name)
-            stages.update({k: v for k, v in result.timings.items() if k in (*STAGES, "ocr")})
-        stages.update(engine.spent)
-        stages["layout"] = stages.pop("ocr", 0.0) - engine.spent["detect"] - engine.spent["recognise"]
-        return time.perf_counter() - started, pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, dict(stages)
+        engine.read(next(read_image_pages(Path(paths[0]))))
+        _STATE["engine"] = engine
+        return
     if method == "rapidocr":
         from rapidocr import RapidOCR
 
@@ -58,26 +56,54 @@ def _time_pages(method: str, paths: list[str], models: str) -> tuple[float, int,
         from capture.read.ocr.paddle import PaddleEngine
 
         run = PaddleEngine(Path(models), threads=1).read
-    images = [image for path in paths for image in read_image_pages(Path(path))]
-    run(images[0])
-    started = time.perf_counter()
-    for image in images:
-        run(image)
-    return time.perf_counter() - started, len(images), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, {}
+    images = {path: list(read_image_pages(Path(path))) for path in paths}
+    run(images[paths[0]][0])
+    _STATE.update(run=run, images=images)
+
+
+def _meet(_: int) -> int:
+    """Wait until every worker is here (so each takes one of these calls); this worker's peak
+    RSS (KiB)."""
+    _STATE["barrier"].wait()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _time_file(path: str) -> tuple[int, dict[str, float]]:
+    """One file through the method in this worker: its pages, and capture's seconds per stage."""
+    if _STATE["method"] != "capture":
+        images = _STATE["images"][path]
+        for image in images:
+            _STATE["run"](image)
+        return len(images), {}
+    from capture.pipeline import process_file
+    from capture.read.images import read_image_pages
+
+    engine = _STATE["engine"]
+    engine.spent.clear()
+    result = process_file(Path(path), Path(path).name)
+    stages: Counter[str] = Counter({k: v for k, v in result.timings.items() if k in (*STAGES, "ocr")})
+    stages.update(engine.spent)
+    stages["layout"] = stages.pop("ocr", 0.0) - engine.spent["detect"] - engine.spent["recognise"]
+    return sum(1 for _ in read_image_pages(Path(path))), dict(stages)  # pages as plain OCR counts them
 
 
 def bench(method: str, files: list[Path], models: Path) -> tuple[float, float, dict[str, float]]:
-    """Wall seconds per page with two workers (each given half the files), the peak RSS of the
-    two workers together (MB), and the seconds per stage summed over both."""
-    halves = [[str(p) for p in files[i::WORKERS]] for i in range(WORKERS)]
-    with ProcessPoolExecutor(WORKERS, initializer=_worker_init) as pool:
-        results = list(pool.map(_time_pages, [method] * WORKERS, halves, [str(models)] * WORKERS))
-    pages = sum(r[1] for r in results)
-    wall = max(r[0] for r in results) / pages
+    """Wall seconds per page with two workers, files handed out one at a time to whichever worker
+    is free (as `capture run` hands them out), timed once both workers are loaded; the peak RSS
+    of the two workers together (MB), and the seconds per stage summed over both."""
+    paths = [str(p) for p in files]
+    barrier = multiprocessing.get_context("fork").Barrier(WORKERS)
+    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init, initargs=(method, paths, str(models), barrier))
+    with pool:
+        list(pool.map(_meet, range(WORKERS)))  # both workers loaded
+        started = time.perf_counter()
+        results = list(pool.map(_time_file, paths))
+        wall = time.perf_counter() - started
+        peaks = list(pool.map(_meet, range(WORKERS)))
     stages: Counter[str] = Counter()
-    for result in results:
-        stages.update(result[3])
-    return wall, sum(r[2] for r in results) / 1024, dict(stages)
+    for _, spent in results:
+        stages.update(spent)
+    return wall / sum(pages for pages, _ in results), sum(peaks) / 1024, dict(stages)
 
 
 def main() -> None:
@@ -91,7 +117,7 @@ def main() -> None:
     from capture.read.ocr.vino import detector_runtime
     from fixtures.scans import generate_scans
 
-    print(f"{args.pages} {args.rendering} files a run, {args.runs} runs, {WORKERS} workers x 1 thread, "
+    print(f"{args.pages} {args.rendering} files a run, {args.runs} runs, {WORKERS} workers x 1 thread (files handed out one at a time), "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; capture's text detector on {detector_runtime()}")
     walls: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}
