@@ -10,7 +10,7 @@ import numpy as np
 from capture.contract.tokens import Page, Token
 from capture.extract.page import extract_page
 from capture.read.ocr import TextBox
-from capture.read.scan.ink import line_against_rule, unread_marks
+from capture.read.scan.ink import glyph_against_rule, line_against_rule, unread_marks
 
 WIDTH, HEIGHT = 1600, 1100
 
@@ -104,6 +104,30 @@ def test_a_line_printed_against_a_rule_is_widened_to_it_and_the_rule_erased():
     assert line[15, 3:6].max() < 100  # the l is there
     assert line_against_rule(image, (120, 375, 300, 410)) is None  # a line well clear of the rule
 
+
+
+def _wrapped_line_at_the_rule(first: str) -> np.ndarray:
+    """A table's left rule (3 px) and a wrapped name line whose first glyph touches it: "l" (a
+    stem), "E" (a stem with arms) or "" (the line starts clear of the rule)."""
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.rectangle(image, (40, 300), (1560, 800), (60, 60, 60), 3)  # the frame: its left rule inks x 38-42
+    if first:
+        cv2.rectangle(image, (43, 380), (44, 405), (20, 20, 20), -1)  # a 2 px stem against the rule
+    if first == "E":
+        for y in (380, 392, 404):
+            cv2.line(image, (43, y), (57, y), (20, 20, 20), 2)
+    for x in range(64, 300, 30):  # the rest of the line
+        cv2.rectangle(image, (x, 380), (x + 18, 405), (20, 20, 20), 3)
+    return image
+
+
+def test_a_thin_stroke_against_the_rule_is_a_mark_and_a_wider_glyph_is_not():
+    # fresh scan150 seed 2026120823 0024: a wrapped name's "l 500ml", its l against the table's
+    # left rule, read 500ml however it was cropped, and the record went out ready without the l
+    mark = glyph_against_rule(_wrapped_line_at_the_rule("l"), (42, 375, 300, 410))
+    assert mark is not None and 42 <= mark[0] <= 44 and mark[2] - mark[0] <= 3 and mark[1] == 375
+    assert glyph_against_rule(_wrapped_line_at_the_rule("E"), (42, 375, 300, 410)) is None  # its arms run on
+    assert glyph_against_rule(_wrapped_line_at_the_rule(""), (62, 375, 300, 410)) is None  # clear of the rule
 
 
 def test_a_screens_coloured_glyph_is_ink_and_a_seals_red_is_not():

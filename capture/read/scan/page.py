@@ -36,6 +36,7 @@ from capture.read.scan.cells import cut_at_rules
 from capture.read.scan.ink import (
     PageInk,
     dark_ink,
+    glyph_against_rule,
     line_against_rule,
     ruled_lines,
     text_height,
@@ -122,6 +123,7 @@ def scan_page(
     boxes = _second_read_of_weak_lines(page, boxes, engine, proven)
     boxes = _second_read_of_digit_runs(page, boxes, engine)
     figures, marks = read_marks(page, unread_marks(page, boxes + stamps + watermarks, ink), boxes, printed_rules, ink.em, engine)
+    marks += _glyphs_at_the_rule(page, boxes)
     boxes = boxes + figures
     ocr_done = time.perf_counter()
     size = (page.shape[1], page.shape[0])
@@ -180,6 +182,18 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
             # prefix every item name prints since 2018 proves it, its closing * the category
             checked[index] = replace(box, text="*" + box.text, guessed=None if box.guessed is None else tuple(i + 1 for i in box.guessed))
     return [engine.read_line(page, box.polygon) if box.fast_only else box for box in checked]
+
+
+def _glyphs_at_the_rule(page: np.ndarray, boxes: list[TextBox]) -> list[Box]:
+    """A mark where a wrapped item-name line's first glyph touches the table's rule: the
+    recogniser reads a thin glyph there (l, 1, I) as the rule's edge and drops it, whatever crop
+    it is given, so the name is a doubt (capture/extract/scan_table.unread_doubts). A first line
+    opens with its prefix's *, whose loss its own rule catches."""
+    found = []
+    for index in _item_name_lines(boxes, text_height(page)):
+        if not opens_item_name(boxes[index].text) and (mark := glyph_against_rule(page, boxes[index].bounds)) is not None:
+            found.append(mark)
+    return found
 
 
 def _agreed_or_read_fully(page: np.ndarray, box: TextBox, text: str, score: float, engine: Engine) -> TextBox:
