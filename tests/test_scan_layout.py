@@ -200,6 +200,9 @@ def test_a_misread_item_name_is_a_doubt():
     row = RowCells({"name": [Token(milk["name"], 20, 50, 120, 60, 0.99)], "spec": [Token("250m|*24", 150, 51, 190, 61, 0.98)]})
     assert "规格型号 reads “250m|*24”" in scan_doubts([milk], [[row]], COLUMNS)[0]
     assert "low confidence (0.90)" in doubt_for("*机械设备*兰一(SANY)SY75C小型液压挖掘机", 0.90)[0]
+    # an x read as × (seed 2026120824, a photo that went out ready); sizes multiply between figures
+    assert "× beside a Latin letter" in doubt_for("*电子计算机*戴尔(DELL)OptiPle×7090台式机")[0]
+    assert doubt_for("*纸制品*复印纸A4 210×297mm") == []
 
 
 def test_a_remarks_line_whose_box_reaches_under_the_remarks_label_is_read():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -448,14 +449,22 @@ def _known_unit(row: RowCells) -> bool:
     return row.text("unit") in KNOWN_UNITS and all(t.confidence >= UNIT_CONFIDENCE for t in unit)
 
 
+#: A multiplication sign beside a Latin letter: a model name's x read as × (OptiPle×7090 for
+#: OptiPlex 7090, a fresh photo out `ready`); a product of sizes stands between figures (50×30).
+TIMES_BESIDE_LETTER = re.compile(r"[A-Za-z]×|×[A-Za-z]")
+
+
 def _name_flaw(name: str) -> str | None:
     """What a misread name shows: no whole 税收分类 prefix (every item line prints its *简称*,
     and the * against the table's rule is the glyph a scan loses first), or a bracket that does
-    not close, or a dash beside a Chinese character (the recogniser reads a 一 as —)."""
+    not close, or a dash beside a Chinese character (the recogniser reads a 一 as —), or a ×
+    beside a Latin letter (it reads an x as ×)."""
     if name.strip() not in LIST_PLACEHOLDER and not re.match(r"^\*[^*]+\*[^*]", name):
         return "does not start with a whole *税收分类* prefix"
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return "has a bracket that does not close"
     if DASH_BESIDE_HAN.search(name):
         return "has a dash beside a Chinese character, which a scan shows for a 一 as often"
+    if TIMES_BESIDE_LETTER.search(unicodedata.normalize("NFKC", name)):
+        return "has a × beside a Latin letter, which a scan shows for an x as often"
     return None
