@@ -1,6 +1,6 @@
 """The detector on OpenVINO finds the very lines ONNX Runtime finds, read the same, on a real
-photo of an invoice: in fp32 to half a pixel, in bfloat16 (where the processor has it) to a pixel
-or two; and the environment can keep it on ONNX Runtime, or in fp32."""
+photo of an invoice: in fp32 to half a pixel, in bfloat16 (asked for, where the processor has
+it) to a pixel or two; and the environment can keep it on ONNX Runtime."""
 
 from __future__ import annotations
 
@@ -35,18 +35,18 @@ def test_openvino_in_fp32_finds_and_reads_the_lines_onnxruntime_finds(monkeypatc
     _detected_alike(monkeypatch, "f32", 0.5)
 
 
-def test_openvino_in_the_processors_precision_finds_and_reads_the_same_lines(monkeypatch):
-    """bfloat16 where the processor computes in it (AVX512-BF16, AMX), else fp32: a box's
-    corner may move by a pixel or two, the lines and their readings do not."""
+def test_openvino_in_bfloat16_where_asked_finds_and_reads_the_same_lines(monkeypatch):
+    """fp32 unless bfloat16 is asked for and the processor computes in it (AVX512-BF16, AMX): a
+    box's corner may move by a pixel or two, the lines and their readings do not."""
     import openvino
 
-    monkeypatch.delenv(ENV_PRECISION, raising=False)
-    native = "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
     model = next(f.path for f in rapid_models()[0] if f.role == "det")
-    assert VinoDetector(model, threads=1).precision == ("bf16" if native else "f32")
-    monkeypatch.setenv(ENV_PRECISION, "f32")
+    monkeypatch.delenv(ENV_PRECISION, raising=False)
     assert VinoDetector(model, threads=1).precision == "f32"
-    _detected_alike(monkeypatch, "", 2.0)
+    monkeypatch.setenv(ENV_PRECISION, "bf16")
+    native = "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    assert VinoDetector(model, threads=1).precision == ("bf16" if native else "f32")
+    _detected_alike(monkeypatch, "bf16", 2.0)
 
 
 def test_a_page_detects_alike_however_its_compiled_model_was_come_by():
