@@ -331,10 +331,8 @@ class RemarksBox:
 def find_remarks_box(lines: list[Line], tokens: list[Token], draft: Draft) -> RemarksBox | None:
     marker = next((t for t in tokens if REMARKS_MARK.match(t.text) and len(t.text) <= 4 or t.text.startswith("备注")), None)
     marker = marker or next((t for t in tokens if t.text == "注"), None)  # the upright 备注 label, its 备 lost
-    band = _below_totals(lines, draft)
-    if marker is None or band is None:
-        return None
-    return RemarksBox(marker, *band)
+    band = _below_totals(lines, draft) if marker is not None else None
+    return RemarksBox(marker, *band) if band is not None else None
 
 
 def _below_totals(lines: list[Line], draft: Draft) -> tuple[float, float] | None:

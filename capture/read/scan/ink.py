@@ -98,25 +98,44 @@ def vertical_rules(ink: np.ndarray, em: float) -> np.ndarray:
     return cv2.morphologyEx(ink, cv2.MORPH_OPEN, run)
 
 
+@dataclass(frozen=True)
+class _RuleBand:
+    """The band round a text line's left end where a vertical rule may stand: its dark ink, the
+    rule's ink on the line's rows, and where the band and the line lie on the page."""
+
+    em: float
+    ink: np.ndarray
+    rules: np.ndarray
+    top: int
+    left: int
+    right: int
+    y0: int
+    y1: int
+
+    @classmethod
+    def of(cls, page: np.ndarray, bounds: tuple[int, int, int, int]) -> _RuleBand:
+        em = text_height(page)
+        x0, y0, x1, y1 = bounds
+        y0, y1 = max(0, y0), min(page.shape[0], y1)
+        top, bottom = max(0, y0 - int(2 * em)), min(page.shape[0], y1 + int(2 * em))  # tall enough for a rule
+        left, right = max(0, x0 - int(RULE_REACH * em)), min(x1, x0 + int(RULE_REACH * em))
+        ink = dark_ink(page[top:bottom, left:right], em)
+        return cls(em, ink, vertical_rules(ink, em)[y0 - top : y1 - top], top, left, right, y0, y1)
+
+
 def line_against_rule(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray | None:
     """A text line's image widened left to the vertical rule its text is printed against, with
     the rule's own pixels painted white; None when no rule stands that close to its left end.
     A digital invoice prints its item names against the table's left rule, and the recogniser
     reads the rule and the glyph touching it as one stroke: the detector's box leaves out the
     glyph (l500ml read 500ml), and no crop of the box can show it."""
-    em = text_height(page)
-    x0, y0, x1, y1 = bounds
-    y0, y1 = max(0, y0), min(page.shape[0], y1)
-    top, bottom = max(0, y0 - int(2 * em)), min(page.shape[0], y1 + int(2 * em))  # tall enough for a rule
-    left, right = max(0, x0 - int(RULE_REACH * em)), min(x1, x0 + int(RULE_REACH * em))
-    band = page[top:bottom, left:right]
-    rules = vertical_rules(dark_ink(band, em), em)[y0 - top : y1 - top]
-    columns = np.flatnonzero(rules.any(axis=0))
+    band = _RuleBand.of(page, bounds)
+    columns = np.flatnonzero(band.rules.any(axis=0))
     if columns.size == 0:
         return None
-    start = left + int(columns[0])
-    line = page[y0:y1, start:x1].copy()
-    line[:, : right - start][rules[:, columns[0] :] > 0] = 255
+    start = band.left + int(columns[0])
+    line = page[band.y0 : band.y1, start : bounds[2]].copy()
+    line[:, : band.right - start][band.rules[:, columns[0] :] > 0] = 255
     return line
 
 
@@ -128,27 +147,25 @@ def glyph_against_rule(page: np.ndarray, bounds: tuple[int, int, int, int]) -> B
     I) with the rule, as its edge, and drops it: a 150 dpi scan's wrapped name l 500ml read
     500ml, erased rule or not. A wider glyph touching the rule (E, T, a Chinese character) is
     read with the rest of its line."""
-    em = text_height(page)
-    x0, y0, x1, y1 = bounds
-    y0, y1 = max(0, y0), min(page.shape[0], y1)
-    top, bottom = max(0, y0 - int(2 * em)), min(page.shape[0], y1 + int(2 * em))
-    left, right = max(0, x0 - int(RULE_REACH * em)), min(x1, x0 + int(RULE_REACH * em))
-    ink = dark_ink(page[top:bottom, left:right], em) > 0
-    columns = np.flatnonzero(vertical_rules(ink.astype(np.uint8) * 255, em)[y0 - top : y1 - top].any(axis=0))
-    beside = np.r_[0 : y0 - top, y1 - top : ink.shape[0]]  # the band's rows off the line
-    if columns.size == 0 or beside.size == 0 or y1 <= y0:
+    band = _RuleBand.of(page, bounds)
+    ink = band.ink > 0
+    columns = np.flatnonzero(band.rules.any(axis=0))
+    on_line = slice(band.y0 - band.top, band.y1 - band.top)
+    beside = np.r_[0 : on_line.start, on_line.stop : ink.shape[0]]  # the band's rows off the line
+    if columns.size == 0 or beside.size == 0 or band.y1 <= band.y0:
         return None
     steady = ink[beside].mean(axis=0) >= RULE_STEADY
     edge = int(columns[-1])
     while edge + 1 < steady.size and steady[edge + 1]:
         edge += 1  # the rule's own width, as printed off the line
-    shares = ink[y0 - top : y1 - top, edge + 1 :].mean(axis=0)
+    shares = ink[on_line, edge + 1 :].mean(axis=0)
     stroke = 0
     while stroke < shares.size and shares[stroke] >= GLYPH_AT_RULE:
         stroke += 1
-    if stroke < 2 or stroke > THIN_STROKE * em or stroke >= shares.size or shares[stroke] > BLANK_AFTER:
+    if stroke < 2 or stroke > THIN_STROKE * band.em or stroke >= shares.size or shares[stroke] > BLANK_AFTER:
         return None
-    return (float(left + edge + 1), float(y0), float(left + edge + 1 + stroke), float(y1))
+    x = float(band.left + edge + 1)
+    return (x, float(band.y0), x + stroke, float(band.y1))
 
 
 @dataclass
