@@ -136,3 +136,12 @@ def test_a_header_box_reaching_into_the_first_line_is_a_doubt():
     (doubt,) = [why for _, why in extract_page(page(Token("单位", 195, 155, 225, 181, 0.956))).doubts if "表头" in why]
     assert doubt.startswith("表头“单位”的识别框伸进了第一行")
     assert not [why for _, why in extract_page(page(Token("单位", 195, 155, 225, 169, 0.99))).doubts if "表头" in why]
+
+
+def test_an_unlabelled_sums_line_whose_yuan_sign_reads_as_a_letter_is_found():
+    # fresh photo_real seed 2026120826 (0007): 合计 not detected at all, its sums read V139091.51
+    # and ¥1390.91 (the first ¥ read V): 合计金额 and 合计税额 stayed unread
+    page = _page(Token("689.968333", 290, 120, 335, 130, 0.99), [])
+    page.tokens[-5] = Token("V11039.49", 345, 200, 382, 210, 0.97)
+    invoice = extract_page(page).invoice
+    assert (invoice["amount"], invoice["tax"], invoice["total"]) == ("11039.49", "662.37", "11701.86")

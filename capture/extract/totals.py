@@ -76,8 +76,9 @@ def _read_unlabelled_sums(above_total: list[Line], columns: Columns | None, draf
 def _sums_alone(line: Line, marked: bool = False) -> bool:
     """Whether a line holds money amounts and, left of them, at most SUM_LABEL_CHARACTERS
     characters besides 合计 (no figure); `marked`: one amount printed with its ¥, as the 合计
-    line prints them and no item row does."""
-    texts = [t.text.replace(" ", "") for t in line.tokens]
+    line prints them and no item row does. A figure's ¥ read as a letter (V139091.51) is read as
+    `_read_sums` reads it."""
+    texts = [_yuan_read(t).text.replace(" ", "") for t in line.tokens]
     monies = [index for index, text in enumerate(texts) if MONEY_TOKEN.match(text)]
     if not monies or (marked and not any(texts[index][:1] in "¥￥" for index in monies)):
         return False
