@@ -37,3 +37,29 @@ def test_a_goods_list_title_read_with_two_glyphs_garbled_is_still_a_list_page():
     page = Page(2, 610, 400, [Token("销售务物或者提供版税劳务清单", 187, 16, 420, 30, 0.86)], "image")
     assert extract_page(page).is_list_page
     assert not extract_page(Page(2, 610, 400, [Token("销售合同清单", 187, 16, 420, 30, 0.9)], "image")).is_list_page
+
+
+def _parties(buyer_label: str) -> Page:
+    tokens = [
+        Token("电子发票（增值税专用发票）", 200, 20, 400, 36, 0.99),
+        Token("销售方信息", 308, 92, 322, 147, 0.9),
+        Token(f"{buyer_label}：昆明市卓越实业股份有限公司", 31, 93, 183, 108, 0.96),
+        Token("名称：联创(昆明)新能源科技有限公司", 326, 95, 482, 109, 1.0),
+        Token("统一社会信用代码/纳税人识别号：91530100MAY8EN6B27", 31, 125, 303, 140, 0.98),
+        Token("统一社会信用代码/纳税人识别号：91530100333927962A", 326, 127, 595, 140, 0.99),
+    ]
+    return Page(1, 610, 400, tokens, "image")
+
+
+def test_a_name_label_a_photo_left_one_character_of_still_labels_the_name():
+    # fresh photo_real seed 2026120826 (0037): 名：昆明市卓越… (称 lost in blur); the buyer's name
+    # was null
+    for label in ("名", "称", "名称"):
+        invoice = extract_page(_parties(label)).invoice
+        assert invoice["buyer"]["name"] == "昆明市卓越实业股份有限公司", label
+        assert invoice["seller"]["name"] == "联创(昆明)新能源科技有限公司"
+
+
+def test_half_a_name_label_inside_a_word_is_no_label():
+    invoice = extract_page(_parties("项目称")).invoice
+    assert invoice["buyer"]["name"] is None

@@ -86,6 +86,16 @@ def test_a_mark_under_a_line_item_is_a_doubt_on_that_item():
     assert draft.doubts == [("items", "line item “*纸制品*复印纸”: the scan shows a mark there that OCR could not read (a missed character?): compare the line with the paper")]
 
 
+def test_a_mark_of_the_first_row_reaching_up_into_the_header_box_is_a_doubt():
+    # fresh photo_real seed 2026120827 (0026): the first row's 数量 2, missed by the detector,
+    # stood 2 units higher than the header's bottom (the rows tight under it); it was no doubt,
+    # and the row went out ready with 单价 18.7256637168142 read as 数量 18.725663716814 × 单价 2
+    page = _scan([(262, 120, 270, 131)])
+    page.tokens[: len(HEADER)] = [replace(t, y1=123) for t in page.tokens[: len(HEADER)]]  # the header's boxes reach down
+    draft = extract_page(page)
+    assert draft.doubts == [("items", "line item “*文具*中性笔”: the scan shows a mark there that OCR could not read (a missed character?): compare the line with the paper")]
+
+
 def test_marks_outside_the_goods_table_are_not_doubts():
     # the page's edge left of the table, below 合计, and above the header
     draft = extract_page(_scan([(0, 140, 4, 150), (100, 230, 110, 232), (300, 60, 310, 62)]))

@@ -63,8 +63,11 @@ UNLABELLED_CODE_LINES = 4
 PAPER_NUMBER = re.compile(r"(?:^|\s)(?:№|N[oO0º°])\s*[.:：]?\s*(\d{8})\b")
 PAGE_OF = re.compile(r"共\s*(\d+)\s*页\s*第\s*(\d+)\s*页")
 
+#: A 名称 label a photo's blur left one character of (名：昆明市…): that character where it starts
+#: a token's text (项目名称： with 名 lost is no party's label), its colon after it.
+NAME_LABEL_HALF = r"|(?<![\u4e00-\u9fff])[名称]"
 PARTY_LABELS = {
-    "name": re.compile(r"(?:(购买方|销售方)\s*)?" + spaced("名称") + r"\s*[:：]"),
+    "name": re.compile(r"(?:(购买方|销售方)\s*)?(?:" + spaced("名称") + NAME_LABEL_HALF + r")\s*[:：]"),
     "tax_id": re.compile(
         r"(?:(购买方|销售方)\s*)?(?:统一社会信用代码\s*/\s*)?" + one_garbled("纳税人识别号") + r"\s*[:：]"
     ),
@@ -301,13 +304,16 @@ def read_table(
 
 
 def _inside_table(marks: list[Box], header_and_rows: list[Line], bottom: float) -> list[Box]:
-    """The marks below the header and above the line that ends the table, within half a text
-    height of the table's text on the left and right (not the page's edge or the frame)."""
+    """The marks whose middle lies below the header and above the line that ends the table,
+    within half a text height of the table's text on the left and right (not the page's edge or
+    the frame). The middle, not the top: on a photo the first row's figures can reach up into
+    the header line's box (a 数量 2 the detector missed, its top 2 units above the header's
+    bottom, was no doubt and its row went out with 单价 × 2 read as 数量 and 单价)."""
     tokens = [t for line in header_and_rows for t in line.tokens]
     margin = sorted(t.height for t in tokens)[len(tokens) // 2] / 2
     left, right = min(t.x0 for t in tokens) - margin, max(t.x1 for t in tokens) + margin
     top = header_and_rows[0].y1
-    return [m for m in marks if m[1] > top and m[3] < bottom and m[0] >= left and m[2] <= right]
+    return [m for m in marks if top < (m[1] + m[3]) / 2 < bottom and m[0] >= left and m[2] <= right]
 
 
 @dataclass
