@@ -31,3 +31,10 @@ def test_a_label_without_a_value_gives_no_value():
 def test_a_lone_word_without_a_colon_off_the_signature_line_is_no_label():
     draft = extract_page(_page(TITLE, [("收款人开户行变更请通知", 30)], [("开票人：王五", 310)]))
     assert draft.invoice["payee"] is None and draft.invoice["drawer"] == "王五"
+
+
+def test_a_colon_read_twice_is_no_part_of_the_name():
+    # fresh scan150 seed 2026120828 (0023): 开票人:： read as one box, 曹刚浩 after it; the record
+    # went out ready with 开票人 “： 曹刚浩”
+    draft = extract_page(_page(TITLE, [("收款人：曹涵勇", 30), ("复核:", 190), ("开票人:：", 310), ("曹刚浩", 360)]))
+    assert (draft.invoice["payee"], draft.invoice["drawer"]) == ("曹涵勇", "曹刚浩")

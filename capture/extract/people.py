@@ -15,9 +15,11 @@ from capture.extract.lines import Found, Line, find_first, spaced, value_after
 
 #: The people's fields and the words of their labels.
 LABEL_WORDS = {"payee": spaced("收款人"), "reviewer": spaced("复核") + "人?", "drawer": spaced("开票人")}
-PEOPLE = {field: re.compile(word + r"\s*[:：]") for field, word in LABEL_WORDS.items()}
-#: A label of the signature line with its colon or without.
-BARE_PEOPLE = {field: re.compile(word + r"\s*[:：]?") for field, word in LABEL_WORDS.items()}
+#: A label with its colon: OCR may read the colon twice (开票人:： on a 150 dpi scan), and the
+#: second is no character of the name.
+PEOPLE = {field: re.compile(word + r"\s*[:：](?:\s*[:：])*") for field, word in LABEL_WORDS.items()}
+#: A label of the signature line with its colon (or colons) or without.
+BARE_PEOPLE = {field: re.compile(word + r"(?:\s*[:：])*") for field, word in LABEL_WORDS.items()}
 ANY_PERSON_LABEL = re.compile("|".join(f"(?:{word})" for word in LABEL_WORDS.values()))
 #: The 数电 kinds, which print only 开票人.
 DIGITAL_KINDS = ("digital_special", "digital_normal")
