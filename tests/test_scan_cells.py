@@ -280,3 +280,19 @@ def test_a_word_past_the_name_columns_end_makes_the_row_a_doubt():
     row.cells.update({"name": name, "spec": spec})
     assert _parted_at(row, 137.0)  # without the name column's end, the row looks parted
     assert not _parted_at(row, 137.0, name_end=116.1)
+
+
+def test_a_price_alone_whose_last_digit_is_the_quantity_is_not_cut():
+    # fresh photo_real seed 2026120827 (0026): 数量 2 not read, 单价 18.7256637168142 alone in its
+    # cell; cut before its last digit it multiplies out to the 金额 37.45 all the same, and the
+    # row went out ready with 数量 18.725663716814 and 单价 2. The cut lies at the box's right
+    # end, far from where the 数量 cells end: the row keeps only its 单价, and is not ready.
+    rows = [
+        Token("*办公用品*中性笔", 20, 120, 130, 130, 0.99), Token("盒", 212, 120, 222, 130, 0.99),
+        Token("18.7256637168142", 283, 120, 338, 130, 0.99), Token("37.45", 355, 120, 380, 130, 0.99),
+        Token("13%", 412, 120, 430, 130, 0.99), Token("4.87", 470, 120, 490, 130, 0.99),
+    ]
+    draft = _read(rows)
+    (item,) = draft.invoice["items"]
+    assert (item["quantity"], item["unit_price"]) == (None, "18.7256637168142")
+    assert [name for name, _ in draft.doubts] == ["items"]

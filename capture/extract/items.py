@@ -375,7 +375,7 @@ def read_items(
                 items.append(current)
                 rows.append([])
             rows[-1].append(row)
-            _fill_numbers(current, row)
+            _fill_numbers(current, row, columns)
             if name:
                 current["name"] = _join(current["name"], name)
         elif starts_item or current is None:
@@ -414,7 +414,7 @@ def _fill_text(item: dict, row: RowCells, append: bool = False) -> None:
             item[column] = _join(item[column], text) if append else text
 
 
-def _fill_numbers(item: dict, row: RowCells) -> None:
+def _fill_numbers(item: dict, row: RowCells, columns: Columns) -> None:
     _fill_text(item, row)
     for column in ("quantity", "unit_price"):
         value = parse_decimal(row.text(column))
@@ -422,7 +422,8 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
             item[column] = row.text(column).replace(",", "")
     amount = parse_money(row.text("amount"))
     glued = [row.text(c) for c in ("quantity", "unit_price") if row.text(c)]
-    if amount is not None and len(glued) == 1 and (pair := unglue_quantity_price(glued[0], amount)):
+    pair = unglue_quantity_price(glued[0], amount) if amount is not None and len(glued) == 1 else None
+    if pair is not None and _cut_at_the_boundary(row, columns, pair):
         item["quantity"], item["unit_price"] = pair
     item["amount"] = str(amount)
     for column in ("period_start", "period_end"):
@@ -431,6 +432,27 @@ def _fill_numbers(item: dict, row: RowCells) -> None:
     item["tax_rate"] = parse_rate(row.text("tax_rate"))
     tax = parse_money(row.text("tax"))
     item["tax"] = str(tax) if tax is not None else None
+
+
+#: How far (text heights) from the 数量|单价 boundary a glued box's cut may fall.
+CUT_SLACK = 3.0
+
+
+def _cut_at_the_boundary(row: RowCells, columns: Columns, pair: tuple[str, str]) -> bool:
+    """Whether the cut `unglue_quantity_price` found falls where the 数量 cells end (the rule, or
+    midway between the two headers): a 单价 alone whose 数量 was not read multiplies out the same
+    when its last digit is the 数量 (18.7256637168142 cut as 18.725663716814 × 2 = 37.45), but
+    that cut lies near the box's right end, far right of the boundary. The place of a cut is
+    estimated by the share of characters before it (digits print evenly); a row whose figures
+    are more than one box, or a table without both headers, is taken as read."""
+    boxes = [t for column in ("quantity", "unit_price") for t in row.cells.get(column, [])]
+    if len(boxes) != 1 or not {"quantity", "unit_price"} <= columns.spans.keys():
+        return True
+    if columns.spans["unit_price"][0] < columns.spans["quantity"][0]:  # 单价 printed first: not this cut
+        return True
+    box, (quantity, price) = boxes[0], pair
+    cut = box.x0 + (box.x1 - box.x0) * len(quantity) / (len(quantity) + len(price))
+    return abs(cut - columns.text_boundary("unit_price")) <= CUT_SLACK * box.height
 
 
 _QUANTITY = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
