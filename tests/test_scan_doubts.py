@@ -4,7 +4,7 @@ from capture.contract.tokens import Page, Token
 from capture.extract.items import Columns, RowCells
 from capture.extract.page import extract_page
 from capture.extract.scan_table import _parted, scan_doubts
-from capture.read.scan.page import _dash_as_one, _doubles_a_glyph, _holds_in_order
+from capture.read.scan.page import _dash_as_one, _doubles_a_glyph, _holds_in_order, _plus_as_star
 
 
 def test_a_name_whose_first_read_doubles_a_glyph_the_second_reads_once_is_a_doubt():
@@ -127,3 +127,14 @@ def test_a_second_read_of_a_dash_where_the_first_read_a_one_is_no_other_characte
     other = "*机械设备*三二(SANY)SY75C小型液压挖"
     assert not _holds_in_order(other, _dash_as_one("*机械设备*三—(SANY)", other))
     assert _dash_as_one("*五金*M8-20螺栓", first) == "*五金*M8-20螺栓"  # a hyphen between figures stays
+
+
+def test_a_second_read_of_a_plus_where_the_first_read_the_prefix_star_is_no_other_character():
+    # fresh photo_real seeds 2026120826 (0002) and 2026120827 (0033): *天然气*管道天然气 and
+    # *运输服务*客运服务费 read again as *天然气+管道天然气 and *运输服务+客运服务费 (blur makes the
+    # * a +); both records were right and went to review for it
+    for first, second in (("*天然气*管道天然气", "*天然气+管道天然气"), ("*运输服务*客运服务费", "+运输服务+客运服务费")):
+        assert _holds_in_order(first, _plus_as_star(second, first))
+    # a + anywhere else, or another glyph than the prefix's, is still another reading
+    assert not _holds_in_order("*电子元件*A*B", _plus_as_star("*电子元件*A+B", "*电子元件*A*B"))
+    assert _plus_as_star("*天燃气+管道", "*天然气*管道") == "*天燃气+管道"

@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 from capture.contract.tokens import DASH_BESIDE_HAN, WEAK_CHARACTER, Box, Page
 from capture.read.ocr import Engine, TextBox, get_engine, with_margin
 from capture.read.ocr.settle import (
+    ITEM_NAME_START,
     LOST_PREFIX_STAR,
     ProvenValues,
     fold,
@@ -174,7 +175,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
             box = _agreed_or_read_fully(page, box, text, score, engine)
             checked[index] = box
         first = fold(box.text)
-        second = _dash_as_one(fold(text), first)
+        second = _plus_as_star(_dash_as_one(fold(text), first), first)
         if (not _holds_in_order(first, second) or _doubles_a_glyph(first, second)) and not _case_alone(first, second, box):
             checked[index] = replace(box, second_read=text)
         elif against_rule and LOST_PREFIX_STAR.match(first):
@@ -314,6 +315,21 @@ def _dash_as_one(second: str, first: str) -> str:
     """A second read's dash beside a Chinese character taken for the 一 the first read has (三一
     read 三—): the recogniser reads a 一 so, and the first read's 一 is the reading that stands."""
     return DASH_BESIDE_HAN.sub("一", second) if "一" in first else second
+
+
+def _plus_as_star(second: str, first: str) -> str:
+    """A second read's + where the first read's *税收分类* prefix has its opening or closing *
+    (*天然气+管道天然气 for *天然气*管道天然气: blur makes a * a +). The prefix's form is fixed (a
+    name prints *category*), so that glyph is a * whichever read it was: the reads disagree on
+    nothing the record takes."""
+    prefix = ITEM_NAME_START.match(first)
+    if prefix is None or second.startswith(prefix.group(0)):
+        return second
+    star = prefix.group(0)
+    for variant in ("+" + star[1:], star[:-1] + "+", "+" + star[1:-1] + "+"):
+        if second.startswith(variant):
+            return star + second[len(variant) :]
+    return second
 
 
 def _holds_in_order(first: str, second: str) -> bool:
