@@ -163,3 +163,20 @@ def test_words_an_ocr_read_ending_at_yuan_are_a_doubt_unless_the_total_was_prove
     assert proven.invoice.total_in_words == "柒拾伍圆整" and not any("没有读出“整”字" in r for r in proven.reasons)
     assert not any("没有读出“整”字" in r for r in scanned([], "柒拾伍圆整").reasons)
     assert not any("没有读出“整”字" in r for r in decide(whole, qr=[], total_in_words="柒拾伍圆").reasons)  # a text layer: as printed
+
+
+def test_words_that_lost_their_leading_yi_are_repaired_where_the_qr_and_the_sums_prove_the_total():
+    # fresh photo_real seed 2026120829 (0004): 佰叁拾壹圆伍角伍分 for 壹佰叁拾壹圆伍角伍分 went out
+    # `ready`: 大写 words are read with an unwritten 壹 before a unit, so they spelt the total
+    whole = load_truth(REAL / "corpus/bdui-sx-receipt4.truth.json")["invoices"][0]
+    words = whole["invoice"]["total_in_words"]
+    assert words.startswith("壹")
+    record = decide(whole, total_in_words=words[1:])
+    assert record.invoice.total_in_words == words and record.status == "ready"
+    assert any(c.rule == "repaired" and f"read {words[1:]}," in c.message for c in record.checks)
+    assert decide(whole, qr=[], total_in_words=words[1:]).invoice.total_in_words == words[1:]  # no witness: as read
+    # read by OCR with no QR to prove the total: a doubt (a text layer prints what it prints)
+    invoice = copy.deepcopy(whole["invoice"]) | {"total_in_words": words[1:]}
+    unproven = build_record(Draft(invoice=invoice, qr=[], pages=[1], source_kind="image"), "x.jpg", "0" * 64, today=TODAY)
+    assert unproven.status == "review" and any("前面的“壹”没有读出" in r for r in unproven.reasons)
+    assert not any("前面的“壹”没有读出" in r for r in decide(whole, qr=[], total_in_words=words[1:]).reasons)

@@ -118,10 +118,23 @@ WORDS_UNENDED = (
 )
 
 
+WORDS_UNSTARTED = (
+    "价税合计（大写）以单位字开头（如“佰”），前面的“壹”没有读出：请对照原件 "
+    "(total in words (价税合计大写) starts with a unit such as 佰: the 壹 before it was not read: compare it with the paper)"
+)
+
+
 def unended_words_checks(source_kind: str, words: str | None, repaired: set[str]) -> list[Check]:
     """A doubt on 大写 words an OCR read ending at 圆: a whole amount's words end 圆整, so the 整
-    was lost (a photo's 肆万陆仟玖佰陆拾捌圆 spelled the total and went out `ready`), unless the QR
-    and the sums proved the total and the words were repaired (capture/verify/repair.py)."""
-    if source_kind not in SCANNED_KINDS or not words or "total_in_words" in repaired or not words.endswith(("圆", "元")):
+    was lost (a photo's 肆万陆仟玖佰陆拾捌圆 spelled the total and went out `ready`); and on words
+    starting with a unit (佰叁拾壹圆伍角伍分: the 壹 the form prints before it lost, and the words
+    still spell the total), unless the QR and the sums proved the total and the words were
+    repaired (capture/verify/repair.py)."""
+    if source_kind not in SCANNED_KINDS or not words or "total_in_words" in repaired:
         return []
-    return [Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNENDED)]
+    checks = []
+    if words.endswith(("圆", "元")):
+        checks.append(Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNENDED))
+    if words[:1] in "拾佰仟万亿":
+        checks.append(Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNSTARTED))
+    return checks

@@ -121,6 +121,10 @@ def fill_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check]]
     return (invoice.model_copy(update=changes) if changes else invoice), checks
 
 
+#: The units 大写 words never start with on an invoice: the form prints 壹拾, 壹佰, 壹仟, 壹万.
+LEADING_UNITS = "拾佰仟万亿"
+
+
 def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, list[Check]]:
     """合计金额, 价税合计 and 合计税额 where two witnesses agree on the value."""
     checks: list[Check] = []
@@ -156,6 +160,12 @@ def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, lis
     if (spelled != total and _words_near(invoice.total_in_words, words, spelled) or cut_short) and _total_witnessed(invoice, qr):
         checks.append(_repaired("total_in_words", invoice.total_in_words, words, "the QR code and the sums prove the total, which spells"))
         invoice = invoice.model_copy(update={"total_in_words": words})
+    # words that lost their leading 壹 (佰叁拾壹圆伍角伍分 on a photo) spell the total too, as 大写
+    # words are read with an unwritten 壹 before a unit, but the form always prints it: the 壹 is
+    # put back (the rest kept as read: after 角 the 整 is the writer's choice)
+    elif spelled == total and read[:1] in LEADING_UNITS and _total_witnessed(invoice, qr):
+        checks.append(_repaired("total_in_words", read, f"壹{read}", "the QR code and the sums prove the total, whose words print 壹 before"))
+        invoice = invoice.model_copy(update={"total_in_words": f"壹{read}"})
     return invoice, checks
 
 
