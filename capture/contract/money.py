@@ -73,6 +73,10 @@ def _four_digits_to_words(n: int) -> str:
     return out
 
 
+#: The units 大写 words never start with on an invoice: it prints 壹拾, 壹佰, 壹仟, 壹万, 壹亿.
+LEADING_UNITS = "拾佰仟万亿"
+
+
 def integer_to_words(n: int) -> str:
     """Spell a non-negative integer in 大写 (壹拾 keeps its 壹, as invoices print it)."""
     if n == 0:

@@ -8,6 +8,7 @@ speaks for scans and photos.
 from __future__ import annotations
 
 from capture.contract.fields import chinese_label, field_value, label
+from capture.contract.money import LEADING_UNITS
 from capture.contract.record import Check
 from capture.contract.tokens import SCANNED_KINDS, UNREAD_END, WEAK_CHARACTER, Token
 
@@ -135,6 +136,6 @@ def unended_words_checks(source_kind: str, words: str | None, repaired: set[str]
     checks = []
     if words.endswith(("圆", "元")):
         checks.append(Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNENDED))
-    if words[:1] in "拾佰仟万亿":
+    if words[:1] in LEADING_UNITS:
         checks.append(Check(rule="ocr_character", field="total_in_words", ok=False, message=WORDS_UNSTARTED))
     return checks

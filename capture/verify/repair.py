@@ -25,7 +25,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from capture.contract.fields import chinese_label, label
-from capture.contract.money import amount_to_words, parse_money, words_to_amount
+from capture.contract.money import LEADING_UNITS, amount_to_words, parse_money, words_to_amount
 from capture.contract.qr import QrPayload
 from capture.contract.record import Check, Invoice
 
@@ -119,10 +119,6 @@ def fill_from_qr(invoice: Invoice, qr: QrPayload) -> tuple[Invoice, list[Check]]
         for name, value in changes.items()
     ]
     return (invoice.model_copy(update=changes) if changes else invoice), checks
-
-
-#: The units 大写 words never start with on an invoice: the form prints 壹拾, 壹佰, 壹仟, 壹万.
-LEADING_UNITS = "拾佰仟万亿"
 
 
 def repair_amounts(invoice: Invoice, qr: QrPayload | None) -> tuple[Invoice, list[Check]]:

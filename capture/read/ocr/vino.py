@@ -1,5 +1,7 @@
 """The text detector on OpenVINO: the very model and fp32 maths ONNX Runtime runs (its output
-maps agree to 1e-5), in about a third of the CPU time (the detector was half of a page's OCR).
+maps agree to 1e-5 on an AVX-512 processor, 7e-4 on an AVX2 one, where the two sum in another
+order: a box corner may move 2 px), in about a third of ONNX Runtime's CPU time on the former
+and about the same on the latter (the detector was half of a page's OCR).
 
 With CAPTURE_OCR_DETECTOR_PRECISION=bf16, where the processor computes in bfloat16 (AVX512-BF16,
 AMX), the detector does: about half fp32's time (0.18 against 0.34 s for a 1280 x 864 page), but
