@@ -114,7 +114,7 @@ def restore_prefix_star(row: RowCells) -> RowCells:
         return row
     token = name[0]
     second = "".join(token.second_read.split())
-    if second == "*" + token.text and re.match(r"^\*[^*]+\*[^*]", second) and not token.text.startswith("*"):
+    if second == "*" + token.text and re.match(r"^\*[^*]+\*(?:[^*]|$)", second) and not token.text.startswith("*"):
         row.cells["name"] = [replace(token, text=second, second_read="")]
     return row
 

@@ -66,8 +66,9 @@ CIPHER_LINE = re.compile(r"^(?:(?=(?:[0-9]*[+\-*/<>]){3})[0-9+\-*/<>]{20,}|(?=[0
 #: The first line of an item name: its 税收分类 prefix (*运输服务*…).
 ITEM_NAME_START = re.compile(r"^\*[^*\s]{1,16}\*")
 #: The same line read without the * that opens it (the glyph against the table's rule a photo
-#: loses first): a category of Chinese characters, then the prefix's closing *.
-LOST_PREFIX_STAR = re.compile(r"^[\u4e00-\u9fff]{2,16}\*[^*\s]")
+#: loses first): a category of Chinese characters, then the prefix's closing * (the line may end
+#: there: a long prefix wraps the name right after it, *预付卡销售和充值* / 预付卡充值).
+LOST_PREFIX_STAR = re.compile(r"^[\u4e00-\u9fff]{2,16}\*(?:[^*\s]|$)")
 #: A label, a colon, and the value after it.
 _LABELLED = re.compile(r"^(?P<label>[^:]{2,16}):(?P<value>.+)$")
 _MONEY_SIGNS = "¥￥"
