@@ -125,7 +125,7 @@ WORDS_UNSTARTED = (
 )
 
 
-def unended_words_checks(source_kind: str, words: str | None, repaired: set[str]) -> list[Check]:
+def incomplete_words_checks(source_kind: str, words: str | None, repaired: set[str]) -> list[Check]:
     """A doubt on 大写 words an OCR read ending at 圆: a whole amount's words end 圆整, so the 整
     was lost (a photo's 肆万陆仟玖佰陆拾捌圆 spelled the total and went out `ready`); and on words
     starting with a unit (佰叁拾壹圆伍角伍分: the 壹 the form prints before it lost, and the words

@@ -15,7 +15,11 @@ from capture.contract.draft import Draft
 from capture.contract.fields import field_value, label, set_field
 from capture.contract.record import Check, Invoice
 from capture.verify.checks import Witnesses, run_checks
-from capture.verify.confidence import confidence_checks, unended_words_checks, weak_character_checks
+from capture.verify.confidence import (
+    confidence_checks,
+    incomplete_words_checks,
+    weak_character_checks,
+)
 from capture.verify.repair import repair
 
 #: Validation rounds before giving up (each nulls the values that broke the contract).
@@ -51,7 +55,7 @@ def verify_draft(draft: Draft, today: dt.date | None = None) -> tuple[Invoice, l
     checks = [c for c in problems if c.field not in repaired] + repairs + checked
     checks += confidence_checks(draft.confidence, checks)
     checks += weak_character_checks(draft.sources, draft.invoice, checks)
-    checks += unended_words_checks(draft.source_kind, invoice.total_in_words, repaired)
+    checks += incomplete_words_checks(draft.source_kind, invoice.total_in_words, repaired)
     doubts = [Check(rule="scan_layout", field=name, ok=False, message=why) for name, why in draft.doubts]
     # what the page is (an invoice of a kind this does not read) is said before what is missing
     return invoice, [c for c in doubts if c.field == "kind"] + checks + [c for c in doubts if c.field != "kind"]
