@@ -2,8 +2,10 @@
 QR, clean-up, OCR, extraction, checks) beside plain full-page rapidocr and plain PaddleOCR on the
 same pages, with the share of capture's time per stage (not a test). Each run renders fresh
 pages; the table gives the median over runs. Files go to the two workers one at a time, to
-whichever is free, as `capture run` hands them out (until stop 39 each worker was given half the
-files up front, and the one given the slower pages set the time).
+whichever is free, the largest first, as `capture run` hands them out (until stop 39 each worker
+was given half the files up front, and the one given the slower pages set the time; until stop
+42 they went in the order generated, and a 3-page TIFF handed out last could leave one worker
+idle for seconds).
 
     python -m benchmarks.ocr [--pages 12] [--runs 3] [--rendering scan300] [--models models]
 """
@@ -89,9 +91,11 @@ def _time_file(path: str) -> tuple[int, dict[str, float]]:
 
 def bench(method: str, files: list[Path], models: Path) -> tuple[float, float, dict[str, float]]:
     """Wall seconds per page with two workers, files handed out one at a time to whichever worker
-    is free (as `capture run` hands them out), timed once both workers are loaded; the peak RSS
+    is free, the largest first (as `capture run` hands them out), timed once both workers are loaded; the peak RSS
     of the two workers together (MB), and the seconds per stage summed over both."""
-    paths = [str(p) for p in files]
+    from capture.workers import costliest_first
+
+    paths = [str(files[index]) for index in costliest_first(files)]
     barrier = multiprocessing.get_context("fork").Barrier(WORKERS)
     pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init, initargs=(method, paths, str(models), barrier))
     with pool:

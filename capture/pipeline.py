@@ -39,7 +39,7 @@ from capture.read.pdf import read_pdf_pages
 from capture.read.scan.page import ocr_pdf_pages, read_scan_page, text_layer_is_garbage
 from capture.register import journal
 from capture.register.store import Ledger
-from capture.workers import default_workers, make_pool, time_limit
+from capture.workers import costliest_first, default_workers, make_pool, time_limit
 
 #: The error of a file whose reader process died (killed, out of memory).
 CRASHED = "the reader crashed on this file (killed, or out of memory)"
@@ -274,7 +274,7 @@ def _run_in_own_pool(jobs: list, workers: int, on_file: Callable[[FileResult], N
     done: dict[int, FileResult] = {}
     try:
         with make_pool(min(workers, len(jobs))) as pool:
-            futures = {pool.submit(_process_job, job): index for index, job in enumerate(jobs)}
+            futures = {pool.submit(_process_job, jobs[index]): index for index in _handing_order(jobs)}
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
                 if on_file:
@@ -295,13 +295,19 @@ def _run_in_own_pool(jobs: list, workers: int, on_file: Callable[[FileResult], N
 
 def _run_jobs(pool: Executor, jobs: list, on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
     """Results in job order, whatever order the workers finish in."""
-    futures = {pool.submit(_process_job, job): index for index, job in enumerate(jobs)}
+    futures = {pool.submit(_process_job, jobs[index]): index for index in _handing_order(jobs)}
     results: list[FileResult | None] = [None] * len(jobs)
     for future in as_completed(futures):
         results[futures[future]] = future.result()
         if on_file:
             on_file(future.result())
     return [r for r in results if r is not None]
+
+
+def _handing_order(jobs: list) -> list[int]:
+    """The jobs (indices) in the order the workers get them: the costliest file first
+    (`costliest_first`); results and decisions keep the input order all the same."""
+    return costliest_first([path for path, *_ in jobs])
 
 
 def write_outputs(result: BatchResult, out: Path, ledger: Ledger) -> dict:

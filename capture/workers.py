@@ -11,8 +11,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from capture.errors import FileTooSlow
 
@@ -43,6 +44,23 @@ def default_workers() -> int:
 def make_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool of `workers` processes that leave Ctrl-C to this one and end with it."""
     return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
+
+
+def costliest_first(paths: Sequence[Path]) -> list[int]:
+    """The order (indices into `paths`) to hand files to the workers in: the largest first. A
+    file's bytes are a fair guess at its reading time (a multi-page TIFF or a phone photo costs
+    several one-page scans; a text-layer PDF, an OFD or an XML little), and handing the longest
+    out first keeps a batch from ending with one worker reading a big file while the others
+    wait (longest-processing-time-first scheduling). Equal sizes keep their order; a file that
+    cannot be measured goes last (it fails at once)."""
+
+    def size(index: int) -> int:
+        try:
+            return paths[index].stat().st_size
+        except OSError:
+            return -1
+
+    return sorted(range(len(paths)), key=lambda index: -size(index))
 
 
 @contextlib.contextmanager

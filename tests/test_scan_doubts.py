@@ -1,11 +1,24 @@
 """Doubts a scan raises where no check can prove the text: a glyph read twice."""
 
+from pathlib import Path
+
+import cv2
+
 from capture.contract.tokens import Page, Token
 from capture.extract.items import Columns, RowCells
 from capture.extract.page import extract_page
 from capture.extract.scan_table import _parted, restore_prefix_star, scan_doubts
+from capture.read.ocr import TextBox, get_engine
 from capture.read.ocr.settle import opens_item_name
-from capture.read.scan.page import _dash_as_one, _doubles_a_glyph, _holds_in_order, _plus_as_star
+from capture.read.scan.page import (
+    LOST_STAR_INK,
+    _dash_as_one,
+    _doubles_a_glyph,
+    _holds_in_order,
+    _plus_as_star,
+    _second_read_of_item_names,
+    _star_read_in,
+)
 
 
 def test_a_name_whose_first_read_doubles_a_glyph_the_second_reads_once_is_a_doubt():
@@ -152,3 +165,32 @@ def test_a_first_line_that_ends_with_its_prefix_gets_back_the_opening_star_a_sec
     # a second read that differs in another character is still another reading
     other = Token("预付卡销售和充值*", 30, 200, 120, 215, 0.99, second_read="*预付卡销售和冲值*")
     assert restore_prefix_star(RowCells({"name": [other]})).cells["name"][0].text == "预付卡销售和充值*"
+
+
+#: The goods table's first row of a fresh photo (seed 2026120836, photo_real 0039), cut from its
+#: flattened sheet at OCR scale: *医疗服务*体检费 is printed; every read drops the blurred opening *.
+LOST_STAR_ROW = Path(__file__).resolve().parents[1] / "fixtures" / "scanned" / "photo_lost_star.jpg"
+
+
+def test_a_name_whose_blurred_opening_star_every_read_drops_gets_it_back_from_its_ink():
+    # real OCR: the first character read stands a *'s width past where the line's ink begins,
+    # and the second read on a white margin agrees with the first: the * is read in
+    page = cv2.imread(str(LOST_STAR_ROW))
+    engine = get_engine()
+    boxes = engine.read(page)
+    (name,) = [box for box in boxes if "体检费" in box.text]
+    assert name.text == "医疗服务*体检费" and LOST_STAR_INK[0] <= name.ink_before <= LOST_STAR_INK[1]
+    assert all(box.ink_before < LOST_STAR_INK[0] for box in boxes if box is not name)  # read from their first glyph
+    (read,) = [box for box in _second_read_of_item_names(page, boxes, engine) if "体检费" in box.text]
+    assert read.text == "*医疗服务*体检费" and not read.second_read
+
+
+def test_a_name_that_lost_a_character_with_its_star_is_not_given_the_star():
+    # a first character read a * and a character's width in (息服术服务 for *信息技术服务: seed
+    # 2026120836 photo 0016) or read over the * itself (产国疗服务 for *医疗服务) keeps its doubt
+    polygon = ((0.0, 0.0), (200.0, 0.0), (200.0, 30.0), (0.0, 30.0))
+    assert not _star_read_in(TextBox(polygon, "息服术服务*云服务费", 0.95, ink_before=1.44), against_rule=False)
+    assert not _star_read_in(TextBox(polygon, "产国疗服务*体检费", 0.95, ink_before=0.23), against_rule=False)
+    assert _star_read_in(TextBox(polygon, "医疗服务*体检费", 0.95, ink_before=0.6), against_rule=False)
+    assert _star_read_in(TextBox(polygon, "医疗服务*体检费", 0.95, ink_before=0.2), against_rule=True)  # the * on the rule
+    assert not _star_read_in(TextBox(polygon, "*医疗服务*体检费", 0.95, ink_before=0.6), against_rule=False)

@@ -18,7 +18,7 @@ from capture.contract.tokens import Token
 from capture.extract.items import RowCells
 from capture.extract.scan_table import _unproven_figure
 from capture.read.ocr import TextBox, get_engine
-from capture.read.ocr.rapid import guessed_characters, ink_after_text, weakest_character
+from capture.read.ocr.rapid import guessed_characters, ink_beside_text, weakest_character
 from capture.read.ocr.settle import ProvenValues
 from capture.read.scan.page import _second_read_of_weak_lines
 from capture.read.words import box_tokens
@@ -69,14 +69,17 @@ def test_a_weak_line_the_second_read_repeats_stands_and_one_it_changes_does_not(
     assert repeated.weakest == 1.0 and kept.weakest == 0.5
 
 
-def test_ink_past_the_last_character_read_is_measured_in_line_heights():
-    """A glyph the recogniser dropped leaves ink after the column of its last character."""
+def test_ink_past_the_last_character_read_and_before_the_first_is_measured_in_line_heights():
+    """A glyph the recogniser dropped leaves ink after the column of its last character, or
+    before the column of its first."""
     crop = np.full((40, 400, 3), 255, np.uint8)
     crop[10:30, 20:380] = 0  # ink along the whole line
     read_to_half = SimpleNamespace(word_cols=[[0, 10, 20, 39]], line_txt_len=80.0)
     read_whole = SimpleNamespace(word_cols=[[0, 30, 60, 75]], line_txt_len=80.0)
-    assert ink_after_text(crop, read_to_half) == pytest.approx((379 - 200) / 40)
-    assert ink_after_text(crop, read_whole) == 0.0
+    read_from_the_second_glyph = SimpleNamespace(word_cols=[[8, 30, 60, 75]], line_txt_len=80.0)
+    assert ink_beside_text(crop, read_to_half) == (pytest.approx((379 - 200) / 40), 0.0)
+    assert ink_beside_text(crop, read_whole) == (0.0, 0.0)
+    assert ink_beside_text(crop, read_from_the_second_glyph) == (0.0, pytest.approx((40 - 20) / 40))
 
 
 def test_ink_after_a_name_is_a_doubt_that_the_name_may_have_lost_its_last_glyph():

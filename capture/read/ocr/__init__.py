@@ -48,6 +48,9 @@ class TextBox:
     guessed: tuple[int, ...] | None = None
     #: How far (line heights) ink runs on past the last character read: a dropped glyph.
     ink_after: float = 0.0
+    #: How far (line heights) the first character read stands from where the line's ink
+    #: begins: a glyph dropped before it (an item name's opening *, blurred against the rule).
+    ink_before: float = 0.0
     #: Whether the fast recogniser read the line otherwise than the full one did: a weak
     #: character a second read repeats does not stand then (capture/read/scan/page.py).
     disputed: bool = False

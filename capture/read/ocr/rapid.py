@@ -210,7 +210,7 @@ class RapidEngine:
         crop = get_rotate_crop_image(self._ocr.load_img(image), np.array(polygon, dtype=np.float32))
         [(text, score, sure)] = _recognise(self._ocr, [crop])
         self.spent["recognise"] += time.perf_counter() - started
-        return TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after)
+        return TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, ink_before=sure.ink_before)
 
     def _read_fully(self, lines: _Lines, chosen: list[int], readings: list[tuple[str, float]], sureness: list[Sureness]) -> None:
         """The `chosen` lines read again by the full model, in place."""
@@ -239,7 +239,7 @@ class _Lines:
     def boxes(self) -> list[TextBox]:
         """The lines as text boxes; lines read empty or below TEXT_SCORE are dropped."""
         return [
-            TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, disputed=sure.disputed, fast_only=sure.fast_only)
+            TextBox(polygon, text, score, weakest=sure.weakest, guessed=sure.guessed, ink_after=sure.ink_after, ink_before=sure.ink_before, disputed=sure.disputed, fast_only=sure.fast_only)
             for polygon, (text, score), sure in zip(self.polygons, self.readings, self.sureness, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
@@ -248,10 +248,13 @@ class _Lines:
 @dataclass(frozen=True, slots=True)
 class Sureness:
     """How sure a line's reading is beyond its score: its least sure character (punctuation
-    aside) and how much ink follows its last character read (line heights)."""
+    aside) and how much ink follows its last character read or precedes its first (line
+    heights)."""
 
     weakest: float = 1.0
     ink_after: float = 0.0
+    #: How far (line heights) the first character read stands from where the line's ink begins.
+    ink_before: float = 0.0
     #: Where the characters read below WEAK_CHARACTER stand in the text (punctuation aside).
     guessed: tuple[int, ...] | None = None
     #: The fast recogniser read the line otherwise (more than spaces and character widths).
@@ -268,28 +271,36 @@ def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, S
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
     result = ocr._load_rec_model()(TextRecInput(img=lines, return_word_box=True))  # noqa: SLF001 - rapidocr has no public rec-only call on a list
-    return [
-        (str(text), float(score), Sureness(weakest_character(str(text), words.confs or [score]), ink_after_text(crop, words), guessed_characters(str(text), words.confs)))
-        for crop, text, score, words in zip(lines, result.txts, result.scores, result.word_results, strict=True)
-    ]
+    read = []
+    for crop, text, score, words in zip(lines, result.txts, result.scores, result.word_results, strict=True):
+        after, before = ink_beside_text(crop, words)
+        sure = Sureness(weakest_character(str(text), words.confs or [score]), after, before, guessed_characters(str(text), words.confs))
+        read.append((str(text), float(score), sure))
+    return read
 
 
-def ink_after_text(crop: np.ndarray, words: object) -> float:
-    """How far (line heights) the line's ink runs on past its last character read: the
-    recogniser places each character at a column of its output, and a glyph it dropped (a
-    blurred 萱 after 刘) leaves ink beyond the last one. Measured on the middle of the line's
-    height (Otsu ink; 2 pixels a column at least); 0.0 where the recogniser gives no columns."""
+def ink_beside_text(crop: np.ndarray, words: object) -> tuple[float, float]:
+    """How far (line heights) the line's ink runs on past its last character read, and how far
+    its first character read stands from where its ink begins: the recogniser places each
+    character at a column of its output, and a glyph it dropped (a blurred 萱 after 刘; the *
+    that opens an item name, blurred against the table's rule) leaves ink beyond the last one
+    or before the first. Measured on the middle of the line's height (Otsu ink; 2 pixels a
+    column at least); 0.0 where the recogniser gives no columns. A first character read whole
+    stands 0.1-0.3 heights in (its column is a step inside its glyph), one read after a lost *
+    0.5-0.8, after a lost * and a character 1.4."""
     columns = [column for word in getattr(words, "word_cols", []) for column in word]
     steps = getattr(words, "line_txt_len", 0.0)
     height, width = crop.shape[:2]
     if not columns or not steps or not height:
-        return 0.0
+        return 0.0, 0.0
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     inked = np.flatnonzero(ink[int(0.2 * height) : int(0.8 * height)].sum(axis=0) >= 2)
     if not len(inked):
-        return 0.0
-    return max(float(inked[-1] - (columns[-1] + 1) / steps * width) / height, 0.0)
+        return 0.0, 0.0
+    after = max(float(inked[-1] - (columns[-1] + 1) / steps * width) / height, 0.0)
+    before = max(float(columns[0] / steps * width - inked[0]) / height, 0.0)
+    return after, before
 
 
 def guessed_characters(text: str, confidences: list[float] | None) -> tuple[int, ...] | None:

@@ -53,6 +53,11 @@ PAGE_UNITS_WIDE = 610.0
 PDF_DPI = 200
 #: A wrapped line of an item name starts within this many of its first line's heights below it.
 NAME_WRAP_LINES = 3
+#: How far (line heights) an item name's first character read may stand from where its line's
+#: ink begins when the ink before it is the prefix's opening * the recogniser dropped: a first
+#: character read whole stands 0.1-0.3 in, one read after a lost * 0.5-0.8 (a photo's blurred
+#: * at the crop's edge, on 13 lines of seed 2026120836), after a lost * and a character 1.4.
+LOST_STAR_INK = (0.4, 1.1)
 #: A skew of the OCR'd text lines (degrees) below this is left alone: 0.1° is 3 px across a page.
 MIN_TEXT_SKEW = 0.1
 #: A text layer without any of these words is not an invoice's (every page prints one).
@@ -156,7 +161,9 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     read with a character the first lacks, or another one in its place, is kept beside the
     first, and the name goes to review showing both (capture/extract/items.py). A first line
     printed against the rule that reads its prefix without the opening * in both reads has the *
-    on the rule itself (a photo's sheet flattened a little off puts it there): it is read in.
+    on the rule itself (a photo's sheet flattened a little off puts it there): it is read in; so
+    has one whose first character read stands a *'s width past where its ink begins (a blurred
+    * at the edge of a photo's crop, which no margin brings back: `LOST_STAR_INK`).
     A first line only the fast recogniser read (the engine leaves those it read surely to this
     read) stands where the second read agrees with it; else its detector crop is read fully
     first, as the engine would have read it."""
@@ -178,11 +185,19 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         second = _plus_as_star(_dash_as_one(fold(text), first), first)
         if (not _holds_in_order(first, second) or _doubles_a_glyph(first, second)) and not _case_alone(first, second, box):
             checked[index] = replace(box, second_read=text)
-        elif against_rule and LOST_PREFIX_STAR.match(first):
-            # the * that opens the prefix stands on the rule, and no crop parts the two: the
-            # prefix every item name prints since 2018 proves it, its closing * the category
+        elif _star_read_in(box, against_rule):
             checked[index] = replace(box, text="*" + box.text, guessed=None if box.guessed is None else tuple(i + 1 for i in box.guessed))
     return [engine.read_line(page, box.polygon) if box.fast_only else box for box in checked]
+
+
+def _star_read_in(box: TextBox, against_rule: bool) -> bool:
+    """Whether an item name's first line read without the * that opens its prefix (both reads
+    agreeing) has it all the same: the * stands on the table's rule, and no crop parts the two,
+    or its ink stands unread before the category (`LOST_STAR_INK`). The prefix every item name
+    prints since 2018 proves the *, its closing * the category."""
+    if not LOST_PREFIX_STAR.match(fold(box.text)):
+        return False
+    return against_rule or LOST_STAR_INK[0] <= box.ink_before <= LOST_STAR_INK[1]
 
 
 def _glyphs_at_the_rule(page: np.ndarray, boxes: list[TextBox]) -> list[Box]:
