@@ -145,3 +145,27 @@ def test_an_unlabelled_sums_line_whose_yuan_sign_reads_as_a_letter_is_found():
     page.tokens[-5] = Token("V11039.49", 345, 200, 382, 210, 0.97)
     invoice = extract_page(page).invoice
     assert (invoice["amount"], invoice["tax"], invoice["total"]) == ("11039.49", "662.37", "11701.86")
+
+
+def test_a_faint_quantity_its_row_proves_does_not_lower_the_items_confidence():
+    # fresh photo_real seed 2026120836 (0035): a lone 数量 1 the detector passed over, read on its
+    # own at 0.65 (a guess); 1 = 32064.29 / 32064.29, so the row proves it to its every digit
+    # (each word its own OCR box: their scores differ)
+    row = [
+        Token("*信息技术服务*运维费", 40, 120, 100, 130, 0.99), Token("次", 215, 120, 225, 130, 0.97),
+        Token("1", 266, 120, 269, 130, 0.65, weakest=0.65, guessed=(0,)), Token("32064.29", 300, 120, 335, 130, 0.99),
+        Token("32064.29", 350, 120, 380, 130, 0.99), Token("6%", 412, 120, 428, 130, 0.99), Token("1923.86", 466, 120, 490, 130, 0.99),
+    ]
+    tail = [
+        Token("合计", 40, 200, 60, 210, 0.99), Token("¥32064.29", 345, 200, 382, 210, 0.99), Token("¥1923.86", 462, 200, 490, 210, 0.99),
+        Token("价税合计(大写)", 40, 220, 110, 230, 0.99), Token("叁万叁仟玖佰捌拾捌圆壹角伍分", 150, 220, 300, 230, 0.99),
+        Token("(小写)¥33988.15", 400, 220, 490, 230, 0.99),
+    ]
+    header = [Token(text, x0, 100, x1, 110, 0.99) for text, x0, x1 in HEADER]
+    draft = extract_page(Page(1, 610, 400, header + row + tail, "image"))
+    assert draft.invoice["items"][0]["quantity"] == "1" and draft.confidence["items"] == 0.97
+    assert not [why for name, why in draft.doubts if name == "items"]
+    # read 7, the row refutes it: the guess stays the weakest word of the items
+    row[2] = Token("7", 266, 120, 269, 130, 0.65, weakest=0.65, guessed=(0,))
+    draft = extract_page(Page(1, 610, 400, header + row + tail, "image"))
+    assert draft.confidence["items"] == 0.65

@@ -33,7 +33,13 @@ from capture.extract.lines import (
 )
 from capture.extract.overlaps import shared_glyph_doubts
 from capture.extract.people import DIGITAL_KINDS, lost_drawer, people_printed, read_people
-from capture.extract.scan_table import header_over_rows, scan_cells, scan_doubts, unread_doubts
+from capture.extract.scan_table import (
+    figures_the_rows_prove,
+    header_over_rows,
+    scan_cells,
+    scan_doubts,
+    unread_doubts,
+)
 from capture.extract.totals import TOTAL_LINE, ends_table, read_totals
 
 TITLE_KINDS = [
@@ -297,8 +303,10 @@ def read_table(
         draft.invoice["items"] = items
         draft.sources["items"] = used
         # a cell of asterisks alone (the *** of a 免税 line's tax, the * of a name's prefix read
-        # apart) gives no value to be sure of: the sums and the prefix check hold those cells
-        draft.confidence["items"] = min((t.confidence for t in used if t.text.strip(" *")), default=1.0)
+        # apart) gives no value to be sure of: the sums and the prefix check hold those cells;
+        # nor does a 数量 or 单价 its row's 金额 proves
+        proven = {id(token) for token in figures_the_rows_prove(items, rows)} if scanned else set()
+        draft.confidence["items"] = min((t.confidence for t in used if t.text.strip(" *") and id(t) not in proven), default=1.0)
         return end, columns
     return 0, None
 

@@ -404,20 +404,48 @@ def _unproven_figure(item: dict, row: RowCells) -> str | None:
     quantity, price = parse_decimal(item.get("quantity")), parse_decimal(item.get("unit_price"))
     if quantity is None or price is None:
         return None
-    amount = parse_decimal(item.get("amount"))
     for column, own, other in (("quantity", quantity, price), ("unit_price", price, quantity)):
+        if _quotient_proves(item, row, column):
+            continue
         tokens = row.cells.get(column) or []
         last_place = Decimal(1).scaleb(own.as_tuple().exponent)
         dropped = bool(tokens) and tokens[-1].ink_after >= UNREAD_END
-        unplaced = any(t.weakest < WEAK_CHARACTER and t.guessed is None for t in tokens)
-        if amount is not None and other and not (dropped or unplaced) and own == (amount / other).quantize(last_place, ROUND_HALF_UP):
-            continue
         places = [last_place] if dropped else []
         if any(t.weakest < WEAK_CHARACTER for t in tokens):
             places.append(_guessed_place(tokens, last_place))
         if any(place is not None and place * abs(other) <= price_tolerance(quantity) for place in places):
             return column
     return None
+
+
+def _quotient_proves(item: dict, row: RowCells, column: str) -> bool:
+    """Whether an item's 数量 or 单价 (`column`) is its 金额 divided by the other, to the very
+    places it prints, with no digit that may have been lost (ink after the last one read, or a
+    guess whose place is unknown)."""
+    own = parse_decimal(item.get(column))
+    other = parse_decimal(item.get("unit_price" if column == "quantity" else "quantity"))
+    amount = parse_decimal(item.get("amount"))
+    if own is None or not other or amount is None:
+        return False
+    tokens = row.cells.get(column) or []
+    dropped = bool(tokens) and tokens[-1].ink_after >= UNREAD_END
+    unplaced = any(t.weakest < WEAK_CHARACTER and t.guessed is None for t in tokens)
+    last_place = Decimal(1).scaleb(own.as_tuple().exponent)
+    return not (dropped or unplaced) and own == (amount / other).quantize(last_place, ROUND_HALF_UP)
+
+
+def figures_the_rows_prove(items: list[dict], rows: list[list[RowCells]]) -> list[Token]:
+    """The 数量 and 单价 tokens that their items' 金额 divided by the other proves
+    (`_quotient_proves`): the OCR's confidence in them adds nothing (a photo's faint lone 1 read
+    at 0.65 beside a 单价 that equals the 金额)."""
+    return [
+        token
+        for item, item_rows in zip(items, rows, strict=False)
+        if item_rows
+        for column in ("quantity", "unit_price")
+        if _quotient_proves(item, item_rows[0], column)
+        for token in item_rows[0].cells.get(column) or []
+    ]
 
 
 def _guessed_place(tokens: list[Token], last_place: Decimal) -> Decimal | None:

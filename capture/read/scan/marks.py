@@ -23,11 +23,14 @@ MAX_MARKS_READ = 12
 #: Chinese character, a QR module or a speck of a rule is not read).
 FIGURE_HEIGHT = (0.45, 1.1)
 FIGURE_TALLER = 1.2
-#: A mark that reads as a number, at least this sure, is kept as a box.
+#: A mark that reads as a number is kept as a box: read at MIN_CONFIDENCE or more as read, at
+#: GUESS_CONFIDENCE or more with every character a guess (a photo's faint 1 reads at 0.8-0.9),
+#: which the row's arithmetic proves or leaves a doubt (capture/extract/scan_table.py).
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 #: A money figure as the goods table prints 金额 and 税额: the line a figure may stand on.
 MONEY = re.compile(r"-?\d+\.\d{2}$")
 MIN_CONFIDENCE = 0.9
+GUESS_CONFIDENCE = 0.5
 #: A mark with an OCR box closer than this many text heights on its line belongs to that text
 #: (a glyph the box left out): it is not read alone.
 ALONE = 0.5
@@ -92,7 +95,8 @@ def _beside_money(mark: Box, boxes: list[TextBox]) -> bool:
 
 
 def _read(page: np.ndarray, mark: Box, em: float, engine: Engine) -> TextBox | None:
-    """The mark recognised on its own, a text line high, as a box; None unless it is a number."""
+    """The mark recognised on its own, a text line high, as a box; None unless it is a number.
+    Read below MIN_CONFIDENCE, each of its characters is a guess (`TextBox.guessed`)."""
     x0, y0, x1, y1 = mark
     middle = (y0 + y1) / 2
     top, bottom = int(max(middle - 0.7 * em, 0)), int(min(middle + 0.7 * em, page.shape[0]))
@@ -102,7 +106,10 @@ def _read(page: np.ndarray, mark: Box, em: float, engine: Engine) -> TextBox | N
         return None
     text, confidence = engine.recognize(with_margin(crop, (int(em) // 4, int(em))))
     text = "".join(text.split())
-    if not NUMBER.match(text) or confidence < MIN_CONFIDENCE:
+    if not NUMBER.match(text) or confidence < GUESS_CONFIDENCE:
         return None
     polygon = ((float(x0), float(top)), (float(x1), float(top)), (float(x1), float(bottom)), (float(x0), float(bottom)))
+    if confidence < MIN_CONFIDENCE:
+        guessed = tuple(i for i, char in enumerate(text) if char.isdigit())
+        return TextBox(polygon, text, confidence, weakest=confidence, guessed=guessed)
     return TextBox(polygon, text, confidence)
