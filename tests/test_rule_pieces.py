@@ -98,3 +98,21 @@ def test_a_figure_is_read_alone_only_on_a_line_holding_a_money_figure():
     money = TextBox(((1200, 595), (1300, 595), (1300, 625), (1200, 625)), "590.00", 0.99)
     (figure,), unread = read_marks(image, [mark], [money], rules, em, get_engine())
     assert figure.text == "1" and unread == []
+
+
+def test_a_column_of_lone_ones_each_on_a_line_of_text_is_no_dashed_rule():
+    # fresh photo_real seed 2026120837 (0022): three 数量 1s one under the other, which the
+    # detector passed over, strung like the dashes of a faded rule; each stands on a line of
+    # text (the row's 单价 and 金额 boxes hold its middle), so they are marks to read
+    image = np.full((HEIGHT, WIDTH, 3), 250, np.uint8)
+    cv2.rectangle(image, (40, 300), (1560, 800), (60, 60, 60), 2)
+    rows = [(549, 586), (616, 650), (710, 745)]
+    for y0, y1 in rows:
+        middle = (y0 + y1) // 2
+        cv2.line(image, (825, middle - 9), (825, middle + 9), (20, 20, 20), 4)  # a 1, 0.68 text heights
+    assert unread_marks(image, []) == []  # no text beside them: a dashed rule
+    prices = [_box(940, y0, 1010, y1) for y0, y1 in rows]
+    for y0, y1 in rows:
+        cv2.rectangle(image, (950, y0 + 8), (1000, y1 - 8), (20, 20, 20), -1)  # the price's ink, in its box
+    marks = unread_marks(image, prices)
+    assert sorted(round(y0) for _, y0, _, _ in marks) == [556, 622, 716]  # the 1s (a 4 px line reaches 2 px past its ends)

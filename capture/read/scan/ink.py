@@ -61,6 +61,9 @@ DASHES = 3
 DASH_SHIFT = 0.2
 DASH_GAP = 3.0
 DASH_SPAN = 5.0
+#: A digit's height in text heights (a 1 of a 数量 column: 0.6-0.7), where a string of dashes
+#: each standing on a line of text is a column of glyphs.
+GLYPH_HIGH = (0.45, 1.1)
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
 #: Saturated pixels of these hues (OpenCV's 0-180: cyan through blue to violet) are ink all the
@@ -219,7 +222,8 @@ def unread_marks(image: np.ndarray, boxes: Sequence[TextBox], ink: PageInk | Non
     covered = cv2.dilate(covered, np.ones((int(em * 0.3) | 1,) * 2, np.uint8))
     marks[covered > 0] = 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
-    pieces = _rule_pieces(ink, labels, stats) | _dashed_rules(stats, em) | _reddish(image, labels, stats)
+    rows = [(box.bounds[1], box.bounds[3]) for box in boxes]
+    pieces = _rule_pieces(ink, labels, stats) | _dashed_rules(stats, em, rows) | _reddish(image, labels, stats)
     standing = _glyph_sized(stats, em) & ~pieces
     standing &= ~_form_tinted(image, labels, stats, boxes, standing)
     return [(float(x), float(y), float(x + w), float(y + h)) for (x, y, w, h, _) in stats[standing]]
@@ -293,23 +297,36 @@ def _tint(image: np.ndarray, bounds: tuple[int, int, int, int], ink: tuple[np.nd
     return float((min(blue, green) - red) / taken) if taken > 0 else None
 
 
-def _dashed_rules(stats: np.ndarray, em: float) -> np.ndarray:
+def _dashed_rules(stats: np.ndarray, em: float, rows: Sequence[tuple[float, float]] = ()) -> np.ndarray:
     """Which marks (by label) are the dashes of a rule no straight run was found for: a faint
     rule of a photographed sheet (the pale brown of a legacy form, a curl bending it) leaves
     thin pieces one after another along it, across blank rows as well as filled ones; a glyph
-    has no such string of thin strokes running on past it."""
+    has no such string of thin strokes running on past it. A column of glyphs does (the 1s of
+    a 数量 column the detector passed over, one under the other), but each of them stands on a
+    line of text, a glyph high, where an OCR box (`rows`: their tops and bottoms) holds its
+    middle: a string of upright pieces every one of which does so is no rule."""
     thin = RULE_THICKNESS * em
     x, y, width, height = (stats[:, i].astype(float) for i in range(4))
     pieces = np.zeros(len(stats), bool)
-    for along, across, length, side in ((y, x, height, width), (x, y, width, height)):
+    for upright, (along, across, length, side) in ((True, (y, x, height, width)), (False, (x, y, width, height))):
         candidates = np.flatnonzero((side <= thin) & (length >= 2 * side))
         candidates = candidates[candidates > 0]
         for string in _strings(candidates[np.argsort(along[candidates])], along, across + side / 2, length, em):
             start = min(along[label] for label in string)
             end = max(along[label] + length[label] for label in string)
-            if len(string) >= DASHES and end - start >= DASH_SPAN * em:
-                pieces[string] = True
+            if len(string) < DASHES or end - start < DASH_SPAN * em:
+                continue
+            if upright and all(_on_a_text_line(y[label], height[label], rows, em) for label in string):
+                continue
+            pieces[string] = True
     return pieces
+
+
+def _on_a_text_line(top: float, height: float, rows: Sequence[tuple[float, float]], em: float) -> bool:
+    """Whether an upright piece is a glyph high (GLYPH_HIGH text heights) and an OCR box's top and
+    bottom hold its middle."""
+    middle = top + height / 2
+    return GLYPH_HIGH[0] * em <= height <= GLYPH_HIGH[1] * em and any(y0 <= middle <= y1 for y0, y1 in rows)
 
 
 def _strings(order: np.ndarray, along: np.ndarray, middle: np.ndarray, length: np.ndarray, em: float) -> list[list[int]]:

@@ -48,7 +48,7 @@ def read_marks(
     for mark in marks:
         box = None
         if tries < MAX_MARKS_READ and (
-            _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules) and _beside_money(mark, boxes)
+            _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules, boxes) and _beside_money(mark, boxes)
         ):
             tries += 1
             box = _read(page, mark, em, engine)
@@ -65,11 +65,15 @@ def _figure_shaped(mark: Box, em: float) -> bool:
     return FIGURE_HEIGHT[0] * em <= height <= FIGURE_HEIGHT[1] * em and height >= FIGURE_TALLER * width
 
 
-def _framed(mark: Box, rules: list[Box]) -> bool:
-    """Whether printed rules enclose the mark on all four sides."""
+def _framed(mark: Box, rules: list[Box], boxes: list[TextBox]) -> bool:
+    """Whether printed rules enclose the mark above and below, and rules or text of its own line
+    on either side: a 数电 goods table prints no rules between its columns, and a cell's figure
+    stands between its row's other cells; a piece of the table's outer rule has none beyond it."""
     x0, y0, x1, y1 = mark
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    left = right = above = below = False
+    line = [box.bounds for box in boxes if box.bounds[1] < cy < box.bounds[3]]
+    left, right = any(bx1 <= x0 for _, _, bx1, _ in line), any(bx0 >= x1 for bx0, _, _, _ in line)
+    above = below = False
     for rx0, ry0, rx1, ry1 in rules:
         if rx0 == rx1 and ry0 <= cy <= ry1:
             left, right = left or rx0 < x0, right or rx0 > x1
