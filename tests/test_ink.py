@@ -167,3 +167,21 @@ def test_a_faint_lone_figure_read_unsurely_is_kept_as_a_guess_for_the_arithmetic
     box = _read(crop, (57.0, 43.0, 62.0, 59.0), 28.07, get_engine())
     assert box is not None and box.text == "1" and box.guessed == (0,)
     assert GUESS_CONFIDENCE <= box.confidence < MIN_CONFIDENCE and box.weakest == box.confidence
+
+
+def test_a_line_read_alone_loses_the_ink_of_the_lines_above_and_below_but_none_of_its_own():
+    # 300 dpi scan, fresh seed 2026120838 (0005): the foot of the line above reached into the
+    # box of *谷物*五常大米 5kg, and both recognisers read 大 as 天; the line alone reads 大
+    from capture.read.scan.ink import line_without_neighbours
+
+    page = np.full((200, 400, 3), 255, np.uint8)
+    cv2.rectangle(page, (50, 40), (70, 108), (0, 0, 0), -1)  # a glyph of the line above, its foot in the box
+    cv2.rectangle(page, (100, 112), (140, 150), (0, 0, 0), -1)  # this line's glyph
+    cv2.rectangle(page, (150, 104), (156, 108), (0, 0, 0), -1)  # ... and a dot of its own above it
+    cv2.rectangle(page, (200, 145), (215, 190), (0, 0, 0), -1)  # a glyph of the line below, reaching up
+    cv2.line(page, (30, 20), (30, 195), (0, 0, 0), 2)  # a rule across every line
+    line = line_without_neighbours(page, (20, 100, 300, 160))
+    ink = line.min(axis=2) < 128
+    assert not ink[:, 30:51].any() and not ink[:, 180:280].any()  # the neighbours' ink is gone
+    assert ink[12:50, 80:120].all() and ink[4:8, 130:136].all()  # this line's glyph and its dot stay
+    assert ink[:, 10].all()  # the rule is left to line_against_rule

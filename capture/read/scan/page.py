@@ -39,6 +39,7 @@ from capture.read.scan.ink import (
     dark_ink,
     glyph_against_rule,
     line_against_rule,
+    line_without_neighbours,
     ruled_lines,
     text_height,
     unread_marks,
@@ -176,7 +177,7 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
         if line is None:
             if not opens_item_name(box.text):
                 continue  # a wrapped line away from the rules reads as well as the first
-            line = _line_image(page, bounds)
+            line = line_without_neighbours(page, bounds)
         text, score = engine.recognize(with_margin(line))
         if box.fast_only:  # read by the fast recogniser alone: the full one agrees, or reads it too
             box = _agreed_or_read_fully(page, box, text, score, engine)
