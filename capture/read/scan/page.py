@@ -155,10 +155,12 @@ def scan_page(
 
 def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: Engine) -> list[TextBox]:
     """Item names have no check, so the first line of each (it starts with its *税收分类* prefix)
-    is read again on a white margin, and so is a wrapped line printed against the table's rule.
-    The recogniser can drop a glyph next to the prefix at full confidence (*JTW read *TW) from
-    the tight crop it is given, and the detector leaves out a glyph that touches a rule (l500ml
-    read 500ml): the second read sees the rule's side of the line with the rule erased. A second
+    is read again on a white margin, without the ink of the lines above and below it, and so is
+    a wrapped line printed against the table's rule. The recogniser can drop a glyph next to the
+    prefix at full confidence (*JTW read *TW) from the tight crop it is given, take the foot of
+    the line above for a stroke (五常大米 read 五常天米), and the detector leaves out a glyph that
+    touches a rule (l500ml read 500ml): the second read sees the rule's side of the line with
+    the rule erased. A second
     read with a character the first lacks, or another one in its place, is kept beside the
     first, and the name goes to review showing both (capture/extract/items.py). A first line
     printed against the rule that reads its prefix without the opening * in both reads has the *
@@ -227,7 +229,8 @@ def _agreed_or_read_fully(page: np.ndarray, box: TextBox, text: str, score: floa
 
 
 def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: Engine, proven: ProvenValues) -> list[TextBox]:
-    """Each line with a character read below WEAK_CHARACTER read again on a white margin, unless
+    """Each line with a character read below WEAK_CHARACTER read again on a white margin (without
+    the ink of the lines above and below it: `line_without_neighbours`), unless
     something else settles it (a label of the form, the 密码区's cipher, a value the QR proves, a
     tax ID whose check character holds, a sum or 大写 words the page's arithmetic ties, an item
     name with its own second read). The recogniser's confidence in one character says little on
@@ -242,7 +245,7 @@ def _second_read_of_weak_lines(page: np.ndarray, boxes: list[TextBox], engine: E
     for index, box in enumerate(boxes):
         if box.weakest >= WEAK_CHARACTER or opens_item_name(box.text) or _settled_elsewhere(box.text, proven):
             continue
-        crop = _line_image(page, box.bounds)
+        crop = line_without_neighbours(page, box.bounds)
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(crop))
@@ -269,7 +272,7 @@ def _second_read_of_digit_runs(page: np.ndarray, boxes: list[TextBox], engine: E
     for index, box in enumerate(boxes):
         if not LIKE_DIGITS.search(fold(box.text)):
             continue
-        crop = _line_image(page, box.bounds)
+        crop = line_without_neighbours(page, box.bounds)
         if crop.size == 0:
             continue
         text, _ = engine.recognize(with_margin(cv2.resize(crop, None, fx=RUN_STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC)))
@@ -281,12 +284,6 @@ def _second_read_of_digit_runs(page: np.ndarray, boxes: list[TextBox], engine: E
 def _digits(text: str) -> str:
     """The digits of a reading, in order (NFKC-folded)."""
     return "".join(char for char in fold(text) if char.isdigit())
-
-
-def _line_image(page: np.ndarray, bounds: tuple[int, int, int, int]) -> np.ndarray:
-    """The part of the page an OCR box's upright bounds hold (clipped at the page's top left)."""
-    x0, y0, x1, y1 = bounds
-    return page[max(y0, 0) : y1, max(x0, 0) : x1]
 
 
 def _settled_elsewhere(text: str, proven: ProvenValues) -> bool:
