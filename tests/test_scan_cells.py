@@ -222,17 +222,19 @@ def test_only_a_mark_inside_the_printed_frame_is_read_as_a_figure():
     from capture.read.scan.marks import _framed
 
     frame = [(10.0, 10.0, 10.0, 200.0), (500.0, 10.0, 500.0, 200.0), (10.0, 10.0, 500.0, 10.0), (10.0, 200.0, 500.0, 200.0)]
-    assert _framed((260.0, 100.0, 266.0, 118.0), frame, [])
-    assert not _framed((560.0, 100.0, 566.0, 118.0), frame, [])  # right of the frame
-    assert not _framed((260.0, 2.0, 266.0, 8.0), frame, [])  # above it
+    assert _framed((260.0, 100.0, 266.0, 118.0), frame, [], 28.0)
+    assert not _framed((560.0, 100.0, 566.0, 118.0), frame, [], 28.0)  # right of the frame
+    assert not _framed((260.0, 2.0, 266.0, 8.0), frame, [], 28.0)  # above it
     # a 数电 table prints no rules between its columns (fresh photo_real seed 2026120837, 0001):
     # a figure between its row's cells is framed by them; a piece of the outer rule at the row's
     # end, with nothing beyond it, is not
     rows_only = [(10.0, 10.0, 500.0, 10.0), (10.0, 200.0, 500.0, 200.0)]
     line = [TextBox(((x0, 98.0), (x1, 98.0), (x1, 120.0), (x0, 120.0)), text, 0.99) for x0, x1, text in ((200, 220, "次"), (300, 380, "8183.78"), (420, 480, "8183.78"))]
-    assert _framed((260.0, 100.0, 266.0, 118.0), rows_only, line)
-    assert not _framed((490.0, 100.0, 496.0, 118.0), rows_only, line)
-    assert not _framed((260.0, 100.0, 266.0, 118.0), rows_only, [])
+    assert _framed((260.0, 100.0, 266.0, 118.0), rows_only, line, 28.0)
+    assert not _framed((490.0, 100.0, 496.0, 118.0), rows_only, line, 28.0)
+    assert not _framed((260.0, 100.0, 266.0, 118.0), rows_only, [], 28.0)
+    # a sliver of an unfound column rule between two cells is no figure (seed 2026120839, 0022)
+    assert not _framed((280.0, 100.0, 282.0, 118.0), rows_only, line, 28.0)
 
 
 def test_a_prefix_star_the_first_read_lost_and_the_second_has_is_read():

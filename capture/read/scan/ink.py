@@ -64,6 +64,9 @@ DASH_SPAN = 5.0
 #: A digit's height in text heights (a 1 of a 数量 column: 0.6-0.7), where a string of dashes
 #: each standing on a line of text is a column of glyphs.
 GLYPH_HIGH = (0.45, 1.1)
+#: Ink running out of a line's window (`line_without_neighbours`) with at most this share of it
+#: on the line's rows is another line's.
+NEIGHBOUR_SHARE = 0.4
 #: Red seal ink (HSV saturation above this) is not text.
 SEAL_SATURATION = 90
 #: Saturated pixels of these hues (OpenCV's 0-180: cyan through blue to violet) are ink all the
@@ -147,9 +150,10 @@ def line_without_neighbours(page: np.ndarray, bounds: tuple[int, int, int, int])
     and below it painted white: a tight table's next line reaches into an OCR box's padding,
     and the foot of a glyph above can read as a stroke of one below (五常大米 read 五常天米 at
     300 dpi, by both recognisers). Measured on a window half a line taller each way: ink that
-    runs out of it at the top or at the bottom (Otsu's, 8-connected) belongs to a line beyond
-    this one; ink running out of both is a rule across the line (`line_against_rule` paints
-    it)."""
+    runs out of it at the top or at the bottom (Otsu's, 8-connected) with at most
+    NEIGHBOUR_SHARE of it on the line's rows belongs to a line beyond this one (more is a glyph
+    of this line a photo's blur joined to one beyond); ink running out of both is a rule across
+    the line (`line_against_rule` paints it)."""
     x0, y0, x1, y1 = (max(v, 0) for v in bounds)
     reach = (y1 - y0) // 2
     top, bottom = max(y0 - reach, 0), min(y1 + reach, page.shape[0])
@@ -162,9 +166,11 @@ def line_without_neighbours(page: np.ndarray, bounds: tuple[int, int, int, int])
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     above = (stats[:, cv2.CC_STAT_TOP] == 0) & (top < y0)
     below = (stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] == window.shape[0]) & (bottom > y1)
-    beyond = above ^ below
+    inside = labels[y0 - top : y1 - top]
+    share = np.bincount(inside.ravel(), minlength=len(stats)) / np.maximum(stats[:, cv2.CC_STAT_AREA], 1)
+    beyond = (above ^ below) & (share <= NEIGHBOUR_SHARE)
     beyond[0] = False
-    line[beyond[labels[y0 - top : y1 - top]]] = 255
+    line[beyond[inside]] = 255
     return line
 
 

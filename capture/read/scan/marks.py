@@ -23,6 +23,9 @@ MAX_MARKS_READ = 12
 #: Chinese character, a QR module or a speck of a rule is not read).
 FIGURE_HEIGHT = (0.45, 1.1)
 FIGURE_TALLER = 1.2
+#: The narrowest mark (text heights) a row's text frames as a figure: a 1 is 0.18-0.3 wide with
+#: its flag, a photo's sliver of a column rule 0.07 (seed 2026120839, photo 0022).
+GLYPH_WIDE = 0.12
 #: A mark that reads as a number is kept as a box: read at MIN_CONFIDENCE or more as read, at
 #: GUESS_CONFIDENCE or more with every character a guess (a photo's faint 1 reads at 0.8-0.9),
 #: which the row's arithmetic proves or leaves a doubt (capture/extract/scan_table.py).
@@ -48,7 +51,7 @@ def read_marks(
     for mark in marks:
         box = None
         if tries < MAX_MARKS_READ and (
-            _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules, boxes) and _beside_money(mark, boxes)
+            _figure_shaped(mark, em) and _alone(mark, boxes, em) and _framed(mark, rules, boxes, em) and _beside_money(mark, boxes)
         ):
             tries += 1
             box = _read(page, mark, em, engine)
@@ -65,13 +68,15 @@ def _figure_shaped(mark: Box, em: float) -> bool:
     return FIGURE_HEIGHT[0] * em <= height <= FIGURE_HEIGHT[1] * em and height >= FIGURE_TALLER * width
 
 
-def _framed(mark: Box, rules: list[Box], boxes: list[TextBox]) -> bool:
+def _framed(mark: Box, rules: list[Box], boxes: list[TextBox], em: float) -> bool:
     """Whether printed rules enclose the mark above and below, and rules or text of its own line
     on either side: a 数电 goods table prints no rules between its columns, and a cell's figure
-    stands between its row's other cells; a piece of the table's outer rule has none beyond it."""
+    stands between its row's other cells; a piece of the table's outer rule has none beyond it.
+    Text frames a mark a glyph wide only (GLYPH_WIDE): a sliver of a column rule the photo left
+    unfound stands between its row's cells too."""
     x0, y0, x1, y1 = mark
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    line = [box.bounds for box in boxes if box.bounds[1] < cy < box.bounds[3]]
+    line = [box.bounds for box in boxes if box.bounds[1] < cy < box.bounds[3]] if x1 - x0 >= GLYPH_WIDE * em else []
     left, right = any(bx1 <= x0 for _, _, bx1, _ in line), any(bx0 >= x1 for bx0, _, _, _ in line)
     above = below = False
     for rx0, ry0, rx1, ry1 in rules:
