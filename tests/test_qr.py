@@ -77,3 +77,26 @@ def test_a_small_pages_tiny_qr_decodes_four_times_upscaled_and_gives_quarter_tur
     found = find_qr(page)
     assert [p.raw for p in found.payloads] == [raw]
     assert found.coarse and found.angle() == 0.0  # the table's rules level the 2°
+
+
+def test_a_large_page_without_a_qr_is_searched_at_its_own_size(monkeypatch):
+    # an A4 清单 at 300 dpi (2492 x 3515) has no QR: its corners are tried at their own size and
+    # OpenCV sees it shrunk (enlarged twice, the search cost 1.1 s of CPU); a large page's QR
+    # still decodes from its corners when the whole page does not give it (a seal over it)
+    import cv2
+    import numpy as np
+    import qrcode
+
+    from capture.read import qr
+
+    seen: list[tuple[int, int]] = []
+    zxing = qr._zxing
+    monkeypatch.setattr(qr, "_zxing", lambda image: seen.append(image.shape[:2]) or zxing(image))
+    page = np.full((3515, 2492, 3), 255, np.uint8)
+    cv2.putText(page, "LIST", (400, 600), cv2.FONT_HERSHEY_SIMPLEX, 8, (0, 0, 0), 12)
+    assert qr.find_qr(page).payloads == []
+    assert len(seen) > 1 and all(h <= 3515 / 2 + 1 and w <= 0.4 * 2492 + 1 for h, w in seen[1:])  # corners, never enlarged
+    raw = REAL_PAYLOADS[3]
+    symbol = cv2.cvtColor(np.array(qrcode.make(raw, box_size=8, border=0).convert("L")), cv2.COLOR_GRAY2BGR)
+    page[100 : 100 + symbol.shape[0], 100 : 100 + symbol.shape[1]] = symbol
+    assert [p.raw for p in qr.find_qr(page).payloads] == [raw]
