@@ -440,7 +440,7 @@ def figures_the_rows_prove(items: list[dict], rows: list[list[RowCells]]) -> lis
     at 0.65 beside a 单价 that equals the 金额)."""
     return [
         token
-        for item, item_rows in zip(items, rows, strict=False)
+        for item, item_rows in zip(items, rows, strict=True)
         if item_rows
         for column in ("quantity", "unit_price")
         if _quotient_proves(item, item_rows[0], column)

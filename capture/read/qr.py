@@ -105,8 +105,7 @@ def find_qr(image: np.ndarray) -> QrFound:
     if payloads:
         return QrFound(payloads, corners)
     height, width = image.shape[:2]
-    scales = (UPSCALE, FINE_UPSCALE) if width < SMALL_PAGE else (UPSCALE,) if width < LARGE_PAGE else (1.0,)
-    for upscale in scales:
+    for upscale in _corner_scales(width):
         for x0, y0, x1, y1 in CORNERS:
             left, top = int(width * x0), int(height * y0)
             crop = image[top : int(height * y1), left : int(width * x1)]
@@ -117,6 +116,14 @@ def find_qr(image: np.ndarray) -> QrFound:
                         corners = corners / upscale + np.array([left, top], dtype=np.float32)
                     return QrFound(payloads, corners, coarse=upscale == FINE_UPSCALE)
     return _opencv(image)
+
+
+def _corner_scales(width: int) -> tuple[float, ...]:
+    """The sizes a page's corners are tried at, by its width (pixels): a small page's twice and
+    four times, a large page's as it is."""
+    if width < SMALL_PAGE:
+        return (UPSCALE, FINE_UPSCALE)
+    return (UPSCALE,) if width < LARGE_PAGE else (1.0,)
 
 
 def _opencv(image: np.ndarray) -> QrFound:

@@ -274,7 +274,12 @@ def _recognise(ocr: object, lines: list[np.ndarray]) -> list[tuple[str, float, S
     read = []
     for crop, text, score, words in zip(lines, result.txts, result.scores, result.word_results, strict=True):
         after, before = ink_beside_text(crop, words)
-        sure = Sureness(weakest_character(str(text), words.confs or [score]), after, before, guessed_characters(str(text), words.confs))
+        sure = Sureness(
+            weakest=weakest_character(str(text), words.confs or [score]),
+            ink_after=after,
+            ink_before=before,
+            guessed=guessed_characters(str(text), words.confs),
+        )
         read.append((str(text), float(score), sure))
     return read
 

@@ -27,13 +27,13 @@ FIGURE_TALLER = 1.2
 #: its flag, a photo's sliver of a column rule 0.07 (seed 2026120839, photo 0022).
 GLYPH_WIDE = 0.12
 #: A mark that reads as a number is kept as a box: read at MIN_CONFIDENCE or more as read, at
-#: GUESS_CONFIDENCE or more with every character a guess (a photo's faint 1 reads at 0.8-0.9),
+#: GUESS_CONFIDENCE or more with every character a guess (a photo's faint 1 reads at 0.65-0.9),
 #: which the row's arithmetic proves or leaves a doubt (capture/extract/scan_table.py).
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-#: A money figure as the goods table prints 金额 and 税额: the line a figure may stand on.
-MONEY = re.compile(r"-?\d+\.\d{2}$")
 MIN_CONFIDENCE = 0.9
 GUESS_CONFIDENCE = 0.5
+#: A money figure as the goods table prints 金额 and 税额: the line a figure may stand on.
+MONEY = re.compile(r"-?\d+\.\d{2}$")
 #: A mark with an OCR box closer than this many text heights on its line belongs to that text
 #: (a glyph the box left out): it is not read alone.
 ALONE = 0.5

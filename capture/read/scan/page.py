@@ -160,9 +160,9 @@ def _second_read_of_item_names(page: np.ndarray, boxes: list[TextBox], engine: E
     prefix at full confidence (*JTW read *TW) from the tight crop it is given, take the foot of
     the line above for a stroke (五常大米 read 五常天米), and the detector leaves out a glyph that
     touches a rule (l500ml read 500ml): the second read sees the rule's side of the line with
-    the rule erased. A second
-    read with a character the first lacks, or another one in its place, is kept beside the
-    first, and the name goes to review showing both (capture/extract/items.py). A first line
+    the rule erased. A second read with a character the first lacks, or another one in its
+    place, is kept beside the first, and the name goes to review showing both
+    (capture/extract/items.py). A first line
     printed against the rule that reads its prefix without the opening * in both reads has the *
     on the rule itself (a photo's sheet flattened a little off puts it there): it is read in; so
     has one whose first character read stands a *'s width past where its ink begins (a blurred
